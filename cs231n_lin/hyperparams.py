@@ -1,0 +1,25 @@
+"""Starting hyper-parameters per dataset: what a student would begin a search from.
+
+Chosen on the validation split with the seeds used by ``cs231n-lin demo``.
+"""
+
+from __future__ import annotations
+
+DEFAULTS: dict[str, dict[str, dict]] = {
+    "digits": {
+        "svm": {"learning_rate": 0.1, "reg": 1e-3, "num_iters": 1500, "batch_size": 200},
+        "svm_squared": {"learning_rate": 0.05, "reg": 1e-3, "num_iters": 1500, "batch_size": 200},
+        "softmax": {"learning_rate": 0.3, "reg": 1e-4, "num_iters": 1500, "batch_size": 200},
+    },
+}
+
+
+def defaults_for(dataset: str, model: str) -> dict:
+    """A copy of the starting hyper-parameters of ``model`` on ``dataset``."""
+    try:
+        return dict(DEFAULTS[dataset][model])
+    except KeyError:
+        raise ValueError(
+            f"no defaults for model {model!r} on dataset {dataset!r}; known: "
+            + ", ".join(f"{d}/{m}" for d in DEFAULTS for m in DEFAULTS[d])
+        ) from None
