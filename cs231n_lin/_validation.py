@@ -16,7 +16,7 @@ def check_weights(W) -> np.ndarray:
     W = np.asarray(W)
     if W.ndim != 2:
         raise ValueError(f"W must be a 2-D array of shape (D, C); got {W.ndim}-D with shape {W.shape}")
-    if not np.issubdtype(W.dtype, np.floating):
+    if W.dtype.kind != "f":
         raise ValueError(f"W must be a floating-point array (float32 or float64); got dtype {W.dtype}")
     if W.shape[1] < 1:
         raise ValueError("W must have at least one column (one per class); got shape " f"{W.shape}")
@@ -61,7 +61,7 @@ def check_loss_inputs(W, X, y, reg) -> tuple[np.ndarray, np.ndarray, np.ndarray,
     X = np.asarray(X)
     if X.ndim != 2:
         raise ValueError(f"X must be a 2-D array of shape (N, D); got {X.ndim}-D with shape {X.shape}")
-    if not (np.issubdtype(X.dtype, np.floating) or np.issubdtype(X.dtype, np.integer)):
+    if X.dtype.kind not in "fiu":
         raise ValueError(f"X must hold real numbers; got dtype {X.dtype}")
     if X.shape[0] == 0:
         raise ValueError("X is empty: N == 0, so the average loss is undefined")
@@ -75,7 +75,7 @@ def check_loss_inputs(W, X, y, reg) -> tuple[np.ndarray, np.ndarray, np.ndarray,
         raise ValueError(f"y must be a 1-D array of N labels; got shape {y.shape}")
     if y.shape[0] != X.shape[0]:
         raise ValueError(f"y has {y.shape[0]} labels but X has N={X.shape[0]} rows")
-    if not np.issubdtype(y.dtype, np.integer):
+    if y.dtype.kind not in "iu":
         raise ValueError(f"y must hold integer class indices; got dtype {y.dtype}")
     C = W.shape[1]
     if y.min() < 0 or y.max() >= C:

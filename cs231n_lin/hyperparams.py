@@ -9,7 +9,9 @@ DEFAULTS: dict[str, dict[str, dict]] = {
     "digits": {
         "svm": {"learning_rate": 0.1, "reg": 1e-3, "num_iters": 1500, "batch_size": 200},
         "svm_squared": {"learning_rate": 0.05, "reg": 1e-3, "num_iters": 1500, "batch_size": 200},
-        "softmax": {"learning_rate": 0.3, "reg": 1e-4, "num_iters": 1500, "batch_size": 200},
+        # lr 1.0 x 500 steps reaches the validation accuracy of lr 0.3 x 1500 steps on splits
+        # 0-3 in a third of the time (make bench compares the fit time with LogisticRegression).
+        "softmax": {"learning_rate": 1.0, "reg": 1e-4, "num_iters": 500, "batch_size": 200},
     },
 }
 

@@ -15,8 +15,8 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from cs231n_lin.classifiers.linear_svm import svm_loss_vectorized
-from cs231n_lin.classifiers.softmax import log_softmax, softmax, softmax_loss_vectorized
+from cs231n_lin.classifiers.fused import softmax_loss_chunked, svm_loss_chunked
+from cs231n_lin.classifiers.softmax import log_softmax, softmax
 
 
 class LinearClassifier(ClassifierMixin, BaseEstimator):
@@ -131,7 +131,10 @@ class LinearClassifier(ClassifierMixin, BaseEstimator):
     def _with_bias(self, X: np.ndarray) -> np.ndarray:
         if not self.fit_intercept:
             return X
-        return np.hstack([X, np.ones((X.shape[0], 1), dtype=X.dtype)])
+        out = np.empty((X.shape[0], X.shape[1] + 1), dtype=X.dtype)   # cheaper than np.hstack
+        out[:, :-1] = X
+        out[:, -1] = 1
+        return out
 
     def _scores(self, X) -> np.ndarray:
         check_is_fitted(self)
@@ -201,7 +204,9 @@ class LinearSVM(LinearClassifier):
         self.squared = squared
 
     def loss(self, W, X, y):
-        return svm_loss_vectorized(W, X, y, self.reg, delta=self.delta, squared=self.squared)
+        # A minibatch of <= 512 rows goes straight to svm_loss_vectorized; a larger batch is
+        # split into blocks so that X is read from memory once (cs231n_lin.classifiers.fused).
+        return svm_loss_chunked(W, X, y, self.reg, delta=self.delta, squared=self.squared)
 
 
 class Softmax(LinearClassifier):
@@ -222,7 +227,8 @@ class Softmax(LinearClassifier):
     """
 
     def loss(self, W, X, y):
-        return softmax_loss_vectorized(W, X, y, self.reg)
+        # softmax_loss_vectorized itself for minibatches of <= 512 rows (see LinearSVM.loss).
+        return softmax_loss_chunked(W, X, y, self.reg)
 
     def predict_proba(self, X) -> np.ndarray:
         """Softmax probabilities of the classes, shape (N, C)."""

@@ -1,0 +1,5 @@
+"""``python -m benchmarks [--quick] [--out PATH]``: see :mod:`benchmarks.run`."""
+
+from benchmarks.run import main
+
+raise SystemExit(main())

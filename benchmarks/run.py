@@ -1,0 +1,99 @@
+"""Run every benchmark, print one table of ratios and write ``build/benchmarks.json``.
+
+Usage::
+
+    make bench                                  # full sizes (about 2-4 minutes, ~2 GB of RAM)
+    .venv/bin/python -m benchmarks --quick      # tiny sizes, a few seconds (smoke test)
+    .venv/bin/python -m benchmarks --out PATH   # write the JSON somewhere else
+
+Every number in the table is a ratio of two times measured in the same run (round-robin, median
+of repeats), so they stay comparable on a noisy shared machine and across commits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from benchmarks.bench_fit import fit_on_digits
+from benchmarks.bench_losses import naive_vs_vectorized, vectorized_vs_gemm
+from benchmarks.rows import format_table, ratio_row
+from benchmarks.timing import machine_info
+from cs231n_lin._io import atomic_write_text
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """Problem sizes and repeat counts of one run."""
+
+    small_n: int = 500          # naive vs vectorized
+    big_n: int = 49000          # vectorized vs the two GEMMs (CIFAR-10's training set)
+    dim: int = 3073             # 32 * 32 * 3 + the bias column
+    classes: int = 10
+    repeats: int = 7
+    naive_repeats: int = 3
+    fit_repeats: int = 5
+    explorer_points: int = 300
+    explorer_repeats: int = 20
+
+
+FULL = Sizes()
+QUICK = Sizes(small_n=40, big_n=600, dim=101, repeats=2, naive_repeats=1, fit_repeats=1,
+              explorer_points=30, explorer_repeats=2)
+
+
+def explorer_row(sizes: Sizes) -> dict:
+    """The explorer's update time, if ``benchmarks.bench_explorer`` exists (another module's)."""
+    label = f"explorer update time ({sizes.explorer_points} points, median of {sizes.explorer_repeats})"
+    try:
+        from benchmarks.bench_explorer import measure_explorer_update_ms
+    except ImportError:
+        return ratio_row("explorer_update_ms", label, None, None, None, unit="ms",
+                         reason="n/a (explorer not available)")
+    ms = measure_explorer_update_ms(n_points=sizes.explorer_points, repeats=sizes.explorer_repeats)
+    return ratio_row("explorer_update_ms", label, float(ms), None, None, unit="ms")
+
+
+def run(sizes: Sizes, *, log=print) -> list[dict]:
+    """All sections in order; returns the rows."""
+    rows = []
+    for dtype in (np.float32, np.float64):
+        log(f"naive vs vectorized, {np.dtype(dtype).name} ...")
+        rows += naive_vs_vectorized(sizes.small_n, sizes.dim, sizes.classes, dtype,
+                                    sizes.repeats * 3, sizes.naive_repeats)
+    for dtype in (np.float32, np.float64):
+        log(f"vectorized vs GEMMs at N={sizes.big_n}, {np.dtype(dtype).name} ...")
+        rows += vectorized_vs_gemm(sizes.big_n, sizes.dim, sizes.classes, dtype, sizes.repeats)
+    log("fitting on digits ...")
+    rows += fit_on_digits(sizes.fit_repeats, quick=sizes is QUICK)
+    rows.append(explorer_row(sizes))
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="tiny sizes: a fast smoke run")
+    parser.add_argument("--out", default="build/benchmarks.json", help="where to write the JSON results")
+    args = parser.parse_args(argv)
+    sizes = QUICK if args.quick else FULL
+    start = time.perf_counter()
+    machine = machine_info()
+    blas = ", ".join(f"{b['internal_api']} {b['version']} ({b['architecture']}, {b['num_threads']} threads)"
+                     for b in machine["blas"]) or "none found"
+    print(f"numpy {machine['numpy']}, BLAS: {blas}, {machine['cpu_count']} cores, "
+          f"load average {machine['load_average']}")
+    rows = run(sizes)
+    machine["load_average_after"] = machine_info()["load_average"]
+    table = format_table(rows)
+    print(table)
+    result = {
+        "quick": args.quick, "sizes": asdict(sizes), "machine": machine,
+        "seconds": time.perf_counter() - start, "rows": rows,
+    }
+    path = atomic_write_text(args.out, json.dumps(result, indent=2) + "\n")
+    print(f"results written to {path} ({result['seconds']:.0f} s)")
+    return 0
