@@ -16,6 +16,7 @@ import argparse
 import json
 import time
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -34,7 +35,7 @@ class Sizes:
     big_n: int = 49000          # vectorized vs the two GEMMs (CIFAR-10's training set)
     dim: int = 3073             # 32 * 32 * 3 + the bias column
     classes: int = 10
-    repeats: int = 7
+    repeats: int = 5
     naive_repeats: int = 3
     fit_repeats: int = 5
     explorer_points: int = 300
@@ -78,20 +79,39 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="tiny sizes: a fast smoke run")
     parser.add_argument("--out", default="build/benchmarks.json", help="where to write the JSON results")
+    parser.add_argument("--blas-threads", type=int, default=None, metavar="N",
+                        help="limit the BLAS to N threads (default: the library's own setting)")
     args = parser.parse_args(argv)
+    if args.blas_threads is not None and args.blas_threads < 1:
+        parser.error(f"--blas-threads must be a positive integer; got {args.blas_threads}")
+    if args.blas_threads is not None:
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(limits=args.blas_threads, user_api="blas"):
+            return _main(args)
+    return _main(args)
+
+
+def _main(args: argparse.Namespace) -> int:
     sizes = QUICK if args.quick else FULL
     start = time.perf_counter()
     machine = machine_info()
-    blas = ", ".join(f"{b['internal_api']} {b['version']} ({b['architecture']}, {b['num_threads']} threads)"
-                     for b in machine["blas"]) or "none found"
+    blas = ", ".join(
+        f"{Path(b['filepath']).name}: {b['internal_api']} {b['version']} "
+        f"({b['architecture']}, {b['num_threads']} threads)" for b in machine["blas"]
+    ) or "none found"
     print(f"numpy {machine['numpy']}, BLAS: {blas}, {machine['cpu_count']} cores, "
           f"load average {machine['load_average']}")
     rows = run(sizes)
     machine["load_average_after"] = machine_info()["load_average"]
     table = format_table(rows)
     print(table)
+    print(f"Each ratio is a ratio of medians of {sizes.repeats} round-robin repeats in this run; "
+          f"naive losses timed on all {sizes.small_n} rows (median of {sizes.naive_repeats}).")
+    if args.quick:
+        print("--quick: tiny sizes, so the targets say nothing here; run without --quick to measure.")
     result = {
-        "quick": args.quick, "sizes": asdict(sizes), "machine": machine,
+        "quick": args.quick, "blas_threads": args.blas_threads, "sizes": asdict(sizes), "machine": machine,
         "seconds": time.perf_counter() - start, "rows": rows,
     }
     path = atomic_write_text(args.out, json.dumps(result, indent=2) + "\n")

@@ -25,6 +25,7 @@ def expected_ids():
         ids.add(f"gemm_ms/{dtype}")
         for loss in LOSSES:
             ids.add(f"naive_over_vectorized/{loss}/{dtype}")
+            ids.add(f"naive_over_gemm/{loss}/{dtype}")
             for kind in ("vectorized", "chunked"):
                 ids.add(f"{kind}_over_gemm/{loss}/{dtype}")
                 ids.add(f"peak_memory_over_X/{loss}/{kind}/{dtype}")
@@ -34,7 +35,7 @@ def expected_ids():
 def test_quick_benchmark_writes_every_row(tmp_path):
     out = tmp_path / "build" / "benchmarks.json"
     proc = subprocess.run(
-        [sys.executable, "-m", "benchmarks", "--quick", "--out", str(out)],
+        [sys.executable, "-m", "benchmarks", "--quick", "--blas-threads", "1", "--out", str(out)],
         cwd=ROOT, capture_output=True, text=True, timeout=300,
     )
     assert proc.returncode == 0, proc.stderr
@@ -54,7 +55,7 @@ def test_quick_benchmark_writes_every_row(tmp_path):
     machine = result["machine"]
     assert machine["numpy"] and machine["cpu_count"] >= 1
     assert isinstance(machine["blas"], list)
-    assert result["quick"] is True
+    assert result["quick"] is True and result["blas_threads"] == 1
 
 
 def test_bad_option_is_a_usage_error():
