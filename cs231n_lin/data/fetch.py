@@ -36,6 +36,7 @@ from typing import TextIO
 DATA_DIR_ENV = "CS231N_LIN_DATA_DIR"
 USER_AGENT = "cs231n-lin (dataset fetch; python urllib)"
 CHUNK = 1 << 20
+RETRY_BACKOFF = 0.5        # seconds before the n-th retry: n * RETRY_BACKOFF (at most 5)
 
 
 @dataclass(frozen=True)
@@ -420,7 +421,7 @@ def _download_verified(archive: RemoteArchive, cache: Path, part: Path, *, timeo
                     raise
                 broken += 1
                 _say(progress, f"{exc}\nretrying ({broken} of {retries})")
-                time.sleep(min(0.5 * broken, 5.0))
+                time.sleep(min(RETRY_BACKOFF * broken, 5.0))
                 continue
             except FetchError:
                 if part.exists() and part.stat().st_size == 0:
