@@ -233,15 +233,14 @@ def test_bad_split_sizes(cifar_root, kwargs, message):
         load_cifar10_splits(root, **kwargs)
 
 
-def test_dataset_switch_and_demo(cifar_root, monkeypatch, tmp_path):
+def test_dataset_switch_and_demo(fresh_root, monkeypatch, tmp_path):
     from cs231n_lin import demo, hyperparams
 
-    root, _ = cifar_root
     monkeypatch.setenv("CS231N_LIN_DATASET", "cifar10")
-    monkeypatch.setenv("CS231N_LIN_DATA_DIR", str(root))
+    monkeypatch.setenv("CS231N_LIN_DATA_DIR", str(fresh_root))
     data = load_dataset()
     assert data.name == "cifar10" and data.image_shape == (32, 32, 3) and data.class_names == CLASSES
-    assert data.X_train.dtype == np.float32 and data.X_train.shape == (490, 3072)
+    assert data.X_train.dtype == np.float32 and data.X_train.shape == (98, 3072)   # 5 x 20 images, 2 for val
 
     fast = {m: {**p, "num_iters": 20} for m, p in hyperparams.DEFAULTS["cifar10"].items()}
     monkeypatch.setitem(hyperparams.DEFAULTS, "cifar10", fast)
