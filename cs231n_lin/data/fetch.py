@@ -237,18 +237,21 @@ def _download(url: str, part: Path, *, archive: RemoteArchive, cache: Path, time
             _say(progress, f"resuming {archive.filename} at {offset / 1e6:.1f} MB")
         bar = _Progress(progress, archive.filename, total, start=offset)
         received = offset
-        try:
-            with open(part, "ab" if offset else "wb") as f:
-                while chunk := response.read(CHUNK):
-                    f.write(chunk)
-                    received += len(chunk)
-                    bar.update(received)
-        except (OSError, http.client.HTTPException) as exc:   # reset, timeout, IncompleteRead
-            bar.finish(received)
-            raise DownloadInterrupted(
-                f"the download of {url} broke off after {received / 1e6:.1f} MB ({type(exc).__name__}: "
-                f"{exc}); run the command again to resume from there"
-            ) from None
+        with open(part, "ab" if offset else "wb") as f:
+            while True:
+                try:
+                    chunk = response.read(CHUNK)
+                except (OSError, http.client.HTTPException) as exc:   # reset, timeout, IncompleteRead
+                    bar.finish(received)
+                    raise DownloadInterrupted(
+                        f"the download of {url} broke off after {received / 1e6:.1f} MB "
+                        f"({type(exc).__name__}: {exc}); run the command again to resume from there"
+                    ) from None
+                if not chunk:
+                    break
+                f.write(chunk)             # a full disk raises OSError here, not a retry
+                received += len(chunk)
+                bar.update(received)
         bar.finish(received)
     if total is not None and received < total:
         raise DownloadInterrupted(
