@@ -20,11 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.bench_fit import fit_on_digits
-from benchmarks.bench_losses import naive_vs_vectorized, vectorized_vs_gemm
 from benchmarks.rows import format_table, ratio_row
-from benchmarks.timing import machine_info
-from cs231n_lin._io import atomic_write_text
 
 
 @dataclass(frozen=True)
@@ -61,6 +57,9 @@ def explorer_row(sizes: Sizes) -> dict:
 
 def run(sizes: Sizes, *, log=print) -> list[dict]:
     """All sections in order; returns the rows."""
+    from benchmarks.bench_fit import fit_on_digits  # imported here: `--help` stays fast
+    from benchmarks.bench_losses import naive_vs_vectorized, vectorized_vs_gemm
+
     rows = []
     for dtype in (np.float32, np.float64):
         log(f"naive vs vectorized, {np.dtype(dtype).name} ...")
@@ -93,6 +92,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(args: argparse.Namespace) -> int:
+    from benchmarks.timing import machine_info
+    from cs231n_lin._io import atomic_write_text
+
     sizes = QUICK if args.quick else FULL
     start = time.perf_counter()
     machine = machine_info()
