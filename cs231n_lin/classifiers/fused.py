@@ -79,10 +79,9 @@ def chunked_loss(
     for start in range(0, num_train, block):
         X_b, y_b = X[start:start + block], y[start:start + block]    # views: no copy of X
         loss_b, dW_b = loss_fn(W, X_b, y_b, 0.0, **loss_kwargs)       # reg is added once, below
-        weight = X_b.shape[0] / num_train
+        weight = X_b.shape[0] / num_train                             # N_b / N
         data_loss += weight * loss_b
-        dW_b *= weight
-        dW += dW_b
+        dW += weight * dW_b
     dW += 2 * reg * W
     return finish_loss(data_loss + reg * np.sum(W * W), dW, W, X)
 
