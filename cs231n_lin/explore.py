@@ -43,7 +43,7 @@ class LossReport:
     data_loss : float
         ``mean_i L_i``.
     reg_loss : float
-        ``reg * sum(W_full * W_full)`` where ``W_full = [W; b]`` (the bias trick: the bias is regularized too).
+        ``reg * sum(W_full * W_full)`` with ``W_full = [W; b]`` (bias trick: the bias is regularized too).
     per_point : ndarray of shape (N,)
         ``L_i`` of each point.
     dW : ndarray of shape (D, C)
@@ -428,8 +428,9 @@ class Explorer:
         wide = {"description_width": "110px"}
         self.loss_menu = w.Dropdown(options=[(LOSS_LABELS[k], k) for k in LOSSES], value=state.loss,
                                     description="loss", style=wide, layout=w.Layout(width="330px"))
-        self.delta_slider = w.FloatSlider(value=state.delta, min=0.0, max=3.0, step=0.05, description="Δ (margin)",
-                                          style=wide, layout=w.Layout(width="330px"))
+        self.delta_slider = w.FloatSlider(value=state.delta, min=0.0, max=3.0, step=0.05,
+                                          description="Δ (margin)", style=wide,
+                                          layout=w.Layout(width="330px"))
         self.reg_slider = w.FloatSlider(value=state.reg, min=0.0, max=1.0, step=0.005, readout_format=".3f",
                                         description="λ (reg)", style=wide, layout=w.Layout(width="330px"))
         self.lr_text = w.BoundedFloatText(value=state.learning_rate, min=1e-6, max=100.0, step=0.01,

@@ -142,7 +142,9 @@ class _Source:
             if np.issubdtype(y.dtype, np.floating) and np.all(y == np.round(y)):
                 y = y.astype(int)
             else:
-                raise ValueError(f"with raw weights W, y must hold integer class indices; got dtype {y.dtype}")
+                raise ValueError(
+                    f"with raw weights W, y must hold integer class indices; got dtype {y.dtype}"
+                )
         if y.size and (y.min() < 0 or y.max() >= num_classes):
             raise ValueError(f"y must be in [0, C) = [0, {num_classes}) for W with {num_classes} columns; "
                              f"got values {y.min()}..{y.max()}")
@@ -212,8 +214,9 @@ class DecisionPlot:
         self.palette = np.round(255 * np.column_stack([light, np.ones(self.num_classes)])).astype(np.uint8)
         self.rgba = rgba
         self.region_image = ax.imshow(
-            self.palette[self.regions] if rgba else self.regions, origin="lower", extent=self.extent, cmap=ListedColormap(light),
-            vmin=-0.5, vmax=self.num_classes - 0.5, interpolation="nearest", aspect="auto", zorder=0,
+            self.palette[self.regions] if rgba else self.regions, origin="lower", extent=self.extent,
+            cmap=ListedColormap(light), vmin=-0.5, vmax=self.num_classes - 0.5, interpolation="nearest",
+            aspect="auto", zorder=0,
         )
         self._margin_lines = None
         self._rings = ax.scatter(self.X[:, 0], self.X[:, 1], s=np.zeros(len(self.X)), facecolors="none",
@@ -222,14 +225,17 @@ class DecisionPlot:
         self.point_artists = []
         for c in range(self.num_classes):
             mask = self.y == c
-            self.point_artists.append(ax.scatter(self.X[mask, 0], self.X[mask, 1], s=22, color=colors[c], edgecolors="black",
-                       linewidths=0.5, marker=_MARKERS[c % len(_MARKERS)], zorder=3))
+            self.point_artists.append(ax.scatter(
+                self.X[mask, 0], self.X[mask, 1], s=22, color=colors[c], edgecolors="black",
+                linewidths=0.5, marker=_MARKERS[c % len(_MARKERS)], zorder=3,
+            ))
             handles.append(Line2D([], [], linestyle="", marker=_MARKERS[c % len(_MARKERS)], color=colors[c],
                                   markeredgecolor="black", markersize=7, label=names[c]))
         self._margin_handle = Line2D([], [], color="0.15", linestyle="--", linewidth=1.2,
                                      label="margin: top two\nscores differ by Δ")
         self._ring_handle = Line2D([], [], linestyle="", marker="o", markerfacecolor="none",
-                                   markeredgecolor="crimson", markersize=11, label="point loss > 0\n(bigger ring: larger)")
+                                   markeredgecolor="crimson", markersize=11,
+                                   label="point loss > 0\n(bigger ring: larger)")
         self._class_handles = handles
         self._legend = legend
         self._legend_key: tuple | None = None
@@ -302,7 +308,8 @@ class DecisionPlot:
             losses = np.asarray(point_losses, dtype=float)
             visible = losses > ring_threshold
             self._rings.set_offsets(self.X[visible])
-            self._rings.set_sizes(RING_AREA_MIN + RING_AREA_PER_LOSS * np.minimum(losses[visible], RING_LOSS_CAP))
+            capped = np.minimum(losses[visible], RING_LOSS_CAP)
+            self._rings.set_sizes(RING_AREA_MIN + RING_AREA_PER_LOSS * capped)
         if title is not None:
             self.ax.set_title(title, fontsize=10)
         key = (delta is not None and grid_scores is not None, point_losses is not None, ring_threshold)
