@@ -290,13 +290,13 @@ class ExplorerFigure:
     resolution : int, default=120
         Background grid points per axis (lower is faster).
     figsize : (float, float), default=(6.8, 4.4)
-    dpi : int, default=80
+    dpi : int, default=90
     figure : matplotlib Figure, optional
         Draw into this figure (e.g. a pyplot one, for a static display) instead of a new one.
     """
 
     def __init__(self, state: ExplorerState, *, class_names: Sequence[str] | None = None,
-                 resolution: int = 120, figsize=(6.8, 4.4), dpi: int = 80, figure=None):
+                 resolution: int = 120, figsize=(6.8, 4.4), dpi: int = 90, figure=None):
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
