@@ -566,7 +566,8 @@ def explore(X, y, *, loss: str = "hinge", delta: float = 1.0, reg: float = 0.0, 
     resolution : int, default=120
         Background grid points per axis.
     interactive : bool or None, default=None
-        ``None``: widgets when possible; ``False``: always the static figure.
+        ``None``: widgets when possible, else the static figure; ``False``: always the static
+        figure; ``True``: widgets or a ``RuntimeError`` saying why they cannot be shown.
     display : bool, default=True
         Display the widget (or static figure) right away.
 
@@ -580,6 +581,8 @@ def explore(X, y, *, loss: str = "hinge", delta: float = 1.0, reg: float = 0.0, 
     if state.X.shape[1] != 2:
         raise ValueError(f"explore() draws 2-D data only; X has shape {state.X.shape}")
     reason = "interactive=False was given" if interactive is False else widget_unavailable_reason()
+    if interactive is True and reason is not None:
+        raise RuntimeError(f"explore(interactive=True) cannot show widgets: {reason}")
     if reason is None:
         app = Explorer(state, class_names=class_names, weight_range=weight_range, resolution=resolution)
         if display:

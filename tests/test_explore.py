@@ -202,6 +202,11 @@ def test_falls_back_to_a_static_figure_outside_jupyter(capsys):
     plt.close("all")
 
 
+def test_interactive_true_refuses_to_fall_back():
+    with pytest.raises(RuntimeError, match="not a Jupyter kernel"):
+        explore(X, Y, interactive=True, display=False)
+
+
 def test_fallback_names_missing_ipywidgets(monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "ipywidgets", None)  # import ipywidgets -> ImportError
     assert "ipywidgets is not installed" in widget_unavailable_reason()

@@ -31,8 +31,6 @@ SERVER_START_TIMEOUT = 60      # s until the Jupyter server answers
 WIDGET_TIMEOUT = 90            # s until the explorer is on screen (kernel start + first run)
 CHANGE_TIMEOUT = 30            # s for a slider move to reach the read-out and the figure
 
-pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
-
 NOTEBOOK_CODE = """\
 from cs231n_lin.data import make_blobs_2d
 from cs231n_lin.explore import explore
@@ -199,6 +197,8 @@ def _total_loss(text: str) -> float:
     return float(match.group(1))
 
 
+@pytest.mark.browser
+@pytest.mark.timeout(300, method="signal")   # signal: the finally blocks still stop server and browser
 def test_slider_changes_loss_text_and_figure_in_chromium(tmp_path):
     _require_browser()
     os.environ.setdefault("SE_OFFLINE", "true")   # selenium must never try to download a browser
@@ -264,3 +264,13 @@ def _expected(w00: float) -> float:
     state = ExplorerState(X, y, W=START_W, b=START_B, reg=0.01)
     state.set_weight(0, 0, w00)
     return state.evaluate().loss
+
+
+def test_missing_browser_skips_locally_but_fails_under_ci(monkeypatch, tmp_path):
+    monkeypatch.setattr(sys.modules[__name__], "CHROMIUM", tmp_path / "no-chromium")
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="no-chromium"):
+        _require_browser()
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI is set"):
+        _require_browser()

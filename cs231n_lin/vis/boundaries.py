@@ -343,7 +343,8 @@ def plot_decision_regions(model_or_W, X, y, b=None, ax=None, *, delta="auto", lo
     b : array-like of shape (C,), optional
         Bias, only with raw ``W``.
     ax : matplotlib Axes, optional
-        A new figure is made when omitted.
+        A new figure is made when omitted. (An Axes passed in ``b``'s place, as the 4th
+        positional argument, is taken as ``ax``.)
     delta : float, None or "auto", default="auto"
         Draw the margin lines where the runner-up score is ``delta`` below the winner.
         "auto": the model's ``delta`` (``LinearSVM``), none for softmax models, else 1.0.
@@ -374,7 +375,10 @@ def plot_decision_regions(model_or_W, X, y, b=None, ax=None, *, delta="auto", lo
     (0, 1)
     """
     import matplotlib.pyplot as plt
+    from matplotlib.axes import Axes
 
+    if isinstance(b, Axes) and ax is None:      # plot_decision_regions(model, X, y, ax) also works
+        b, ax = None, b
     X, y = _check_xy(X, y)
     source = _Source(model_or_W, b, y)
     if delta == "auto":

@@ -133,9 +133,11 @@ def test_any_classifier_with_string_labels(model):
 
 
 def test_draws_on_a_given_axes():
-    fig, ax = plt.subplots()
-    assert plot_decision_regions(W_X0, X_LINE, Y_LINE, ax=ax) is ax
-    assert ax.get_xlabel() and ax.get_ylabel() and ax.get_title()
+    fig, (ax1, ax2) = plt.subplots(1, 2)
+    assert plot_decision_regions(W_X0, X_LINE, Y_LINE, ax=ax1) is ax1
+    assert ax1.get_xlabel() and ax1.get_ylabel() and ax1.get_title()
+    assert plot_decision_regions(W_X0, X_LINE, Y_LINE, ax2) is ax2        # ax as 4th positional
+    assert np.array_equal(ax1.images[0].get_array(), ax2.images[0].get_array())
 
 
 @pytest.mark.parametrize("args, kwargs, message", [
