@@ -115,7 +115,7 @@ class _Source:
             unknown = sorted(set(y.tolist()) - set(classes.tolist()))[:5]
             raise ValueError(f"y has labels the model was not fitted on: {unknown}")
         self.y_index = idx
-        self.class_names = [str(c) for c in classes.tolist()]
+        self.class_names = [f"class {c}" if isinstance(c, int) else str(c) for c in classes.tolist()]
         if hasattr(model, "decision_function"):
             def scores(P):
                 s = np.asarray(model.decision_function(P), dtype=float)
