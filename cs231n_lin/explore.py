@@ -316,8 +316,8 @@ class ExplorerFigure:
         self._background = None
 
     def _render(self) -> None:
-        """Blit: the static frame (ticks, labels, legend) is drawn once and restored each time;
-        only the regions, margin lines, rings, points, spines and title are drawn per update."""
+        """Blit: the static frame (title, ticks, labels, legend) is drawn once and restored each
+        time; only the regions, margin lines, rings, points and spines are drawn per update."""
         canvas = self.figure.canvas
         if not self.plot.animated:
             self.plot.set_animated(True)
@@ -591,9 +591,11 @@ def explore(X, y, *, loss: str = "hinge", delta: float = 1.0, reg: float = 0.0, 
         return app
     print(
         f"explore(): interactive widgets are not available because {reason}.\n"
-        "Showing a static figure of the starting weights instead. To move the weights with sliders, "
-        "run explore() in a Jupyter notebook (JupyterLab or Notebook 7) with ipywidgets installed."
+        "Drew a static figure of the starting weights instead (returned as .figure; save it with "
+        ".figure.savefig('explorer.png')). For sliders, run explore() in a Jupyter notebook "
+        "(JupyterLab or Notebook 7) with ipywidgets installed."
     )
+    import matplotlib
     import matplotlib.pyplot as plt
 
     fig = plt.figure(figsize=(6.8, 4.4), dpi=100)
@@ -602,10 +604,13 @@ def explore(X, y, *, loss: str = "hinge", delta: float = 1.0, reg: float = 0.0, 
     if display:
         try:
             from IPython import get_ipython
-            from IPython.display import display as show
-            if get_ipython() is not None:
-                show(fig)
-                plt.close(fig)
         except ImportError:
-            pass
+            get_ipython = None
+        shell = get_ipython() if get_ipython else None
+        if shell is not None and getattr(shell, "kernel", None) is not None:
+            from IPython.display import display as show
+            show(fig)                           # a notebook without widgets: show the image once
+            plt.close(fig)
+        elif matplotlib.get_backend().lower() not in ("agg", "pdf", "svg", "ps", "cairo", "template"):
+            plt.show(block=False)               # a desktop session with a GUI backend
     return StaticExplorer(state=state, figure=fig, view=static, reason=reason)

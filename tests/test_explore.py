@@ -224,3 +224,27 @@ def test_benchmark_function_measures_an_update():
     assert isinstance(ms, float) and 0 < ms < 10_000
     with pytest.raises(ValueError):
         bench.measure_explorer_update_ms(n_points=1)
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(120)
+def test_in_a_kernel_without_ipywidgets_the_static_figure_is_shown_once():
+    import nbformat
+    from nbclient import NotebookClient
+
+    code = (
+        "import sys\n"
+        "sys.modules['ipywidgets'] = None   # as if ipywidgets were not installed\n"
+        "from cs231n_lin.data import make_blobs_2d\n"
+        "from cs231n_lin.explore import explore\n"
+        "X, y = make_blobs_2d(20, 3, seed=0)\n"
+        "app = explore(X, y)\n"
+        "print(type(app).__name__)"
+    )
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
+    NotebookClient(nb, timeout=90, kernel_name="python3").execute()
+    outputs = nb.cells[0].outputs
+    text = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
+    images = [o for o in outputs if "image/png" in o.get("data", {})]
+    assert "ipywidgets is not installed" in text and "StaticExplorer" in text
+    assert len(images) == 1

@@ -199,9 +199,9 @@ def _total_loss(text: str) -> float:
 
 @pytest.mark.browser
 @pytest.mark.timeout(300, method="signal")   # signal: the finally blocks still stop server and browser
-def test_slider_changes_loss_text_and_figure_in_chromium(tmp_path):
+def test_slider_changes_loss_text_and_figure_in_chromium(tmp_path, monkeypatch):
     _require_browser()
-    os.environ.setdefault("SE_OFFLINE", "true")   # selenium must never try to download a browser
+    monkeypatch.setenv("SE_OFFLINE", "true")      # selenium must never try to download a browser
     from selenium.webdriver.common.action_chains import ActionChains
 
     started = time.monotonic()
