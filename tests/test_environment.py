@@ -81,8 +81,9 @@ def test_parsers_on_a_sample(tmp_path):
 
 def disagreements(pip: dict[str, str], conda: dict[str, str]) -> list[str]:
     """What differs between the two requirement lists, one line per problem."""
-    problems = [f"{name} is in pyproject.toml but not environment.yml" for name in sorted(pip.keys() - conda)]
-    problems += [f"{name} is in environment.yml but not pyproject.toml" for name in sorted(conda.keys() - pip)]
+    only_pip, only_conda = sorted(pip.keys() - conda), sorted(conda.keys() - pip)
+    problems = [f"{name} is in pyproject.toml but not environment.yml" for name in only_pip]
+    problems += [f"{name} is in environment.yml but not pyproject.toml" for name in only_conda]
     problems += [
         f"{name}: pyproject.toml says {pip[name]!r}, environment.yml says {conda[name]!r}"
         for name in sorted(set(pip) & set(conda)) if pip[name] != conda[name]
