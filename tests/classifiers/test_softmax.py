@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 import scipy.special
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import log_loss
@@ -118,7 +118,10 @@ def test_gradient_vanishes_at_the_logistic_regression_optimum():
 @FAST
 @given(scores=score_arrays())
 def test_softmax_is_a_distribution_without_nan(scores):
+    before = scores.tobytes()
     p = softmax(scores, axis=1)
+    log_softmax(scores, axis=1)
+    assert scores.tobytes() == before, "the scores must not be modified"
     assert p.dtype == scores.dtype
     assert np.isfinite(p).all()
     assert ((p >= 0) & (p <= 1)).all()
@@ -196,8 +199,9 @@ def test_properties(loss_fn, problem):
 def test_loss_finite_for_scores_up_to_1e4(loss_fn, problem):
     W, X, y, _ = problem
     top = np.abs(X.astype(np.float64) @ W.astype(np.float64)).max()
-    if top > 0:        # scale X so that the largest |score| is exactly about 1e4
-        X = (X * (1e4 / top)).astype(X.dtype)
+    assume(top > 1e-3)                         # otherwise scaling X up would overflow X itself
+    X = (X * (1e4 / top)).astype(X.dtype)      # now the largest |score| is about 1e4
+    assert np.abs(X.astype(np.float64) @ W).max() == pytest.approx(1e4, rel=1e-3)
     loss, dW = loss_fn(W, X, y, 0.0)
     assert np.isfinite(loss)
     assert loss >= 0.0
