@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 from hypothesis import given, settings
+from loss_problems import kink_free_problem, loss_problems, margins, random_problem
 
 from cs231n_lin.classifiers.linear_svm import svm_loss_naive, svm_loss_vectorized
 from cs231n_lin.gradient_check import eval_numerical_gradient, rel_error
-from tests.classifiers.problems import kink_free_problem, loss_problems, margins, random_problem
 
 LOSSES = [svm_loss_naive, svm_loss_vectorized]
 FAST = settings(max_examples=40, deadline=None)

@@ -7,6 +7,7 @@ import pytest
 import scipy.special
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from loss_problems import loss_problems, random_problem, score_arrays
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import log_loss
 
@@ -17,7 +18,6 @@ from cs231n_lin.classifiers.softmax import (
     softmax_loss_vectorized,
 )
 from cs231n_lin.gradient_check import eval_numerical_gradient, rel_error
-from tests.classifiers.problems import loss_problems, random_problem, score_arrays
 
 LOSSES = [softmax_loss_naive, softmax_loss_vectorized]
 FAST = settings(max_examples=40, deadline=None)
