@@ -1,18 +1,21 @@
 """The command line: ``python -m cs231n_lin demo`` runs end to end; bad input is a clean error."""
 
+import os
 import subprocess
 import sys
 
 import pytest
 
 from cs231n_lin.cli import build_parser, main
+from cs231n_lin.data import DATASET_ENV
 
 
 @pytest.mark.slow
 def test_python_m_demo(tmp_path):
     out = tmp_path / "tmp"
+    env = {k: v for k, v in os.environ.items() if k != DATASET_ENV}      # the default data: digits
     result = subprocess.run([sys.executable, "-m", "cs231n_lin", "demo", "--out", str(out)],
-                            capture_output=True, text=True, timeout=600, cwd=tmp_path)
+                            capture_output=True, text=True, timeout=600, cwd=tmp_path, env=env)
     assert result.returncode == 0, result.stderr
     assert (out / "demo" / "accuracy.txt").is_file()
     assert "Softmax" in result.stdout

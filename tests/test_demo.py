@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from cs231n_lin.data import DATASET_ENV
 from cs231n_lin.demo import format_table, run_demo
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -11,7 +12,9 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     out = tmp_path_factory.mktemp("demo_out")
-    rows = run_demo(out_dir=out)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv(DATASET_ENV, raising=False)          # the default data (digits), whatever the shell says
+        rows = run_demo(out_dir=out)
     return out / "demo", rows
 
 
