@@ -198,13 +198,14 @@ class PartScore:
         return None if self.points is None else round(self.points * self.passed / self.total, 2)
 
 
-def score_parts(outcomes: list[Outcome], points: Mapping[str, float] = VISIBLE_POINTS,
+def score_parts(outcomes: list[Outcome], points: Mapping[str, float] | None = None,
                 counted: Mapping[str, set[str]] | None = None) -> list[PartScore]:
     """Points per part: each part's points shared equally by the tests that ran in it.
 
     ``counted`` optionally limits a part to some of its test names (a notebook's check and
     solution cells; its other cells still run but carry no points).
     """
+    points = VISIBLE_POINTS if points is None else points
     parts: dict[str, list[Outcome]] = {}
     for o in outcomes:
         if o.status != "skipped" and (not counted or o.part not in counted or o.name in counted[o.part]):
@@ -215,8 +216,9 @@ def score_parts(outcomes: list[Outcome], points: Mapping[str, float] = VISIBLE_P
     ]
 
 
-def format_report(report: CheckReport, root: Path, points: Mapping[str, float] = VISIBLE_POINTS) -> str:
-    """The text ``check`` prints."""
+def format_report(report: CheckReport, root: Path, points: Mapping[str, float] | None = None) -> str:
+    """The text ``check`` prints (points per part from ``points``, default :data:`VISIBLE_POINTS`)."""
+    points = VISIBLE_POINTS if points is None else points
     out = [f"cs231n-lin check: visible tests and notebook checks in {root}", ""]
     counted = {}
     for part in {o.part for o in report.outcomes if o.part.endswith(".ipynb")}:

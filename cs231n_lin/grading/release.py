@@ -10,7 +10,11 @@ What happens, in order:
    ``.ipynb``: the ordered cell transforms in :data:`CELL_TRANSFORMS`; cell ids, metadata and
    check cells' reference outputs are kept. Anything else is copied byte for byte.
 3. **Leak check** (:func:`find_leaks`): no solution line and no hidden-test line may occur
-   anywhere in the output. A leak stops the release and removes the output.
+   anywhere in the output (nor a hidden file's exact bytes). A leak stops the release and
+   removes the output. Not secret: trivial lines (:func:`is_trivial`: short lines, imports) and
+   lines that the source itself shows as code outside any solution region (say
+   ``for j in range(num_classes):`` in a visible function); prose and data files never exempt
+   a line.
 4. **Publish**: all of this happens in a temporary directory beside ``OUT_DIR``, renamed to
    ``OUT_DIR`` only at the end, so ``OUT_DIR`` is either complete or absent. An ``OUT_DIR``
    that exists and is not empty is refused: release never overwrites anyone's files.
@@ -315,11 +319,14 @@ class _Collected:
     candidates: list[tuple[str, str]] = field(default_factory=list)
     public: set[str] = field(default_factory=set)
 
-    def text(self, text: str, secret_lines: list[tuple[int, str]], origin: str) -> None:
+    def text(self, text: str, secret_lines: list[tuple[int, str]], origin: str, *, code: bool) -> None:
+        """Record a source text: its solution lines are candidates; with ``code=True`` its other
+        lines are public code (a solution or hidden-test line equal to one is no secret)."""
         secret_numbers = {n for n, _ in secret_lines}
         self.candidates.extend((line, f"{origin}, line {n}") for n, line in secret_lines)
-        self.public.update(ln.strip() for n, ln in enumerate(text.splitlines(), start=1)
-                           if n not in secret_numbers)
+        if code:
+            self.public.update(ln.strip() for n, ln in enumerate(text.splitlines(), start=1)
+                               if n not in secret_numbers)
 
 
 def _release_file(source: Path, rel: str, dest: Path, seen: _Collected, report: ReleaseReport) -> None:
@@ -327,7 +334,7 @@ def _release_file(source: Path, rel: str, dest: Path, seen: _Collected, report: 
     dest.parent.mkdir(parents=True, exist_ok=True)
     if src.suffix == ".py":
         text = src.read_text(encoding="utf-8")
-        seen.text(text, solution_lines(text, rel), rel)
+        seen.text(text, solution_lines(text, rel), rel, code=True)
         new = strip_py(text, rel)
         if new != text:
             _check_compiles(text, new, rel)
@@ -343,20 +350,17 @@ def _release_file(source: Path, rel: str, dest: Path, seen: _Collected, report: 
             text = cell_source(cell)
             secret = solution_lines(text, where, markdown=kind == "markdown") if kind in (
                 "code", "markdown") and is_solution_cell(cell) else []
-            seen.text(text, secret, where)
+            seen.text(text, secret, where, code=kind == "code")
             if secret:
                 report.answers += kind == "markdown"
                 report.regions += kind == "code"
-            if is_check_cell(cell):
-                seen.text("\n".join(_notebook_strings(cell.get("outputs", []))), [], where)
         text = _dump_notebook(release_notebook(nb, rel))
+        if any(is_solution_cell(c) for c in nb["cells"]):
+            report.stubbed.append(rel)
         _validate_notebook(text, rel)
         dest.write_text(text, encoding="utf-8")
         report.notebooks += 1
     else:
-        text = _read_text(src)
-        if text is not None:
-            seen.text(text, [], rel)
         shutil.copy2(src, dest)
     report.files += 1
 
