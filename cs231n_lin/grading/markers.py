@@ -37,8 +37,8 @@ NOT_WRITTEN = "not written yet"
 
 # Anything that looks like a marker but is not spelled exactly like one: an error, because a
 # misspelled marker would silently ship its solution to the students.
-_CODE_LOOKALIKE = re.compile(r"^#+\s*(begin|end)[\s_-]*solution\b", re.IGNORECASE)
-_MD_LOOKALIKE = re.compile(r"<!--\s*(begin|end)[\s_-]*solution\b", re.IGNORECASE)
+_CODE_LOOKALIKE = re.compile(r"^#+\s*(begin|end)[\s_-]*(solution\b|sol\w*\s*$)", re.IGNORECASE)
+_MD_LOOKALIKE = re.compile(r"<!--\s*(begin|end)[\s_-]*sol", re.IGNORECASE)
 _DEF = re.compile(r"^(?P<indent>[ \t]*)(?:async[ \t]+)?def[ \t]+(?P<name>\w+)")
 _CLASS = re.compile(r"^(?P<indent>[ \t]*)class[ \t]+(?P<name>\w+)")
 
