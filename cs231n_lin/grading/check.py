@@ -51,13 +51,14 @@ class CheckReport:
 
 def find_root(start: str | os.PathLike | None = None) -> Path:
     """The student's copy: the first of ``start`` (or the working directory) and its parents with
-    ``cs231n_lin/`` and ``tests/``, else the copy the package is imported from."""
+    ``tests/`` and ``cs231n_lin/`` (or ``pyproject.toml``), else the copy the package comes from."""
     here = Path(start or Path.cwd()).resolve()
     for d in (here, *here.parents):
-        if (d / "cs231n_lin").is_dir() and (d / "tests").is_dir():
+        if (d / "tests").is_dir() and ((d / "cs231n_lin").is_dir() or (d / "pyproject.toml").is_file()):
             return d
     if start is not None:
-        raise ValueError(f"{here} is not a copy of the assignment (no cs231n_lin/ and tests/ in it)")
+        raise ValueError(f"{here} is not a copy of the assignment (no tests/ beside cs231n_lin/ or "
+                         "pyproject.toml)")
     import cs231n_lin
 
     root = Path(cs231n_lin.__file__).resolve().parent.parent
@@ -99,7 +100,7 @@ def run_checks(root: Path, *, timeout: float = 600.0) -> CheckReport:
         report.deselected = int(m.group(1)) if m else 0
         if junit.is_file():
             report.outcomes = parse_junit(junit.read_text(encoding="utf-8"), root)
-        if proc.returncode not in (0, 1) or not junit.is_file():
+        if proc.returncode not in (0, 1, 5) or not junit.is_file():  # 5: no tests collected
             tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-15:])
             report.problem = f"pytest could not run the checks (exit code {proc.returncode}):\n{tail}"
     return report
@@ -133,7 +134,7 @@ def parse_junit(xml_text: str, root: Path) -> list[Outcome]:
     return outcomes
 
 
-_LOCATION = re.compile(r"^(?P<file>[^\s:][^:]*\.py):(?P<line>\d+): (?P<exc>\w+)", re.MULTILINE)
+_LOCATION = re.compile(r"^(?P<file>[^\s:][^:\n]*\.py):(?P<line>\d+): (?P<exc>\w+)", re.MULTILINE)
 _ANSI = re.compile(r"(?:\x1b|#x1B)\[[0-9;]*m")
 _ERROR_LINE = re.compile(r"^(?P<exc>[A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt))(?::\s*(?P<msg>.*))?$",
                          re.MULTILINE)
@@ -174,7 +175,11 @@ def explain(outcome: Outcome) -> str:
 
 
 def graded_cells(notebook: Path) -> set[str] | None:
-    """nbval's names (``Cell k``, k counting code cells) of a notebook's check and solution cells."""
+    """nbval's names (``Cell k``, k counting code cells) of the cells that earn a notebook's points.
+
+    These are its check cells (whose output is compared with the reference), or, in a notebook
+    without any, its solution cells. Other cells still run; their failures are still reported.
+    """
     from cs231n_lin.grading.markers import is_check_cell, is_solution_cell
 
     try:
@@ -182,8 +187,8 @@ def graded_cells(notebook: Path) -> set[str] | None:
     except (OSError, ValueError, KeyError, TypeError):
         return None
     code = [c for c in cells if isinstance(c, dict) and c.get("cell_type") == "code"]
-    names = {f"Cell {k}" for k, c in enumerate(code) if is_check_cell(c) or is_solution_cell(c)}
-    return names or None
+    checks = {f"Cell {k}" for k, c in enumerate(code) if is_check_cell(c)}
+    return checks or {f"Cell {k}" for k, c in enumerate(code) if is_solution_cell(c)} or None
 
 
 @dataclass
@@ -202,8 +207,8 @@ def score_parts(outcomes: list[Outcome], points: Mapping[str, float] | None = No
                 counted: Mapping[str, set[str]] | None = None) -> list[PartScore]:
     """Points per part: each part's points shared equally by the tests that ran in it.
 
-    ``counted`` optionally limits a part to some of its test names (a notebook's check and
-    solution cells; its other cells still run but carry no points).
+    ``counted`` optionally limits a part to some of its test names (a notebook's check cells,
+    see :func:`graded_cells`; its other cells still run but carry no points).
     """
     points = VISIBLE_POINTS if points is None else points
     parts: dict[str, list[Outcome]] = {}
