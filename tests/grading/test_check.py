@@ -73,9 +73,10 @@ def test_fresh_student_copy(student: Path, monkeypatch, capsys):
     assert "Hidden tests exist and will be run at grading" in out
 
 
-def test_complete_copy_passes_and_hidden_tests_are_not_run(tmp_path: Path, capsys):
+def test_complete_copy_passes_and_hidden_tests_are_not_run(tmp_path: Path, monkeypatch, capsys):
     root = make_source(tmp_path / "instructor")   # solutions present, tests/hidden too
     shutil.rmtree(root / "notebooks")
+    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")    # no notebooks: skip slow plugin imports
     assert check.main(root=root, timeout=300) == 0
     out = capsys.readouterr().out
     assert _row(out, "tests/test_losses.py") == ("2/2", "practice")
