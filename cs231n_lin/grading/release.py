@@ -4,7 +4,8 @@ What happens, in order:
 
 1. **Select files.** Everything under the source except caches and tool directories
    (:data:`SKIPPED_NAMES`) and grader-only paths (:data:`GRADER_ONLY`: hidden tests, the
-   grading tool's own tests, the datasets cache).
+   grading tool's own tests, the datasets cache; and any ``.py`` file that says
+   ``# GRADER ONLY`` on a line of its own among its first five lines).
 2. **Transform each file.** ``.py``: every solution region becomes a ``NotImplementedError``
    stub (:func:`cs231n_lin.grading.markers.strip_py`), and the result must still compile.
    ``.ipynb``: the ordered cell transforms in :data:`CELL_TRANSFORMS`; cell ids, metadata and
@@ -54,6 +55,8 @@ SKIPPED_NAMES = frozenset({
 SKIPPED_SUFFIXES = (".pyc", ".pyo", ".egg-info")
 #: Paths (relative to the source, "/"-separated) that only the grader may see.
 GRADER_ONLY = ("tests/hidden", "tests/grading", "datasets/cache")
+#: A ``.py`` file with this comment in its first five lines is grader-only wherever it is.
+GRADER_ONLY_MARK = "# GRADER ONLY"
 #: Where the hidden tests live; every line of them is secret.
 HIDDEN = "tests/hidden"
 #: Lines shorter than this (after stripping) are too common to count as a leak.
@@ -89,8 +92,14 @@ def _skipped(name: str) -> bool:
     return name in SKIPPED_NAMES or name.endswith(SKIPPED_SUFFIXES)
 
 
-def _grader_only(rel: str) -> bool:
-    return any(rel == g or rel.startswith(g + "/") for g in GRADER_ONLY)
+def _grader_only(rel: str, path: Path) -> bool:
+    if any(rel == g or rel.startswith(g + "/") for g in GRADER_ONLY):
+        return True
+    if path.suffix != ".py":
+        return False
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        head = [fh.readline() for _ in range(5)]
+    return any(line.strip() == GRADER_ONLY_MARK for line in head)
 
 
 def walk(source: Path) -> tuple[list[str], list[str]]:
@@ -108,7 +117,7 @@ def walk(source: Path) -> tuple[list[str], list[str]]:
             if _skipped(name) or not (here / name).is_file():
                 continue
             rel = _rel(here / name, source)
-            (hidden if _grader_only(rel) else released).append(rel)
+            (hidden if _grader_only(rel, here / name) else released).append(rel)
     return sorted(released), sorted(hidden)
 
 
@@ -447,7 +456,7 @@ def release(*, source: Path, out_dir: Path) -> ReleaseReport:
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
     report = ReleaseReport(out_dir=out)
-    report.left_out = sorted({next(g for g in GRADER_ONLY if r == g or r.startswith(g + "/"))
+    report.left_out = sorted({next((g for g in GRADER_ONLY if r == g or r.startswith(g + "/")), r)
                               for r in grader_only})
     try:
         seen = _Collected()

@@ -100,6 +100,15 @@ def test_notebook_transforms(released: Path, source: Path):
     assert after["metadata"] == before["metadata"]
 
 
+def test_files_marked_grader_only_are_left_out(source: Path, tmp_path: Path):
+    (source / "fakepkg/reference.py").write_text('"""Reference data."""\n# GRADER ONLY\nX = 1\n')
+    (source / "fakepkg/late.py").write_text("\n" * 5 + "# GRADER ONLY\nX = 1\n")   # too late to count
+    report = rel.release(source=source, out_dir=tmp_path / "out")
+    assert not (tmp_path / "out/fakepkg/reference.py").exists()
+    assert (tmp_path / "out/fakepkg/late.py").exists()
+    assert "fakepkg/reference.py" in report.left_out and "tests/hidden" in report.left_out
+
+
 def test_nested_markers_fail_naming_file_and_line(source: Path, tmp_path: Path):
     path = source / "fakepkg/bad.py"
     path.write_text("def f():\n    # BEGIN SOLUTION\n    # BEGIN SOLUTION\n    return 1\n"
