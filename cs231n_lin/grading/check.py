@@ -243,7 +243,8 @@ def format_report(report: CheckReport, root: Path, points: Mapping[str, float] |
             out.append(f"{'visible checks total':<{width}}{'':>10}{total:>14}")
     missing = sorted(set(points) - {s.part for s in scores})
     if missing and report.outcomes:
-        out.append("not run (no such file in your copy, or nothing in it ran): " + ", ".join(missing))
+        out.append("Parts with points that did not run (missing from your copy, or nothing in them ran):")
+        out.extend(f"  {part} ({points[part]:g} points)" for part in missing)
 
     failures = [o for o in report.outcomes if o.status in ("failed", "error")]
     if failures:

@@ -398,7 +398,9 @@ def _relax_lint(pyproject: Path, stubbed: list[str]) -> None:
     text = pyproject.read_text(encoding="utf-8")
     if "[tool.ruff" not in text:
         return
-    entries = "".join(f'"{rel}" = ["F821", "F841"]\n' for rel in stubbed)
+    entries = "".join(f'"{rel}" = ["F821", "F841"]\n' for rel in stubbed if f'"{rel}" =' not in text)
+    if not entries:
+        return
     note = "# Added by `cs231n-lin release`: until you write your code, names used only by it are unused.\n"
     if _PER_FILE_IGNORES + "\n" in text:
         text = text.replace(_PER_FILE_IGNORES + "\n", _PER_FILE_IGNORES + "\n" + note + entries, 1)
