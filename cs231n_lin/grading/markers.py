@@ -259,7 +259,7 @@ def strip_markdown(text: str, where: str) -> str:
 
 
 def solution_lines(text: str, where: str, *, markdown: bool = False) -> list[tuple[int, str]]:
-    """``(line number, line)`` of every solution line (markers and hints excluded), 1-based.
+    """``(line number, line)`` of every solution line (markers, hints and stubs excluded), 1-based.
 
     For Python source (``markdown=False``) both code regions and commented answer regions count.
     """
@@ -272,8 +272,15 @@ def solution_lines(text: str, where: str, *, markdown: bool = False) -> list[tup
         (i + 1, lines[i])
         for r in regions
         for i in range(r.begin + 1, r.end)
-        if lines[i].strip() and not _is_hint(lines[i])
+        if lines[i].strip() and not _is_hint(lines[i]) and not _is_stub(lines[i])
     ]
+
+
+def _is_stub(line: str) -> bool:
+    """A line this module writes into a region (so releasing a student version again works)."""
+    text = line.strip()
+    return (text.startswith("raise NotImplementedError(") or text.startswith(f'"{NOT_WRITTEN}: ')
+            or text.lstrip("# ") == ANSWER_HERE)
 
 
 # ---------------------------------------------------------------------------- notebook cells

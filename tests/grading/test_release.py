@@ -211,3 +211,44 @@ def test_release_of_this_repository(tmp_path: Path):
         nbformat.validate(nbformat.read(nb, as_version=4))
     proc = _run([sys.executable, "-m", "ruff", "check", "--no-cache", "cs231n_lin"], out)
     assert proc.returncode == 0, proc.stdout
+
+
+def test_find_source_is_this_checkout():
+    assert rel.find_source() == REPO
+
+
+def _cell(kind, source, **extra):
+    return {"cell_type": kind, "id": "c1", "metadata": {"tags": ["t"]}, "source": source, **extra}
+
+
+def test_each_cell_transform_on_its_own():
+    out = [{"output_type": "stream", "name": "stdout", "text": "7\n"}]
+    solution = _cell("code", ["x = 1\n", "# BEGIN SOLUTION\n", "y = 2\n", "# END SOLUTION\n"],
+                     outputs=out, execution_count=4)
+    stubbed = rel.stub_solution_code(solution, path="nb.ipynb", label="cell 1")
+    assert stubbed["source"][:2] == ["x = 1\n", "# BEGIN SOLUTION\n"]
+    assert stubbed["source"][2].startswith('raise NotImplementedError("not written yet: cell 1 in nb.ipynb")')
+    assert stubbed["outputs"] == out                       # outputs are clear_outputs' job
+    assert solution["source"][2] == "y = 2\n"              # the input cell is not changed
+    cleared = rel.clear_outputs(stubbed, path="nb.ipynb", label="cell 1")
+    assert cleared["outputs"] == [] and cleared["execution_count"] is None
+    assert {k: v for k, v in cleared.items() if k not in ("outputs", "execution_count")} == {
+        k: v for k, v in stubbed.items() if k not in ("outputs", "execution_count")}
+    check = _cell("code", "# NBVAL_CHECK_OUTPUT\nprint(7)\n", outputs=out, execution_count=5)
+    assert rel.clear_outputs(check, path="nb.ipynb", label="cell 2") is check
+    answer = _cell("markdown", "Q?\n<!-- BEGIN SOLUTION -->\nA.\n<!-- END SOLUTION -->\n")
+    blank = rel.blank_solution_markdown(answer, path="nb.ipynb", label="cell 3")
+    assert blank["source"] == "Q?\n<!-- BEGIN SOLUTION -->\nYour answer here\n<!-- END SOLUTION -->\n"
+    assert blank["id"] == "c1" and blank["metadata"] == {"tags": ["t"]}
+    for transform in rel.CELL_TRANSFORMS:                  # a cell a transform is not about: untouched
+        plain = _cell("raw", "# BEGIN SOLUTION\n")
+        assert transform(plain, path="nb.ipynb", label="cell 4") is plain
+
+
+def test_releasing_a_student_version_again_changes_nothing(released: Path, tmp_path: Path):
+    again = tmp_path / "again"
+    rel.release(source=released, out_dir=again)
+    files = sorted(p.relative_to(released) for p in released.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file())
+    changed = [f for f in files if (released / f).read_bytes() != (again / f).read_bytes()]
+    assert changed == []
