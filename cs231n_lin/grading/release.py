@@ -40,6 +40,7 @@ from cs231n_lin.grading.markers import (
     code_regions,
     is_check_cell,
     is_solution_cell,
+    markdown_regions,
     solution_lines,
     strip_markdown,
     strip_py,
@@ -360,9 +361,10 @@ def _release_file(source: Path, rel: str, dest: Path, seen: _Collected, report: 
             secret = solution_lines(text, where, markdown=kind == "markdown") if kind in (
                 "code", "markdown") and is_solution_cell(cell) else []
             seen.text(text, secret, where, code=kind == "code")
-            if secret:
-                report.answers += kind == "markdown"
-                report.regions += kind == "code"
+            if secret and kind == "markdown":
+                report.answers += len(markdown_regions(text, where))
+            elif secret:
+                report.regions += len(code_regions(text, where))
         text = _dump_notebook(release_notebook(nb, rel))
         if any(is_solution_cell(c) for c in nb["cells"]):
             report.stubbed.append(rel)
@@ -406,6 +408,15 @@ def _relax_lint(pyproject: Path, stubbed: list[str]) -> None:
         text = text.replace(_PER_FILE_IGNORES + "\n", _PER_FILE_IGNORES + "\n" + note + entries, 1)
     else:
         text = text.rstrip("\n") + "\n\n" + _PER_FILE_IGNORES + "\n" + note + entries
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10: trust the edit
+        pass
+    else:
+        try:
+            tomllib.loads(text)
+        except tomllib.TOMLDecodeError:
+            return  # an unusual layout (say, an inline table): leave the file as the instructor wrote it
     pyproject.write_text(text, encoding="utf-8")
 
 
