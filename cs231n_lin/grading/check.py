@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -87,23 +88,38 @@ def run_checks(root: Path, *, timeout: float = 600.0) -> CheckReport:
     env.setdefault("MPLBACKEND", "Agg")
     with tempfile.TemporaryDirectory(prefix="cs231n-lin-check-") as tmp:
         junit = Path(tmp) / "junit.xml"
+        # A session of its own, so a timeout also stops notebook kernels the run started.
+        proc = subprocess.Popen(pytest_command(root, junit), cwd=root, env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, start_new_session=True)
         try:
-            proc = subprocess.run(pytest_command(root, junit), cwd=root, env=env, capture_output=True,
-                                  text=True, timeout=timeout)
+            stdout, stderr = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
+            _stop(proc)
             report.problem = (f"the checks were stopped after {timeout:g} s; is there an endless loop? "
                               "(use --timeout to allow more time)")
             report.returncode = 1
             return report
         report.returncode = proc.returncode
-        m = re.search(r"(\d+) deselected", proc.stdout)
+        m = re.search(r"(\d+) deselected", stdout)
         report.deselected = int(m.group(1)) if m else 0
         if junit.is_file():
             report.outcomes = parse_junit(junit.read_text(encoding="utf-8"), root)
         if proc.returncode not in (0, 1, 5) or not junit.is_file():  # 5: no tests collected
-            tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-15:])
+            tail = "\n".join((stdout + stderr).strip().splitlines()[-15:])
             report.problem = f"pytest could not run the checks (exit code {proc.returncode}):\n{tail}"
     return report
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """Kill ``proc`` and everything in its process group (where that exists)."""
+    try:
+        if hasattr(os, "killpg"):
+            os.killpg(proc.pid, signal.SIGKILL)
+        else:  # pragma: no cover - Windows
+            proc.kill()
+    except ProcessLookupError:
+        pass
+    proc.communicate()
 
 
 def _part(case: ET.Element, root: Path) -> str:

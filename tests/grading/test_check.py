@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -96,13 +98,27 @@ def test_nothing_ran_is_not_a_pass(tmp_path: Path, monkeypatch, capsys):
     assert "Hidden tests exist and will be run at grading" in out
 
 
-def test_endless_loop_is_stopped(tmp_path: Path):
+def test_endless_loop_is_stopped_with_everything_it_started(tmp_path: Path, monkeypatch):
     (tmp_path / "cs231n_lin").mkdir()
     (tmp_path / "tests").mkdir()
-    (tmp_path / "tests/test_loop.py").write_text("import time\n\ndef test_loop():\n    time.sleep(60)\n")
-    report = check.run_checks(tmp_path, timeout=1)
-    assert "stopped after 1 s" in report.problem
+    pid_file = tmp_path / "child.pid"
+    (tmp_path / "tests/test_loop.py").write_text(
+        "import subprocess, time\n\ndef test_loop():\n"
+        "    child = subprocess.Popen(['sleep', '120'])\n"
+        f"    open({str(pid_file)!r}, 'w').write(str(child.pid))\n    time.sleep(120)\n")
+    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
+    report = check.run_checks(tmp_path, timeout=5)
+    assert "stopped after 5 s" in report.problem
     assert "Problem: the checks were stopped" in check.format_report(report, tmp_path)
+    pid = int(pid_file.read_text())
+    for _ in range(50):                       # killed; give init a moment to reap it
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError(f"process {pid} started by the test is still running")
 
 
 def test_root_must_be_a_copy(tmp_path: Path):
