@@ -178,7 +178,12 @@ def explain(outcome: Outcome) -> str:
         if re.search(r"outputs? differ|mismatch", details + message, re.IGNORECASE):
             return "a check cell printed something different from the expected output (compare the two)"
         error = _last_error(details) or _last_error(message)
-        return ": ".join(x for x in error if x) if error else "the cell failed"
+        if not error:
+            return "the cell failed"
+        said = ": ".join(x for x in error if x)
+        if error[0] == "NameError":
+            said += " (an earlier cell that defines it failed: fix that one first)"
+        return said
     if first.startswith("AssertionError"):
         said = first.split("AssertionError", 1)[1].lstrip(": ").strip()
         detail = rest.strip().splitlines()[0] if rest.strip() else ""

@@ -142,6 +142,9 @@ def test_explain_messages():
     nb = _outcome("#x1B[91mNotebook cell execution failed#x1B[0m",
                   "#x1B[31mValueError#x1B[39m: W has shape (3, 2), expected (2, 3)\n", part="nb/a.ipynb")
     assert check.explain(nb) == "ValueError: W has shape (3, 2), expected (2, 3)"
+    undefined = _outcome("failed", "NameError: name 'clf' is not defined\n", part="nb/a.ipynb")
+    assert check.explain(undefined) == ("NameError: name 'clf' is not defined (an earlier cell that "
+                                        "defines it failed: fix that one first)")
     differ = _outcome("Notebook cell execution failed", "Cell 3: Cell outputs differ\n", part="nb/a.ipynb")
     assert "different from the expected output" in check.explain(differ)
     collect = _outcome("collection failure", "ImportError while importing test module\n"
