@@ -3,9 +3,9 @@
 What happens, in order:
 
 1. **Select files.** Everything under the source except caches and tool directories
-   (:data:`SKIPPED_NAMES`) and grader-only paths (:data:`GRADER_ONLY`: hidden tests, the
-   grading tool's own tests, the datasets cache; and any ``.py`` file that says
-   ``# GRADER ONLY`` on a line of its own among its first five lines).
+   (:data:`SKIPPED_NAMES`), files git ignores (in a git checkout), and grader-only paths
+   (:data:`GRADER_ONLY`: hidden tests, the grading tool's own tests, the datasets cache; and
+   any ``.py`` file that says ``# GRADER ONLY`` on a line of its own among its first five lines).
 2. **Transform each file.** ``.py``: every solution region becomes a ``NotImplementedError``
    stub (:func:`cs231n_lin.grading.markers.strip_py`), and the result must still compile.
    ``.ipynb``: the ordered cell transforms in :data:`CELL_TRANSFORMS`; cell ids, metadata and
@@ -28,6 +28,7 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -106,8 +107,8 @@ def _grader_only(rel: str, path: Path) -> bool:
 def walk(source: Path) -> tuple[list[str], list[str]]:
     """``(released, grader_only)`` relative file paths under ``source``, sorted.
 
-    Skipped names (``.git``, ``.venv``, caches, ``build/`` ...) are in neither list;
-    symbolic links to directories are not followed.
+    Skipped names (``.git``, ``.venv``, caches, ``build/`` ...) are in neither list, nor, in a
+    git checkout, files git ignores; symbolic links to directories are not followed.
     """
     released: list[str] = []
     hidden: list[str] = []
@@ -119,7 +120,28 @@ def walk(source: Path) -> tuple[list[str], list[str]]:
                 continue
             rel = _rel(here / name, source)
             (hidden if _grader_only(rel, here / name) else released).append(rel)
+    known = _git_files(source)
+    if known is not None:
+        released = [r for r in released if r in known]
+        hidden = [r for r in hidden if r in known]
     return sorted(released), sorted(hidden)
+
+
+def _git_files(source: Path) -> set[str] | None:
+    """Files git does not ignore (tracked or not), if ``source`` is the top of a git checkout.
+
+    So data an instructor downloaded into a git-ignored folder is never released or zipped.
+    """
+    if not (source / ".git").exists():
+        return None
+    try:
+        proc = subprocess.run(["git", "-C", str(source), "ls-files", "-z", "--cached", "--others",
+                               "--exclude-standard"], capture_output=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if proc.returncode != 0:
+        return None
+    return {name for name in proc.stdout.decode("utf-8", "surrogateescape").split("\0") if name}
 
 
 def find_source() -> Path:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -252,3 +253,16 @@ def test_releasing_a_student_version_again_changes_nothing(released: Path, tmp_p
     assert files == sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file())
     changed = [f for f in files if (released / f).read_bytes() != (again / f).read_bytes()]
     assert changed == []
+
+
+def test_files_git_ignores_are_not_released(source: Path, tmp_path: Path):
+    shutil.rmtree(source / ".git")                          # the fake one; make a real checkout
+    subprocess.run(["git", "init", "-q", str(source)], check=True)
+    (source / ".gitignore").write_text("datasets/*.tar.gz\n")
+    (source / "datasets").mkdir(exist_ok=True)
+    (source / "datasets/cifar.tar.gz").write_bytes(b"\x1f\x8b" + b"0" * 100)
+    (source / "datasets/get_data.py").write_text("URL = 'https://example.org/data.tar.gz'\n")
+    rel.release(source=source, out_dir=tmp_path / "out")
+    assert (tmp_path / "out/datasets/get_data.py").is_file()       # untracked but not ignored
+    assert not (tmp_path / "out/datasets/cifar.tar.gz").exists()
+    assert (tmp_path / "out/fakepkg/losses.py").is_file()
