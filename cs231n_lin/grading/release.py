@@ -4,18 +4,18 @@ What happens, in order:
 
 1. **Select files.** Everything under the source except caches and tool directories
    (:data:`SKIPPED_NAMES`), files git ignores (in a git checkout), and grader-only paths
-   (:data:`GRADER_ONLY`: hidden tests, the grading tool's own tests, the datasets cache; and
-   any ``.py`` file that says ``# GRADER ONLY`` on a line of its own among its first five lines).
+   (:data:`GRADER_ONLY`: hidden tests, the grading tool's own tests, the datasets cache, the
+   grading package except the student's ``check`` (:data:`STUDENT_TOOLS`); and any ``.py``
+   file that says ``# GRADER ONLY`` on a line of its own among its first five lines).
 2. **Transform each file.** ``.py``: every solution region becomes a ``NotImplementedError``
    stub (:func:`cs231n_lin.grading.markers.strip_py`), and the result must still compile.
    ``.ipynb``: the ordered cell transforms in :data:`CELL_TRANSFORMS`; cell ids, metadata and
    check cells' reference outputs are kept. Anything else is copied byte for byte.
 3. **Leak check** (:func:`find_leaks`): no solution line and no hidden-test line may occur
    anywhere in the output (nor a hidden file's exact bytes). A leak stops the release and
-   removes the output. Not secret: trivial lines (:func:`is_trivial`: short lines, imports) and
-   lines that the source itself shows as code outside any solution region (say
-   ``for j in range(num_classes):`` in a visible function); prose and data files never exempt
-   a line.
+   removes the output. Not secret: trivial lines (:func:`is_trivial`: short lines, imports,
+   block headers) and lines that the same file shows as code outside its solution regions
+   (say, a notebook's visible cell repeating a call).
 4. **Publish**: all of this happens in a temporary directory beside ``OUT_DIR``, renamed to
    ``OUT_DIR`` only at the end, so ``OUT_DIR`` is either complete or absent. An ``OUT_DIR``
    that exists and is not empty is refused: release never overwrites anyone's files.
@@ -27,6 +27,7 @@ import copy
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -56,7 +57,10 @@ SKIPPED_NAMES = frozenset({
 #: Suffixes of names never released.
 SKIPPED_SUFFIXES = (".pyc", ".pyo", ".egg-info")
 #: Paths (relative to the source, "/"-separated) that only the grader may see.
-GRADER_ONLY = ("tests/hidden", "tests/grading", "datasets/cache")
+GRADER_ONLY = ("tests/hidden", "tests/grading", "datasets/cache", "cs231n_lin/grading")
+#: Exceptions inside :data:`GRADER_ONLY`: the student's own tool, ``cs231n-lin check``.
+STUDENT_TOOLS = ("cs231n_lin/grading/__init__.py", "cs231n_lin/grading/check.py",
+                 "cs231n_lin/grading/points.py", "cs231n_lin/grading/markers.py")
 #: A ``.py`` file with this comment in its first five lines is grader-only wherever it is.
 GRADER_ONLY_MARK = "# GRADER ONLY"
 #: Where the hidden tests live; every line of them is secret.
@@ -95,6 +99,8 @@ def _skipped(name: str) -> bool:
 
 
 def _grader_only(rel: str, path: Path) -> bool:
+    if rel in STUDENT_TOOLS:
+        return False
     if any(rel == g or rel.startswith(g + "/") for g in GRADER_ONLY):
         return True
     if path.suffix != ".py":
@@ -267,11 +273,17 @@ class Secrets:
             self.lines.setdefault(text, origin)
 
 
+_BLOCK_HEADER = re.compile(r"^(for|while|if|elif|else|try|except|finally|with|def|class)\b.*:$")
+
+
 def is_trivial(text: str) -> bool:
-    """Lines too short or too common (imports, a lone ``else:``) to reveal anything."""
+    """Lines too short or too common to reveal anything: imports, block headers such as
+    ``for j in range(num_classes):``, lines under :data:`MIN_SECRET_LENGTH` characters."""
     if len(text) < MIN_SECRET_LENGTH:
         return True
     if text.startswith("import ") or (text.startswith("from ") and " import " in text):
+        return True
+    if _BLOCK_HEADER.match(text):  # "for j in range(num_classes):" tells nothing on its own
         return True
     return not any(ch.isalnum() for ch in text)
 
@@ -346,19 +358,21 @@ def _hidden_candidates(source: Path, grader_only: list[str]) -> tuple[list[tuple
 
 @dataclass
 class _Collected:
-    """While releasing: candidate secrets and the lines the instructor's source shows anyway."""
+    """While releasing: candidate secrets, and per file the code lines it shows students anyway."""
 
-    candidates: list[tuple[str, str]] = field(default_factory=list)
-    public: set[str] = field(default_factory=set)
+    candidates: list[tuple[str, str, str]] = field(default_factory=list)   # (line, origin, file)
+    public: dict[str, set[str]] = field(default_factory=dict)
 
-    def text(self, text: str, secret_lines: list[tuple[int, str]], origin: str, *, code: bool) -> None:
+    def text(self, text: str, secret_lines: list[tuple[int, str]], origin: str, *, file: str,
+             code: bool) -> None:
         """Record a source text: its solution lines are candidates; with ``code=True`` its other
-        lines are public code (a solution or hidden-test line equal to one is no secret)."""
+        lines are visible code of ``file`` (a solution line of that same file equal to one of
+        them is no secret: the student sees it there anyway)."""
         secret_numbers = {n for n, _ in secret_lines}
-        self.candidates.extend((line, f"{origin}, line {n}") for n, line in secret_lines)
+        self.candidates.extend((line, f"{origin}, line {n}", file) for n, line in secret_lines)
         if code:
-            self.public.update(ln.strip() for n, ln in enumerate(text.splitlines(), start=1)
-                               if n not in secret_numbers)
+            self.public.setdefault(file, set()).update(
+                ln.strip() for n, ln in enumerate(text.splitlines(), start=1) if n not in secret_numbers)
 
 
 def _release_file(source: Path, rel: str, dest: Path, seen: _Collected, report: ReleaseReport) -> None:
@@ -366,7 +380,7 @@ def _release_file(source: Path, rel: str, dest: Path, seen: _Collected, report: 
     dest.parent.mkdir(parents=True, exist_ok=True)
     if src.suffix == ".py":
         text = src.read_text(encoding="utf-8")
-        seen.text(text, solution_lines(text, rel), rel, code=True)
+        seen.text(text, solution_lines(text, rel), rel, file=rel, code=True)
         new = strip_py(text, rel)
         if new != text:
             _check_compiles(text, new, rel)
@@ -382,7 +396,7 @@ def _release_file(source: Path, rel: str, dest: Path, seen: _Collected, report: 
             text = cell_source(cell)
             secret = solution_lines(text, where, markdown=kind == "markdown") if kind in (
                 "code", "markdown") and is_solution_cell(cell) else []
-            seen.text(text, secret, where, code=kind == "code")
+            seen.text(text, secret, where, file=rel, code=kind == "code")
             if secret and kind == "markdown":
                 report.answers += len(markdown_regions(text, where))
             elif secret:
@@ -500,8 +514,8 @@ def release(*, source: Path, out_dir: Path) -> ReleaseReport:
         _relax_lint(tmp / "pyproject.toml", report.stubbed)
         hidden_lines, digests = _hidden_candidates(source, grader_only)
         secrets = Secrets(digests=digests)
-        for line, origin in seen.candidates + hidden_lines:
-            if line.strip() in seen.public:
+        for line, origin, file in seen.candidates + [(ln, o, "") for ln, o in hidden_lines]:
+            if line.strip() in seen.public.get(file, ()):
                 report.shown_anyway += 1
             else:
                 secrets.add(line, origin)
@@ -533,6 +547,6 @@ def main(*, out_dir: str | os.PathLike, source: str | os.PathLike | None = None)
     print(f"  left out (grader only): {', '.join(report.left_out) or 'nothing found'}")
     print(f"  leak check passed: none of {report.secrets} solution/hidden-test lines is in the output")
     if report.shown_anyway:
-        print(f"  note: {report.shown_anyway} solution/hidden-test lines also occur in visible parts of "
-              "the source, so they are not treated as secret")
+        print(f"  note: {report.shown_anyway} solution lines also occur as visible code of their own "
+              "file, so they are not treated as secret")
     return 0

@@ -173,14 +173,28 @@ def test_leak_check_catches_a_transform_that_lets_a_solution_through(source, tmp
     assert not (tmp_path / "out").exists()
 
 
-def test_visible_code_lines_are_not_secret(source: Path, tmp_path: Path):
-    # The same statement in visible code and in a solution region is not a leak.
-    path = source / "fakepkg/other.py"
-    path.write_text("def g(values):\n    total = 0.0\n    for v in values:\n"
-                    "        total += v * v\n    return total\n")
+def test_a_solution_line_in_another_visible_file_is_a_leak(source: Path, tmp_path: Path):
+    # Say, a grading helper that re-implements the reference: students would read it there.
+    (source / "fakepkg/helpers.py").write_text("import math\n\n\ndef h(self, x):\n"
+                                               "    return math.prod([self.factor, x])\n")
+    leak = r"fakepkg/helpers\.py: 'return math\.prod\(\[self\.factor, x\]\)' \(from fakepkg/losses\.py"
+    with pytest.raises(rel.LeakError, match=leak):
+        rel.release(source=source, out_dir=tmp_path / "out")
+
+
+def test_a_line_its_own_file_shows_is_not_secret(source: Path, tmp_path: Path):
+    losses = source / "fakepkg/losses.py"
+    losses.write_text(losses.read_text() + "\n\ndef h(self, x):\n    return math.prod([self.factor, x])\n")
     report = rel.release(source=source, out_dir=tmp_path / "out")
-    assert report.shown_anyway >= 1
-    assert "total += v * v" in (tmp_path / "out/fakepkg/other.py").read_text()
+    assert report.shown_anyway == 1
+    released_text = (tmp_path / "out/fakepkg/losses.py").read_text()
+    assert "def h(self, x):\n    return math.prod([self.factor, x])" in released_text
+
+
+def test_trivial_lines():
+    assert rel.is_trivial("for j in range(num_classes):") and rel.is_trivial("import numpy as np")
+    assert rel.is_trivial("return loss, dW") and rel.is_trivial("# ------------------")
+    assert not rel.is_trivial("loss = loss / num_train + reg * np.sum(W * W)")
 
 
 def test_cli_release(source: Path, tmp_path: Path, capsys):
@@ -197,6 +211,9 @@ def test_release_of_this_repository(tmp_path: Path):
     assert report.regions >= 10
     assert not (out / "tests/hidden").exists() and not (out / ".git").exists()
     assert not (out / ".venv").exists()
+    assert (out / "cs231n_lin/grading/check.py").is_file()
+    assert (out / "cs231n_lin/grading/markers.py").is_file()
+    assert not (out / "cs231n_lin/grading/release.py").exists()
     for name in ("linear_svm", "softmax", "linear_classifier"):
         text = (out / f"cs231n_lin/classifiers/{name}.py").read_text()
         assert "raise NotImplementedError(" in text and "# BEGIN SOLUTION" in text
