@@ -76,8 +76,10 @@ def _add_release(sub) -> None:
 
 
 def _release(args) -> int:
-    from cs231n_lin.grading.release import main
-
+    try:
+        from cs231n_lin.grading.release import main
+    except ModuleNotFoundError:
+        raise ValueError("release is an instructor tool; it is not part of the student version") from None
     return main(out_dir=args.out_dir, source=args.source)
 
 
@@ -103,8 +105,10 @@ def _add_gradescope(sub) -> None:
 
 
 def _gradescope(args) -> int:
-    from cs231n_lin.grading.gradescope import main
-
+    try:
+        from cs231n_lin.grading.gradescope import main
+    except ModuleNotFoundError:
+        raise ValueError("gradescope is an instructor tool; it is not part of the student version") from None
     return main(out_zip=args.out_zip, source=args.source)
 
 

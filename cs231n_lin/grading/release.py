@@ -397,9 +397,10 @@ def _release_file(source: Path, rel: str, dest: Path, seen: _Collected, report: 
             secret = solution_lines(text, where, markdown=kind == "markdown") if kind in (
                 "code", "markdown") and is_solution_cell(cell) else []
             seen.text(text, secret, where, file=rel, code=kind == "code")
-            if secret and kind == "markdown":
+            label = _cell_label(k, cell)
+            if kind == "markdown" and blank_solution_markdown(cell, path=rel, label=label) is not cell:
                 report.answers += len(markdown_regions(text, where))
-            elif secret:
+            elif kind == "code" and stub_solution_code(cell, path=rel, label=label) is not cell:
                 report.regions += len(code_regions(text, where))
         text = _dump_notebook(release_notebook(nb, rel))
         if any(is_solution_cell(c) for c in nb["cells"]):
