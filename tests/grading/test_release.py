@@ -214,6 +214,10 @@ def test_release_of_this_repository(tmp_path: Path):
     assert (out / "cs231n_lin/grading/check.py").is_file()
     assert (out / "cs231n_lin/grading/markers.py").is_file()
     assert not (out / "cs231n_lin/grading/release.py").exists()
+    proc = _run([sys.executable, "-m", "cs231n_lin", "release", str(tmp_path / "again")], out,
+                PYTHONPATH=str(out))
+    assert proc.returncode == 2
+    assert "release is an instructor tool; it is not part of the student version" in proc.stderr
     for name in ("linear_svm", "softmax", "linear_classifier"):
         text = (out / f"cs231n_lin/classifiers/{name}.py").read_text()
         assert "raise NotImplementedError(" in text and "# BEGIN SOLUTION" in text
