@@ -1,0 +1,1 @@
+"""Instructor tooling: release the student version, grade submissions, diagnose mistakes."""
