@@ -53,6 +53,14 @@ _MESSAGES: dict[str, str] = {
         "Your {what} {be} not averaged over the examples: {it} the SUM over the N = {N} examples "
         "(N times too large). Did you forget to divide by N, the number of examples?"
     ),
+    "avg_nc": (
+        "Your {what} {be} divided by N * C = {NC} instead of N = {N}: np.mean over the whole (N, C) "
+        "matrix averages over the classes too. Sum over the classes, then divide by N."
+    ),
+    "loss_sign": (
+        "The data part of your loss has the wrong sign: each L_i is >= 0 (a sum of hinge terms, or "
+        "-log p_y), so the average must be too."
+    ),
     "loss.reg_missing": (
         "Your loss has no regularization term: add reg * np.sum(W * W) after averaging the data loss."
     ),
@@ -220,9 +228,9 @@ def _data_variants(function: str, kw: dict[str, Any]):
             losses.append(("svm_delta1", L1))
             grads.append(("svm_delta1", dS1))
         if squared:
-            Lh, dSh = _svm_data(W, X, y, delta, False)
-            losses.append(("svm_hinge_for_squared", Lh))
-            grads.append(("svm_hinge_for_squared", dSh))
+            # The plain hinge's gradient equals the squared one with slope 1: named svm_sq_slope1
+            # (and merged with the loss's svm_hinge_for_squared when both match).
+            losses.append(("svm_hinge_for_squared", _svm_data(W, X, y, delta, False)[0]))
             grads.append(("svm_sq_no2", _svm_data(W, X, y, delta, True, slope="no2")[1]))
             grads.append(("svm_sq_slope1", _svm_data(W, X, y, delta, True, slope="one")[1]))
     else:
@@ -258,8 +266,10 @@ def _candidates(function: str, kw: dict[str, Any]):
                   ("reg_mean", R / N), ("reg_l1", reg * float(np.sum(np.abs(W))))]
     reg_grads = [("", 2 * reg * W), ("reg_missing", 0 * W), ("reg_factor1", reg * W),
                  ("reg_mean", 2 * reg * W / N), ("reg_l1", reg * np.sign(W)), ("reg_4", 4 * reg * W)]
-    averages = [("", 1.0 / N), ("avg_sum", 1.0)]
+    C = W.shape[1]
+    averages = [("", 1.0 / N), ("avg_sum", 1.0), ("avg_nc", 1.0 / (N * C))]
     loss_cands = []
+    losses = [*losses, ("loss_sign", -losses[0][1])]
     for dname, Ls in losses:
         for aname, f in averages:
             for rname, r in reg_losses:
@@ -302,6 +312,8 @@ def _ctx(probe: Probe) -> dict[str, Any]:
     ctx: dict[str, Any] = {"function": probe.function, "delta": float(kw.get("delta", 1.0))}
     if "X" in kw:
         ctx["N"] = int(np.shape(kw["X"])[0])
+    if "W" in kw and "X" in kw:
+        ctx["NC"] = ctx["N"] * int(np.shape(kw["W"])[1])
     return ctx
 
 
@@ -419,7 +431,10 @@ def _diagnose_loss(probe: Probe, outcome: dict[str, Any]) -> list[tuple[str, str
     for what, parts in (("loss", lparts), ("dW", gparts)):
         for part in parts or ():
             found.setdefault(part, []).append(what)
-    mergeable = ("avg_sum", "svm_counted", "svm_delta1", "svm_hinge_for_squared", "softmax_axis0",
+    if found.get("svm_sq_slope1") == ["dW"] and found.get("svm_hinge_for_squared") == ["loss"]:
+        del found["svm_sq_slope1"]          # plain hinge throughout: one mistake, one message
+        found["svm_hinge_for_squared"].append("dW")
+    mergeable = ("avg_sum", "avg_nc", "svm_counted", "svm_delta1", "svm_hinge_for_squared", "softmax_axis0",
                  "softmax_unnormalized")
     for part, whats in found.items():
         if len(whats) == 2 and part in mergeable:
@@ -443,6 +458,9 @@ def _generic_loss(loss: float, ref: float, kw: dict[str, Any], ctx: dict[str, An
     if ref != 0:
         text += f" ({loss / ref:.3g} times it)"
     text += "."
+    N = ctx.get("N")
+    if ref != 0 and N and abs(loss / ref - N) < 1e-3 * N:
+        text += f" That factor is N = {N}: is a sum over the examples not divided by N?"
     if R > 0:
         k = (loss - ref) / R
         if abs(k) > 1e-3 and abs(k - round(k * 2) / 2) < 1e-3:
@@ -460,8 +478,12 @@ def _generic_grad(dW: np.ndarray, ref: np.ndarray, kw: dict[str, Any], *, loss_o
         if _rel(dW, c * ref) < 1e-4:
             if abs(c + 1) < 1e-6:
                 return ("sign", head + "it has the right values with the opposite sign.")
-            return ("scale", head + f"it is off by the same factor {c:.4g} in every entry "
-                    "(look for a wrong constant: N, C, delta, 2, or the learning rate).")
+            N = int(np.shape(kw["X"])[0])
+            if abs(c - N) < 1e-4 * N:
+                hint = f"that factor is N = {N}: is a sum over the examples not divided by N?"
+            else:
+                hint = "look for a wrong constant: N, C, delta, 2, or the learning rate"
+            return ("scale", head + f"it is off by the same factor {c:.4g} in every entry ({hint}).")
     diff = dW - ref
     if reg > 0:
         wn = float(np.sum(W * W))
@@ -558,8 +580,13 @@ def _array_stability(fn: str, scores: np.ndarray, axis: int, log: bool,
                      got: np.ndarray | None = None) -> tuple[str, str]:
     top = float(np.max(scores))
     spread = float(np.max(np.max(scores, axis=axis) - np.min(scores, axis=axis)))
-    only_minus_inf = got is not None and not np.isnan(got).any() and not np.isposinf(got).any()
-    if log and only_minus_inf and spread > -_FLOAT64_EXP_MIN:
+    underflow_only = False
+    if got is not None and log:
+        bad = ~np.isfinite(got)
+        ref = _softmax_ref(scores, axis, True)
+        # log(0) of an underflowed probability: -inf only where the true log-probability is tiny
+        underflow_only = bool(np.all(np.isneginf(got[bad])) and np.all(ref[bad] < _FLOAT64_EXP_MIN + 45))
+    if underflow_only and spread > -_FLOAT64_EXP_MIN:
         return ("log_underflow", f"Your {fn} gives -inf when scores differ by {spread:.4g}: log of a "
                 "probability that underflowed to 0. Compute shifted - log(sum(exp(shifted))) instead of "
                 "log(softmax(...)).")

@@ -73,7 +73,7 @@ def _loss_problem(seed: int, N: int, D: int, C: int, w_scale: float, dtype=np.fl
         rng = np.random.default_rng(seed * 1000 + attempt)
         X = (x_scale * rng.standard_normal((N, D))).astype(dtype)
         W = (w_scale * rng.standard_normal((D, C))).astype(dtype)
-        y = np.concatenate([np.arange(C), rng.integers(0, C, size=N - C)]) if N >= C else rng.integers(0, C, N)
+        y = np.concatenate([np.arange(C), rng.integers(0, C, size=N - C)])   # every class present
         y = rng.permutation(y).astype(np.int64)
         if _no_kinks(W, X, y, delta):
             return {"W": W, "X": X, "y": y}

@@ -51,7 +51,7 @@ def run_one(probes_py: str, submission: str, out_json: str) -> None:
 def main() -> None:
     probes_py, rest = sys.argv[1], sys.argv[2:]
     failed = 0
-    for submission, out_json in zip(rest[::2], rest[1::2]):
+    for submission, out_json in zip(rest[::2], rest[1::2], strict=True):
         pid = os.fork()
         if pid == 0:
             code = 0

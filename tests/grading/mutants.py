@@ -85,7 +85,7 @@ BUGS: list[Mutant] = [
     M("svm_naive_reg_l1", SVM, "L1",
       (_NAIVE_END, "    loss = loss / num_train + reg * np.sum(np.abs(W))\n"
                    "    dW = dW / num_train + reg * np.sign(W)\n")),
-    M("svm_naive_counts_correct_class", SVM, "counts the correct class",
+    M("svm_naive_counts_correct_class", SVM, "the correct class in the hinge sum",
       ("            if j == y[i]:\n                continue\n", "")),
     M("svm_naive_delta_hardcoded", SVM, "delta ignored",
       ("margin = scores[j] - correct_class_score + delta", "margin = scores[j] - correct_class_score + 1")),
@@ -94,20 +94,27 @@ BUGS: list[Mutant] = [
     M("svm_naive_squared_ignored", SVM, "plain hinge",
       ("slope = 2.0 * margin if squared else 1.0", "slope = 1.0"),
       ("loss += margin**2 if squared else margin", "loss += margin")),
+    M("svm_naive_squared_grad_slope1", SVM, "slope 1",
+      ("slope = 2.0 * margin if squared else 1.0", "slope = 1.0")),
     M("svm_naive_no_correct_class_grad", SVM, "pushes the correct class up",
       ("                dW[:, y[i]] -= slope * X[i]\n", "")),
     M("svm_naive_sign_flipped", SVM, "opposite sign",
-      (_SVM_NAIVE_INNER, "                dW[:, j] -= slope * X[i]\n                dW[:, y[i]] += slope * X[i]\n")),
+      (_SVM_NAIVE_INNER,
+       "                dW[:, j] -= slope * X[i]\n                dW[:, y[i]] += slope * X[i]\n")),
     M("svm_naive_float64_out", SVM, "dtype must be preserved",
       ("    dW = dW / num_train + 2 * reg * W\n    # END SOLUTION\n    return finish_loss(loss, dW, W, X)\n",
        "    dW = dW / num_train + 2 * reg * W\n    # END SOLUTION\n    return float(loss), dW\n")),
     # ---------------- svm_loss_vectorized ----------------
-    M("svm_vec_counts_correct_class", SVM, "counts the correct class",
+    M("svm_vec_counts_correct_class", SVM, "the correct class in the hinge sum",
       ("    margins[rows, y] = 0.0                                       # j == y_i does not count\n", "")),
     M("svm_vec_loss_not_averaged", SVM, "divide by N",
       ("        data_loss = np.sum(margins) / num_train\n", "        data_loss = np.sum(margins)\n")),
     M("svm_vec_grad_not_averaged", SVM, "divide by N",
       (_SVM_VEC_DW, "    dW = X.T @ dscores + 2 * reg * W\n")),
+    M("svm_vec_grad_divided_twice", SVM, "same factor",
+      (_SVM_VEC_DW, "    dW = X.T @ dscores / num_train / num_train + 2 * reg * W\n")),
+    M("svm_vec_np_mean", SVM, "N * C",
+      ("        data_loss = np.sum(margins) / num_train\n", "        data_loss = np.mean(margins)\n")),
     M("svm_vec_reg_half", SVM, "0.5 * reg",
       ("    loss = data_loss + reg * np.sum(W * W)\n", "    loss = data_loss + 0.5 * reg * np.sum(W * W)\n")),
     M("svm_vec_reg_grad_missing", SVM, "no regularization gradient",
@@ -140,9 +147,17 @@ BUGS: list[Mutant] = [
     M("softmax_naive_reg_grad_missing", SOFTMAX, "no regularization gradient",
       ("    dW = dW / num_train + 2 * reg * W\n", "    dW = dW / num_train\n")),
     M("softmax_naive_log_of_probability", SOFTMAX, "log(0)",
-      ("        loss += np.log(total) - scores[y[i]]\n", "        loss -= np.log(exp_scores[y[i]] / total)\n")),
+      ("        loss += np.log(total) - scores[y[i]]\n",
+       "        loss -= np.log(exp_scores[y[i]] / total)\n")),
+    M("softmax_naive_log_prob_no_shift", SOFTMAX, "max-shift",
+      ("        scores = scores - np.max(scores)            # numeric stability: the largest score is 0\n", ""),
+      ("        loss += np.log(total) - scores[y[i]]\n",
+       "        loss -= np.log(exp_scores[y[i]] / total)\n")),
+    M("softmax_naive_loss_sign", SOFTMAX, "wrong sign",
+      ("        loss += np.log(total) - scores[y[i]]\n", "        loss += scores[y[i]] - np.log(total)\n")),
     M("softmax_naive_reg_double", SOFTMAX, "belongs to the gradient",
-      ("    loss = loss / num_train + reg * np.sum(W * W)\n", "    loss = loss / num_train + 2 * reg * np.sum(W * W)\n")),
+      ("    loss = loss / num_train + reg * np.sum(W * W)\n",
+       "    loss = loss / num_train + 2 * reg * np.sum(W * W)\n")),
     # ---------------- softmax_loss_vectorized ----------------
     M("softmax_vec_max_axis0", SOFTMAX, "wrong axis",
       (_SM_VEC_SHIFT, "    scores = scores - np.max(scores, axis=0, keepdims=True)\n")),
@@ -227,7 +242,8 @@ CORRECT: list[Mutant] = [
        "    loss = W.dtype.type(0)\n    dW = np.zeros_like(W)\n    for i in range(num_train):\n"
        "        scores = X[i] @ W\n        correct_class_score = scores[y[i]]\n")),
     M("svm_naive_classes_outer_loop", SVM, None,
-      ("    for i in range(num_train):\n        scores = X[i] @ W\n        correct_class_score = scores[y[i]]\n"
+      ("    for i in range(num_train):\n        scores = X[i] @ W\n"
+       "        correct_class_score = scores[y[i]]\n"
        "        for j in range(num_classes):\n            if j == y[i]:\n                continue\n",
        "    for j, i in [(j, i) for j in range(num_classes) for i in range(num_train)]:\n"
        "        scores = X[i] @ W\n        correct_class_score = scores[y[i]]\n"

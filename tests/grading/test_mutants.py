@@ -191,8 +191,8 @@ def test_mutants_lose_points_and_get_named(tmp_path, capsys):
     halves = [dirs[0::2], dirs[1::2]]             # two runners in parallel (2 cores)
     with ThreadPoolExecutor(max_workers=2) as pool:
         graded = list(pool.map(evaluate_many, halves))
-    by_dir = dict(zip(halves[0] + halves[1], graded[0] + graded[1]))
-    outcomes = [(m, by_dir[d]) for m, d in zip(mutants, dirs)]
+    by_dir = dict(zip(halves[0] + halves[1], graded[0] + graded[1], strict=True))
+    outcomes = [(m, by_dir[d]) for m, d in zip(mutants, dirs, strict=True)]
 
     problems, caught, named, rows = [], 0, 0, []
     for mutant, (score, max_score, messages) in outcomes:

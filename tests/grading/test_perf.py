@@ -100,7 +100,7 @@ def test_feedback_points_full_up_to_threshold_then_decreasing():
     ratios = [0.5, 1.0, 2.9, 3.0, 3.5, 6.0, 12.0, 29.0, 30.0, 100.0]
     fractions = [perf.feedback(_m(r))[0] for r in ratios]
     assert fractions[:4] == [1.0] * 4
-    assert all(a > b for a, b in zip(fractions[3:-1], fractions[4:-1]))
+    assert all(a > b for a, b in zip(fractions[3:-1], fractions[4:-1], strict=False))
     assert fractions[-2] == 0.0 and fractions[-1] == 0.0
 
 
