@@ -15,17 +15,11 @@ import traceback
 import warnings
 from pathlib import Path
 
-import numpy as np
+import numpy as np  # noqa: F401
 import sklearn.base  # noqa: F401  (imported once, before forking: the slow part)
+import sklearn.utils._param_validation  # noqa: F401
+import sklearn.utils.multiclass  # noqa: F401
 import sklearn.utils.validation  # noqa: F401
-
-
-def encode(value):
-    if isinstance(value, np.ndarray):
-        return {"__nd__": value.tolist(), "dtype": str(value.dtype), "shape": list(value.shape)}
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
 
 
 def run_one(probes_py: str, submission: str, out_json: str) -> None:
@@ -44,7 +38,7 @@ def run_one(probes_py: str, submission: str, out_json: str) -> None:
         warnings.simplefilter("ignore")
         for probe in probes.probe_cases():
             outcome = probes.run_probe(student, probe)
-            results.append({"name": probe.name, "outcome": {k: encode(v) for k, v in outcome.items()}})
+            results.append({"name": probe.name, "outcome": probes.outcome_to_json(outcome)})
     Path(out_json).write_text(json.dumps(results))
 
 

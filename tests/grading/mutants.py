@@ -51,7 +51,7 @@ def make_copy(mutant: Mutant, repo: Path, dest: Path) -> Path:
     """A submission-like copy of ``repo``'s package (without grader files) with ``mutant`` applied."""
     dest = Path(dest)
     shutil.copytree(Path(repo) / "cs231n_lin", dest / "cs231n_lin",
-                    ignore=shutil.ignore_patterns("grading", "__pycache__"))
+                    ignore=shutil.ignore_patterns("grading"))
     mutant.apply_to(dest)
     return dest
 
@@ -71,6 +71,9 @@ _SVM_NAIVE_INNER = (
 )
 _SM_VEC_SHIFT = "    scores = scores - np.max(scores, axis=1, keepdims=True)           # per-row shift\n"
 _SM_VEC_DW = "    dW = X.T @ dscores / num_train + 2 * reg * W\n"
+_SM_NAIVE_SHIFT = (
+    "        scores = scores - np.max(scores)            # numeric stability: the largest score is 0\n"
+)
 _SGD_STEP = "            W -= self.learning_rate * grad                            # the SGD step\n"
 _PREDICT = "        return self.classes_[np.argmax(scores, axis=1)]\n"
 
@@ -138,7 +141,7 @@ BUGS: list[Mutant] = [
        _SVM_VEC_DW + "    # END SOLUTION\n    return loss, dW.astype(W.dtype)\n")),
     # ---------------- softmax_loss_naive ----------------
     M("softmax_naive_no_shift", SOFTMAX, "max-shift",
-      ("        scores = scores - np.max(scores)            # numeric stability: the largest score is 0\n",
+      (_SM_NAIVE_SHIFT,
        "")),
     M("softmax_naive_no_onehot", SOFTMAX, "one-hot",
       ("dW[:, j] += (p_j - (j == y[i])) * X[i]", "dW[:, j] += p_j * X[i]")),
@@ -150,7 +153,7 @@ BUGS: list[Mutant] = [
       ("        loss += np.log(total) - scores[y[i]]\n",
        "        loss -= np.log(exp_scores[y[i]] / total)\n")),
     M("softmax_naive_log_prob_no_shift", SOFTMAX, "max-shift",
-      ("        scores = scores - np.max(scores)            # numeric stability: the largest score is 0\n", ""),
+      (_SM_NAIVE_SHIFT, ""),
       ("        loss += np.log(total) - scores[y[i]]\n",
        "        loss -= np.log(exp_scores[y[i]] / total)\n")),
     M("softmax_naive_loss_sign", SOFTMAX, "wrong sign",

@@ -47,12 +47,6 @@ catalogue = _load_catalogue()
 # Scoring (local stand-in for the grade helper's hidden tests)
 # --------------------------------------------------------------------------------------------
 
-def _decode(value):
-    if isinstance(value, dict) and "__nd__" in value:
-        return np.array(value["__nd__"], dtype=value["dtype"]).reshape(value["shape"])
-    return value
-
-
 def _expected(probe: Probe) -> dict:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -115,7 +109,7 @@ def run_probes_in_subprocess(submission_dirs: list[Path]) -> list[list[tuple[Pro
     for d in submission_dirs:
         results = []
         for item in json.loads((Path(d) / "_outcomes.json").read_text()):
-            outcome = {k: _decode(v) for k, v in item["outcome"].items()}
+            outcome = probes_mod.outcome_from_json(item["outcome"])
             results.append((by_name[item["name"]], outcome))
         all_results.append(results)
     return all_results
