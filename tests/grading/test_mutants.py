@@ -115,13 +115,28 @@ def run_probes_in_subprocess(submission_dirs: list[Path]) -> list[list[tuple[Pro
     return all_results
 
 
+def evaluate_end_to_end(submission_dirs: list[Path]) -> list[tuple[float, float, list[str]]]:
+    """Grade through the grade helper's ``grade_submission`` (sandboxed worker, hidden tests)."""
+    from cs231n_lin.grading.grade import GradeOptions, grade_submission
+
+    options = GradeOptions(notebooks=False)
+    graded = []
+    for d in submission_dirs:
+        result = grade_submission(Path(d), options)
+        graded.append((sum(t.score for t in result.tests), sum(t.max_score for t in result.tests),
+                       [t.output for t in result.tests]))
+    return graded
+
+
 def evaluate_many(submission_dirs: list[Path]) -> list[tuple[float, float, list[str]]]:
     """Grade submissions: (score, max_score, diagnosis messages) for each.
 
-    The single switch point to the end-to-end grader: replace the body with
-    ``cs231n_lin.grading.grade`` on the directories (``--jobs``) and read score, max_score and
-    the test outputs from each results.json.
+    The single switch point to the end-to-end grader: with ``MUTANTS_END_TO_END=1`` in the
+    environment the submissions go through ``cs231n_lin.grading.grade`` (about 15 s each, so
+    opt-in); by default the probes run in a subprocess and ``local_score`` scores them.
     """
+    if os.environ.get("MUTANTS_END_TO_END") == "1":
+        return evaluate_end_to_end(submission_dirs)
     graded = []
     for results in run_probes_in_subprocess(list(submission_dirs)):
         score, max_score = local_score(results)
