@@ -24,7 +24,7 @@ import pytest
 
 import cs231n_lin.classifiers as reference
 from cs231n_lin.grading import probes as probes_mod
-from cs231n_lin.grading.diagnose import _rel, _tol, summarize
+from cs231n_lin.grading.diagnose import _rel, _tol, probe_correct, summarize
 from cs231n_lin.grading.probes import ARRAY_FUNCTIONS, LOSS_FUNCTIONS, Probe, run_probe
 
 HERE = Path(__file__).resolve().parent
@@ -90,7 +90,12 @@ def probe_passes(probe: Probe, got: dict) -> bool:
 
 
 def local_score(results: list[tuple[Probe, dict]]) -> tuple[float, float]:
-    return float(sum(probe_passes(p, o) for p, o in results)), float(len(results))
+    verdicts = [probe_passes(p, o) for p, o in results]
+    # two oracles must agree: the reference package here, the grader's own formulas in diagnose
+    own = [probe_correct(p, o) for p, o in results]
+    disagree = [p.name for (p, _), a, b in zip(results, verdicts, own, strict=True) if a != b]
+    assert not disagree, f"reference package and diagnose.probe_correct disagree on {disagree}"
+    return float(sum(verdicts)), float(len(results))
 
 
 def run_probes_in_subprocess(submission_dirs: list[Path]) -> list[list[tuple[Probe, dict]]]:
