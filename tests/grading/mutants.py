@@ -219,8 +219,8 @@ BUGS: list[Mutant] = [
 CORRECT: list[Mutant] = [
     M("svm_vec_einsum", SVM, None,
       ("    scores = X @ W                                               # (N, C)\n",
-       "    scores = np.einsum('nd,dc->nc', X, W)\n"),
-      (_SVM_VEC_DW, "    dW = np.einsum('nd,nc->dc', X, dscores) / num_train + 2 * reg * W\n")),
+       "    scores = np.einsum('nd,dc->nc', X, W, optimize=True)\n"),
+      (_SVM_VEC_DW, "    dW = np.einsum('nd,nc->dc', X, dscores, optimize=True) / num_train + 2 * reg * W\n")),
     M("svm_vec_boolean_masks", SVM, None,
       ("    margins = scores - scores[rows, y][:, None] + delta          # (N, C)\n"
        "    margins[rows, y] = 0.0                                       # j == y_i does not count\n"
