@@ -51,12 +51,15 @@ def _rel(a: Any, b: Any) -> float:
 
 _MESSAGES: dict[str, str] = {
     "avg_sum": (
-        "Your {what} {be} not averaged over the examples: {it} the SUM over the N = {N} examples "
+        "Your {what} {be} not averaged over the examples: {it_matches} the SUM over the N = {N} examples "
         "(N times too large). Did you forget to divide by N, the number of examples?"
     ),
     "avg_nc": (
         "Your {what} {be} divided by N * C = {NC} instead of N = {N}: np.mean over the whole (N, C) "
         "matrix averages over the classes too. Sum over the classes, then divide by N."
+    ),
+    "avg_twice": (
+        "Your {what} {be} divided by N twice (by N ** 2 = {N2}): divide the data term by N = {N} once."
     ),
     "loss_sign": (
         "The data part of your loss has the wrong sign: each L_i is >= 0 (a sum of hinge terms, or "
@@ -162,6 +165,7 @@ def _msg(key: str, what: str, ctx: dict[str, Any]) -> str:
     template = _MESSAGES.get(f"{what}.{key}", _MESSAGES.get(key, key))
     plural = " and " in what
     verbs = {"be": "are" if plural else "is", "it": "match" if plural else "matches",
+             "it_matches": "they match" if plural else "it matches",
              "counts": "count" if plural else "counts", "subtracts": "subtract" if plural else "subtracts",
              "uses": "use" if plural else "uses"}
     return template.format(what=what, **verbs, **ctx)
@@ -289,7 +293,7 @@ def _compute_candidates(function: str, kw: dict[str, Any]):
     reg_grads = [("", 2 * reg * W), ("reg_missing", 0 * W), ("reg_factor1", reg * W),
                  ("reg_mean", 2 * reg * W / N), ("reg_l1", reg * np.sign(W)), ("reg_4", 4 * reg * W)]
     C = W.shape[1]
-    averages = [("", 1.0 / N), ("avg_sum", 1.0), ("avg_nc", 1.0 / (N * C))]
+    averages = [("", 1.0 / N), ("avg_sum", 1.0), ("avg_nc", 1.0 / (N * C)), ("avg_twice", 1.0 / N**2)]
     loss_cands = []
     losses = [*losses, ("loss_sign", -losses[0][1])]
     for dname, Ls in losses:
@@ -334,6 +338,8 @@ def _ctx(probe: Probe) -> dict[str, Any]:
     ctx: dict[str, Any] = {"function": probe.function, "delta": float(kw.get("delta", 1.0))}
     if "X" in kw:
         ctx["N"] = int(np.shape(kw["X"])[0])
+    if "X" in kw:
+        ctx["N2"] = ctx["N"] ** 2
     if "W" in kw and "X" in kw:
         ctx["NC"] = ctx["N"] * int(np.shape(kw["W"])[1])
     return ctx
@@ -456,8 +462,8 @@ def _diagnose_loss(probe: Probe, outcome: dict[str, Any]) -> list[tuple[str, str
     if found.get("svm_sq_slope1") == ["dW"] and found.get("svm_hinge_for_squared") == ["loss"]:
         del found["svm_sq_slope1"]          # plain hinge throughout: one mistake, one message
         found["svm_hinge_for_squared"].append("dW")
-    mergeable = ("avg_sum", "avg_nc", "svm_counted", "svm_delta1", "svm_hinge_for_squared", "softmax_axis0",
-                 "softmax_unnormalized")
+    mergeable = ("avg_sum", "avg_nc", "avg_twice", "svm_counted", "svm_delta1", "svm_hinge_for_squared",
+                 "softmax_axis0", "softmax_unnormalized")
     for part, whats in found.items():
         if len(whats) == 2 and part in mergeable:
             out.append((part, _msg(part, "loss and dW", ctx)))

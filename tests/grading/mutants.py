@@ -114,7 +114,7 @@ BUGS: list[Mutant] = [
       ("        data_loss = np.sum(margins) / num_train\n", "        data_loss = np.sum(margins)\n")),
     M("svm_vec_grad_not_averaged", SVM, "divide by N",
       (_SVM_VEC_DW, "    dW = X.T @ dscores + 2 * reg * W\n")),
-    M("svm_vec_grad_divided_twice", SVM, "same factor",
+    M("svm_vec_grad_divided_twice", SVM, "divided by N twice",
       (_SVM_VEC_DW, "    dW = X.T @ dscores / num_train / num_train + 2 * reg * W\n")),
     M("svm_vec_np_mean", SVM, "N * C",
       ("        data_loss = np.sum(margins) / num_train\n", "        data_loss = np.mean(margins)\n")),
@@ -220,7 +220,8 @@ CORRECT: list[Mutant] = [
     M("svm_vec_einsum", SVM, None,
       ("    scores = X @ W                                               # (N, C)\n",
        "    scores = np.einsum('nd,dc->nc', X, W, optimize=True)\n"),
-      (_SVM_VEC_DW, "    dW = np.einsum('nd,nc->dc', X, dscores, optimize=True) / num_train + 2 * reg * W\n")),
+      (_SVM_VEC_DW,
+       "    dW = np.einsum('nd,nc->dc', X, dscores, optimize=True) / num_train + 2 * reg * W\n")),
     M("svm_vec_boolean_masks", SVM, None,
       ("    margins = scores - scores[rows, y][:, None] + delta          # (N, C)\n"
        "    margins[rows, y] = 0.0                                       # j == y_i does not count\n"
