@@ -267,4 +267,23 @@ CORRECT: list[Mutant] = [
       (_PREDICT, "        return np.take(self.classes_, scores.argmax(axis=-1))\n")),
 ]
 
+# Bugs written AFTER the diagnoses, with no computed variant made for them: their diagnosis
+# rate is reported separately (it is not gated), as an honest estimate of how the generic
+# messages fare on mistakes nobody anticipated. They must still lose points.
+HELD_OUT: list[Mutant] = [
+    M("svm_vec_margin_reversed", SVM, "regularization part",
+      ("scores - scores[rows, y][:, None] + delta ", "scores[rows, y][:, None] - scores + delta ")),
+    M("softmax_vec_reg_norm_not_squared", SOFTMAX, "regularization",
+      ("    loss = data_loss + reg * np.sum(W * W)\n",
+       "    loss = data_loss + reg * np.sqrt(np.sum(W * W))\n")),
+    M("softmax_vec_dscores_from_log_probs", SOFTMAX, "dscores",
+      ("    dscores = np.exp(log_probs)   ", "    dscores = log_probs.copy()   ")),
+    M("fit_full_batch", CLASSIFIER, "batch_size",
+      ("idx = rng.integers(0, num_train, size=self.batch_size)",
+       "idx = rng.integers(0, num_train, size=num_train)")),
+    M("svm_vec_bool_dscores", SVM, "dscores",
+      ("        dscores = (margins > 0).astype(scores.dtype)             # dL/ds_j = 1[m_j > 0]\n",
+       "        dscores = margins > 0\n")),
+]
+
 ALL: list[Mutant] = BUGS + CORRECT
