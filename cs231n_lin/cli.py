@@ -18,6 +18,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=lambda a: _demo(a))
     _add_data_parser(sub)
+    _add_release(sub)
+    _add_check(sub)
+    _add_gradescope(sub)
     return parser
 
 
@@ -62,6 +65,51 @@ def _data_fetch(args) -> int:
         print(f"cs231n-lin data fetch: error: {exc}", file=sys.stderr)
         return 1
     return 0
+
+
+def _add_release(sub) -> None:
+    p = sub.add_parser("release", help="write the student version (solutions stubbed, hidden tests left out)")
+    p.add_argument("out_dir", metavar="OUT_DIR", help="new or empty directory for the student version")
+    p.add_argument("--source", default=None,
+                   help="instructor repository (default: the one this package is installed from)")
+    p.set_defaults(func=_release)
+
+
+def _release(args) -> int:
+    try:
+        from cs231n_lin.grading.release import main
+    except ModuleNotFoundError:
+        raise ValueError("release is an instructor tool; it is not part of the student version") from None
+    return main(out_dir=args.out_dir, source=args.source)
+
+
+def _add_check(sub) -> None:
+    p = sub.add_parser("check", help="run inside your copy: visible tests and notebook checks, with points")
+    p.add_argument("--root", default=None, help="your copy of the assignment (default: found from here)")
+    p.add_argument("--timeout", type=float, default=600.0, help="seconds before the run is stopped")
+    p.set_defaults(func=_check)
+
+
+def _check(args) -> int:
+    from cs231n_lin.grading.check import main
+
+    return main(root=args.root, timeout=args.timeout)
+
+
+def _add_gradescope(sub) -> None:
+    p = sub.add_parser("gradescope", help="write the Gradescope autograder zip (setup.sh, run_autograder)")
+    p.add_argument("out_zip", metavar="OUT.zip", help="the zip file to write")
+    p.add_argument("--source", default=None,
+                   help="instructor repository (default: the one this package is installed from)")
+    p.set_defaults(func=_gradescope)
+
+
+def _gradescope(args) -> int:
+    try:
+        from cs231n_lin.grading.gradescope import main
+    except ModuleNotFoundError:
+        raise ValueError("gradescope is an instructor tool; it is not part of the student version") from None
+    return main(out_zip=args.out_zip, source=args.source)
 
 
 def main(argv: list[str] | None = None) -> int:
