@@ -37,6 +37,18 @@ def check_scalar(value, name: str, *, minimum: float = 0.0) -> float:
     return value
 
 
+def _all_finite(X: np.ndarray) -> bool:
+    """Whether a float array holds no NaN or infinity, in one pass without an N x D temporary.
+
+    A NaN or infinity anywhere makes the sum non-finite; only when the sum is not finite (which
+    finite values that overflow can also cause) is every element checked.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.isfinite(np.sum(X)):
+            return True
+    return bool(np.isfinite(X).all())
+
+
 def check_loss_inputs(W, X, y, reg) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
     """Validate the arguments of a loss function.
 
@@ -65,7 +77,7 @@ def check_loss_inputs(W, X, y, reg) -> tuple[np.ndarray, np.ndarray, np.ndarray,
         raise ValueError(f"X must hold real numbers; got dtype {X.dtype}")
     if X.shape[0] == 0:
         raise ValueError("X is empty: N == 0, so the average loss is undefined")
-    if not np.isfinite(X).all():
+    if X.dtype.kind == "f" and not _all_finite(X):
         raise ValueError("X contains NaN or infinity")
     if X.shape[1] != W.shape[0]:
         raise ValueError(

@@ -25,7 +25,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from cs231n_lin._validation import check_loss_inputs, check_scalar, finish_loss
+from cs231n_lin._validation import check_scalar, finish_loss
 from cs231n_lin.classifiers.linear_svm import svm_loss_vectorized
 from cs231n_lin.classifiers.softmax import softmax_loss_vectorized
 
@@ -69,10 +69,14 @@ def chunked_loss(
     dW : ndarray of shape (D, C), the dtype of ``W``
     """
     block = _check_block(block)
-    X = np.asarray(X)
-    if X.ndim != 2 or X.shape[0] <= block:          # one block: exactly the vectorized loss
+    X, y, W = np.asarray(X), np.asarray(y), np.asarray(W)
+    if X.ndim != 2 or X.shape[0] <= block or y.shape != X.shape[:1]:
+        # one block, or inputs that do not fit together: the vectorized loss itself (it names
+        # the problem before doing any arithmetic)
         return loss_fn(W, X, y, reg, **loss_kwargs)
-    W, X, y, reg = check_loss_inputs(W, X, y, reg)  # check the whole input once, up front
+    reg = check_scalar(reg, "reg")
+    # Everything else (W, the dtypes, label range, finite X) is checked block by block by
+    # loss_fn: checking all of X up front would read it from memory one more time.
     num_train = X.shape[0]
     data_loss = 0.0
     dW = np.zeros(W.shape)                          # summed in float64, returned in W's dtype

@@ -145,13 +145,11 @@ def softmax_loss_vectorized(
     rows = np.arange(num_train)
     scores = X @ W                                                    # (N, C)
     # BEGIN SOLUTION
-    scores -= np.max(scores, axis=1, keepdims=True)                   # per-row shift, in place
-    exp_scores = np.exp(scores)                                       # (N, C), all in (0, 1]
-    sum_exp = np.sum(exp_scores, axis=1, keepdims=True)               # (N, 1), at least 1
-    # L_i = log sum_j exp(s_j) - s_{y_i}, averaged over the N examples
-    data_loss = (np.sum(np.log(sum_exp)) - np.sum(scores[rows, y])) / num_train
-    dscores = exp_scores
-    dscores /= sum_exp                                                # p_j, in place
+    scores = scores - np.max(scores, axis=1, keepdims=True)           # per-row shift
+    log_norm = np.log(np.sum(np.exp(scores), axis=1, keepdims=True))  # (N, 1)
+    log_probs = scores - log_norm
+    data_loss = -np.sum(log_probs[rows, y]) / num_train
+    dscores = np.exp(log_probs)                                       # p_j
     dscores[rows, y] -= 1.0                                           # p_j - 1[j == y_i]
     loss = data_loss + reg * np.sum(W * W)
     dW = X.T @ dscores / num_train + 2 * reg * W
