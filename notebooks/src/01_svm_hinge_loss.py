@@ -71,6 +71,30 @@ for j, s_j in enumerate(scores):
           f"  -> contributes max(0, {m:g}) = {max(0.0, m):g}")
 
 # %% [markdown]
+# On a number line: any wrong-class score that lands in the red zone (above $s_{y_i} - \Delta$)
+# adds loss, in proportion to how far into the zone it is.
+
+# %%
+fig, ax = plt.subplots(figsize=(8, 1.8))
+ax.axvspan(scores[correct] - delta, 20, color="tab:red", alpha=0.15, label="zone that adds loss")
+ax.axvline(scores[correct] - delta, color="tab:red", linestyle="--", linewidth=1)
+for j, s_j in enumerate(scores):
+    ax.plot(s_j, 0, "o", markersize=9, color="tab:green" if j == correct else "tab:grey")
+    ax.annotate(f"class {j}{' (correct)' if j == correct else ''}: {s_j:g}", (s_j, 0),
+                xytext=(4 if j == correct else -4, 10), textcoords="offset points",
+                ha="left" if j == correct else "right")
+ax.annotate("", xy=(scores[correct] - delta, -0.5), xytext=(scores[correct], -0.5),
+            arrowprops={"arrowstyle": "<->"})
+ax.text(scores[correct] - delta / 2, -0.45, "$\\Delta$ = 10", ha="center", va="bottom")
+ax.set_xlim(-10, 20)
+ax.set_ylim(-1, 1)
+ax.set_yticks([])
+ax.set_xlabel("score")
+ax.set_title("Scores of one example; correct class 0, $\\Delta$ = 10")
+ax.legend(loc="lower right", fontsize=8)
+plt.show()
+
+# %% [markdown]
 # Class 1 is more than $\Delta$ below the correct score: no loss. Class 2 is only 2 below it,
 # which violates the margin by 8. So $L_i = 0 + 8 = 8$.
 #
@@ -338,6 +362,30 @@ for lam in [1.0, 3.0, 10.0]:
     data_loss, _ = svm_loss_vectorized(W_lam, Xv, data.y_val, reg=0.0)
     print(f"lambda={lam:4.1f}: same predictions {same}, val data loss {data_loss:.4f}, "
           f"R(W) {np.sum(W_lam**2):9.2f}")
+
+# %% [markdown]
+# ## Does penalizing large weights help generalization?
+#
+# The notes claim the L2 penalty reduces overfitting. Overfitting shows most with little data,
+# so train on random subsets of 100 training images, averaged over four subsets:
+
+# %%
+subsets = [np.random.default_rng(k).choice(len(data.y_train), 100, replace=False) for k in range(4)]
+print(f"{'reg':>8} {'train acc':>10} {'val acc':>8} {'|W|':>6}")
+for reg in [0.0, hp["reg"] * 30, hp["reg"] * 1000]:
+    tr, va, norm = [], [], []
+    for idx in subsets:
+        m = LinearSVM(learning_rate=hp["learning_rate"], reg=reg, num_iters=500, batch_size=50,
+                      random_state=0).fit(data.X_train[idx], data.y_train[idx])
+        tr.append(m.score(data.X_train[idx], data.y_train[idx]))
+        va.append(m.score(data.X_val, data.y_val))
+        norm.append(np.linalg.norm(m.W_))
+    print(f"{reg:8.3g} {np.mean(tr):10.3f} {np.mean(va):8.3f} {np.mean(norm):6.2f}")
+
+# %% [markdown]
+# A moderate penalty gives smaller weights, slightly lower training accuracy and slightly
+# *higher* validation accuracy: less overfitting. Too much penalty underfits. That is why
+# $\lambda$ is chosen on validation data.
 
 # %% [markdown]
 # ## Weight templates

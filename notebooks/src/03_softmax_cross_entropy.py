@@ -163,6 +163,8 @@ for name, p in [("soft p", np.array([0.1, 0.3, 0.6])), ("one-hot p (class 2)", n
     print(f"{name}: H(p,q) = {cross_entropy(p, q):.6f}, H(p) = {entropy(p):.6f}, "
           f"KL(p||q) = {kl(p, q):.6f}, H(p) + KL = {entropy(p) + kl(p, q):.6f}")
 print(f"softmax loss of the example: {-np.log(q[2]):.6f}")
+p_soft = np.array([0.1, 0.3, 0.6])
+print(f"q = p: H(p,p) = {cross_entropy(p_soft, p_soft):.6f} = H(p), KL(p||p) = {abs(kl(p_soft, p_soft)):.6f}")
 
 # %% [markdown]
 # With the one-hot $p$ of a labelled example, $H(p) = 0$, so the cross-entropy *is* the KL
