@@ -71,26 +71,40 @@ MUTANTS = {
 }
 
 
-def run_nbval(notebook: Path, pythonpath: Path | None, cwd: Path) -> subprocess.CompletedProcess:
+def start_nbval(notebook: Path, pythonpath: Path, cwd: Path) -> subprocess.Popen:
+    """Start ``pytest --nbval-lax NOTEBOOK`` with ``pythonpath`` first on the kernel's import path."""
     env = dict(os.environ, MPLBACKEND="Agg")
-    if pythonpath is not None:
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(pythonpath), env.get("PYTHONPATH")]))
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(pythonpath), env.get("PYTHONPATH")]))
     cmd = [sys.executable, "-m", "pytest", "--nbval-lax", "--nbval-current-env", "-x", "-q",
            "-p", "no:cacheprovider", "--nbval-sanitize-with", str(NOTEBOOKS / "nbval_sanitize.cfg"),
            str(notebook)]
-    return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+    return subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True)
+
+
+@pytest.fixture(scope="module")
+def mutant_runs(tmp_path_factory) -> dict[str, tuple[int, str]]:
+    """Run every mutant's notebook at once (they are independent); ``function -> (exit code, output)``."""
+    running = {}
+    for function, (module, notebook, wrong_code, _) in MUTANTS.items():
+        root = tmp_path_factory.mktemp(function)
+        shutil.copytree(ROOT / "cs231n_lin", root / "cs231n_lin",
+                        ignore=shutil.ignore_patterns("__pycache__"))
+        target = root / "cs231n_lin" / module
+        target.write_text(target.read_text() + "\n\n# --- mutant for the teeth test ---\n" + wrong_code)
+        running[function] = start_nbval(NOTEBOOKS / notebook, root, cwd=root)
+    results = {}
+    for function, proc in running.items():
+        output, _ = proc.communicate(timeout=900)
+        results[function] = (proc.returncode, output)
+    return results
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("function", list(MUTANTS))
-def test_wrong_function_fails_a_check_cell(function, tmp_path):
-    module, notebook, wrong_code, message = MUTANTS[function]
-    shutil.copytree(ROOT / "cs231n_lin", tmp_path / "cs231n_lin",
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    target = tmp_path / "cs231n_lin" / module
-    target.write_text(target.read_text() + "\n\n# --- mutant for the teeth test ---\n" + wrong_code)
-    result = run_nbval(NOTEBOOKS / notebook, tmp_path, cwd=tmp_path)
-    output = result.stdout + result.stderr
-    assert result.returncode != 0, f"{notebook} still passes with a wrong {function}:\n{output[-3000:]}"
+def test_wrong_function_fails_a_check_cell(function, mutant_runs):
+    _, notebook, _, message = MUTANTS[function]
+    returncode, output = mutant_runs[function]
+    assert returncode != 0, f"{notebook} still passes with a wrong {function}:\n{output[-3000:]}"
     assert "NBVAL_CHECK_OUTPUT" in output, f"the failure is not in a check cell:\n{output[-3000:]}"
     assert message in output, f"expected the check to print {message!r}:\n{output[-3000:]}"
