@@ -19,6 +19,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-notebooks", dest="notebooks", action="store_false",
                    help="skip executing the lesson notebooks into OUT/notebooks/*.html")
     p.set_defaults(func=lambda a: _demo(a))
+    _add_data_parser(sub)
     return parser
 
 
@@ -26,6 +27,43 @@ def _demo(args) -> int:
     from cs231n_lin.demo import main
 
     return main(out_dir=args.out, dataset=args.dataset, seed=args.seed, notebooks=args.notebooks)
+
+
+def _add_data_parser(sub) -> None:
+    """``cs231n-lin data fetch cifar10 [--cache DIR] [--url URL]``."""
+    p = sub.add_parser("data", help="download datasets that are not bundled (CIFAR-10)")
+    data_sub = p.add_subparsers(dest="data_command", required=True, metavar="ACTION")
+    f = data_sub.add_parser(
+        "fetch", help="download, verify and unpack a dataset into the data cache",
+        description="Download the official archive (resuming a partial download), check its "
+        "MD5 and SHA-256, and unpack it into the cache: --cache, else $CS231N_LIN_DATA_DIR, "
+        "else datasets/cache of the checkout.",
+    )
+    f.add_argument("dataset", choices=["cifar10"])
+    f.add_argument("--cache", default=None, metavar="DIR",
+                   help="data folder (default: $CS231N_LIN_DATA_DIR, else datasets/cache)")
+    f.add_argument("--url", default=None, help="download from this mirror instead of the official URL")
+    f.add_argument("--md5", default=None, help=argparse.SUPPRESS)      # for tests with a fixture archive
+    f.add_argument("--sha256", default=None, help=argparse.SUPPRESS)
+    f.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for the server (default 30)")
+    f.set_defaults(func=lambda a: _data_fetch(a))
+
+
+def _data_fetch(args) -> int:
+    from cs231n_lin.data.fetch import CIFAR10, FetchError, fetch_cifar10
+
+    custom = args.md5 is not None or args.sha256 is not None
+    try:
+        fetch_cifar10(
+            args.cache, url=args.url, timeout=args.timeout,
+            md5=args.md5 if custom else CIFAR10.md5,
+            sha256=args.sha256 if custom else CIFAR10.sha256,
+            size=None if custom else CIFAR10.size,
+        )
+    except FetchError as exc:
+        print(f"cs231n-lin data fetch: error: {exc}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
