@@ -137,7 +137,8 @@ for squared in (False, True):
 # NBVAL_CHECK_OUTPUT
 X_dev = add_bias(data.X_dev).astype(np.float64)
 y_dev = data.y_dev
-W0 = 0.5 * np.random.default_rng(0).standard_normal((X_dev.shape[1], data.num_classes))
+D = X_dev.shape[1]
+W0 = 2.0 / np.sqrt(D) * np.random.default_rng(0).standard_normal((D, data.num_classes))
 l_ex, _ = svm_loss_naive(np.array([[13.0, -7.0, 11.0]]), X_one, y_one, reg=0.0, delta=10.0, squared=True)
 print(f"worked example, squared hinge: {l_ex:.6f}")
 print("PASS: 64" if abs(l_ex - 64.0) < 1e-9 else f"FAIL: expected 8**2 = 64, got {l_ex}")

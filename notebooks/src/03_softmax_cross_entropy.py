@@ -101,7 +101,7 @@ loss, _ = softmax_loss_naive(W_tiny, X_dev, y_dev, reg=0.0)
 print(f"log C = {np.log(C):.4f}")
 print("PASS: initial loss ~ log C" if abs(loss - np.log(C)) < 1e-2
       else f"FAIL: with tiny weights the loss should be about log C = {np.log(C):.4f}, got {loss:.4f}")
-W0 = 0.5 * rng.standard_normal((X_dev.shape[1], C))
+W0 = 2.0 / np.sqrt(X_dev.shape[1]) * rng.standard_normal((X_dev.shape[1], C))   # scores of order 1
 for reg in (0.0, 0.1):
     loss, dW = softmax_loss_naive(W0, X_dev, y_dev, reg)
     errs = grad_check_sparse(lambda W, reg=reg: softmax_loss_naive(W, X_dev, y_dev, reg)[0], W0.copy(), dW,

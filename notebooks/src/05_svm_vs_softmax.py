@@ -117,7 +117,8 @@ for factor in (1.0, 0.5, 0.1):
 
 # %%
 hp = defaults_for(data.name, "softmax")
-regs = [hp["reg"], hp["reg"] * 1e2, hp["reg"] * 1e3]
+# (capped so that an SGD step's weight decay 1 - 2 * learning_rate * reg stays positive)
+regs = [hp["reg"], hp["reg"] * 1e2, min(hp["reg"] * 1e3, 0.25 / hp["learning_rate"])]
 fig, ax = plt.subplots(figsize=(9, 3.8))
 print(f"{'reg':>8} {'val acc':>8} {'mean max prob':>14} {'|W|':>8}")
 for reg in regs:
