@@ -155,6 +155,20 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
+# ## Try it yourself: the interactive explorer
+#
+# Drag a class's weights or bias and watch its boundary turn; switch the loss between hinge,
+# squared hinge and softmax; change Δ and λ; take gradient steps. The read-out shows the total,
+# data and regularization loss, and the ringed points are the ones with a positive loss. The
+# explorer computes every loss with *your* functions from `cs231n_lin.classifiers`. (Outside a
+# live notebook it prints why and shows a static figure instead.)
+
+# %%
+from cs231n_lin.explore import explore
+
+explorer = explore(X2, y2, loss="hinge", seed=0)
+
+# %% [markdown]
 # ## On the real split
 #
 # With their default hyper-parameters, trained on the same data and scored on the same test set:
