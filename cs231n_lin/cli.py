@@ -16,6 +16,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="build", help="output directory (default: build)")
     p.add_argument("--dataset", default=None, help="dataset name (default: $CS231N_LIN_DATASET or digits)")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--no-notebooks", dest="notebooks", action="store_false",
+                   help="skip executing the lesson notebooks into OUT/notebooks/*.html")
     p.set_defaults(func=lambda a: _demo(a))
     _add_data_parser(sub)
     _add_release(sub)
@@ -27,7 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _demo(args) -> int:
     from cs231n_lin.demo import main
 
-    return main(out_dir=args.out, dataset=args.dataset, seed=args.seed)
+    return main(out_dir=args.out, dataset=args.dataset, seed=args.seed, notebooks=args.notebooks)
 
 
 def _add_data_parser(sub) -> None:
