@@ -49,7 +49,9 @@ def _all_finite(X: np.ndarray) -> bool:
     return bool(np.isfinite(X).all())
 
 
-def check_loss_inputs(W, X, y, reg) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+def check_loss_inputs(
+    W, X, y, reg, *, check_finite_X: bool = True
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
     """Validate the arguments of a loss function.
 
     Parameters
@@ -63,6 +65,11 @@ def check_loss_inputs(W, X, y, reg) -> tuple[np.ndarray, np.ndarray, np.ndarray,
         Integer labels in ``[0, C)``.
     reg : float
         Regularization strength, ``>= 0``.
+    check_finite_X : bool, default=True
+        Scan ``X`` for NaN/inf here. The vectorized losses pass False and call
+        :func:`check_scores` on ``X @ W`` instead: a NaN or inf anywhere in a row of ``X`` makes
+        that row's scores non-finite, so the N x C scores reveal it without another pass over
+        the N x D data (which would cost as much as a third matrix product).
 
     Returns
     -------
@@ -77,7 +84,7 @@ def check_loss_inputs(W, X, y, reg) -> tuple[np.ndarray, np.ndarray, np.ndarray,
         raise ValueError(f"X must hold real numbers; got dtype {X.dtype}")
     if X.shape[0] == 0:
         raise ValueError("X is empty: N == 0, so the average loss is undefined")
-    if X.dtype.kind == "f" and not _all_finite(X):
+    if check_finite_X and X.dtype.kind == "f" and not _all_finite(X):
         raise ValueError("X contains NaN or infinity")
     if X.shape[1] != W.shape[0]:
         raise ValueError(
@@ -97,6 +104,22 @@ def check_loss_inputs(W, X, y, reg) -> tuple[np.ndarray, np.ndarray, np.ndarray,
         raise ValueError(f"y must be in [0, {C}) (C={C} classes, the columns of W); found label {bad}")
     reg = check_scalar(reg, "reg")
     return W, X, y, reg
+
+
+def check_scores(scores: np.ndarray, X: np.ndarray) -> np.ndarray:
+    """Raise ``ValueError`` if the scores ``X @ W`` (N, C) are not all finite; return them.
+
+    With finite ``W`` (checked by :func:`check_loss_inputs`), non-finite scores mean that
+    ``X`` holds NaN or inf, or that the product overflowed; the message says which.
+    """
+    if np.isfinite(scores).all():
+        return scores
+    if X.dtype.kind == "f" and not _all_finite(X):
+        raise ValueError("X contains NaN or infinity")
+    raise ValueError(
+        "the scores X @ W overflowed although W and X are finite "
+        "(if this happens while training, the learning rate is probably too large)"
+    )
 
 
 def finish_loss(loss, dW, W: np.ndarray, X: np.ndarray) -> tuple[float, np.ndarray]:

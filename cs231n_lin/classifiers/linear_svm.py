@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cs231n_lin._validation import check_loss_inputs, check_scalar, finish_loss
+from cs231n_lin._validation import check_loss_inputs, check_scalar, check_scores, finish_loss
 
 
 def svm_loss_naive(
@@ -91,11 +91,12 @@ def svm_loss_vectorized(
     The only large operations should be the two matrix products ``X @ W`` (N x C scores)
     and ``X.T @ dS`` (D x C gradient); every other temporary is N x C.
     """
-    W, X, y, reg = check_loss_inputs(W, X, y, reg)
+    W, X, y, reg = check_loss_inputs(W, X, y, reg, check_finite_X=False)
     delta = check_scalar(delta, "delta")
     num_train = X.shape[0]
     rows = np.arange(num_train)
     scores = X @ W                                               # (N, C)
+    check_scores(scores, X)                                      # NaN/inf in X shows up here
     # BEGIN SOLUTION
     margins = scores - scores[rows, y][:, None] + delta          # (N, C)
     margins[rows, y] = 0.0                                       # j == y_i does not count
