@@ -1,0 +1,1 @@
+"""Instructor tooling: release the student version, check, and grade submissions."""
