@@ -309,7 +309,8 @@ def _loopback_up() -> None:
         fcntl.ioctl(s.fileno(), SIOCSIFFLAGS, struct.pack("16sH14x", b"lo", flags | IFF_UP))
 
 
-def _bind(libc, src: str, root: str, *, readonly: bool, target: str | None = None) -> None:
+def _bind(libc, src: str, root: str, *, readonly: bool, target: str | None = None, device: bool = False
+          ) -> None:
     dst = root + (target or src)
     if os.path.isdir(src):
         os.makedirs(dst, exist_ok=True)
@@ -317,7 +318,7 @@ def _bind(libc, src: str, root: str, *, readonly: bool, target: str | None = Non
         os.makedirs(os.path.dirname(dst), exist_ok=True)
         open(dst, "a").close()
     _mount(libc, src, dst, None, MS_BIND | MS_REC)
-    flags = MS_REMOUNT | MS_BIND | MS_NOSUID | MS_NODEV | (MS_RDONLY if readonly else 0)
+    flags = MS_REMOUNT | MS_BIND | MS_NOSUID | (0 if device else MS_NODEV) | (MS_RDONLY if readonly else 0)
     _mount(libc, None, dst, None, flags)
 
 
@@ -347,7 +348,7 @@ def _build_root(libc, cfg: dict) -> None:
     _mount(libc, "tmpfs", dev, "tmpfs", MS_NOSUID, "mode=755,size=1m")
     for node in ("null", "zero", "full", "random", "urandom"):
         if os.path.exists("/dev/" + node):
-            _bind(libc, "/dev/" + node, root, readonly=False)
+            _bind(libc, "/dev/" + node, root, readonly=False, device=True)
     for name, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"),
                          ("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2")):
         os.symlink(target, dev + "/" + name)
