@@ -54,6 +54,8 @@ class GradeOptions:
         Folder with ``cases.py`` (default: ``tests/hidden`` next to the installed package).
     notebooks_dir : Path or None
         Reference notebooks (default: ``notebooks/`` next to the package, if present).
+    notebooks : bool
+        ``False`` skips notebook grading.
     limits : Limits
         Sandbox limits per worker run.
     mode : str or None
@@ -67,6 +69,7 @@ class GradeOptions:
     limits: Limits = field(default_factory=Limits)
     mode: str | None = None
     perf_threshold: float = 3.0
+    notebooks: bool = True
 
     def resolved(self) -> GradeOptions:
         repo = worker.reference_package().parent
@@ -77,7 +80,10 @@ class GradeOptions:
         nbs = self.notebooks_dir
         if nbs is None and (repo / "notebooks").is_dir():
             nbs = repo / "notebooks"
-        return GradeOptions(hidden, Path(nbs) if nbs else None, self.limits, self.mode, self.perf_threshold)
+        if not self.notebooks:
+            nbs = None
+        return GradeOptions(hidden, Path(nbs) if nbs else None, self.limits, self.mode, self.perf_threshold,
+                            self.notebooks)
 
 
 # ------------------------------------------------------------------------------ cases and inputs

@@ -1,0 +1,174 @@
+"""``grade``: hidden tests with points, feedback, determinism, read-only submissions, batches, notebooks."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import stat
+import sys
+import zipfile
+
+import numpy as np
+
+from cs231n_lin.cli import main as cli
+from cs231n_lin.grading.grade import GradeOptions, grade_submission, load_cases, make_inputs
+from cs231n_lin.grading.sandbox import Limits
+
+sys.path.insert(0, os.path.dirname(__file__))
+import grading_nbfixtures as nbf  # noqa: E402
+from grading_subs import REPO, make_submission, small_hidden  # noqa: E402
+
+NO_REG = """
+def svm_loss_vectorized(W, X, y, reg, delta=1.0, squared=False):
+    import numpy as np
+    n = X.shape[0]
+    s = X @ W
+    m = np.maximum(0, s - s[np.arange(n), y][:, None] + delta)
+    m[np.arange(n), y] = 0
+    d = (m > 0).astype(W.dtype)
+    d[np.arange(n), y] = -d.sum(axis=1)
+    return float(m.sum() / n), X.T @ d / n
+"""
+
+
+def _opts(tmp_path, **kw):
+    return GradeOptions(hidden_dir=small_hidden(tmp_path), notebooks=False, limits=Limits(wall=30), **kw)
+
+
+def _tree_state(path):
+    out = {}
+    for dirpath, _, files in os.walk(path):
+        for f in files:
+            p = os.path.join(dirpath, f)
+            st = os.stat(p)
+            with open(p, "rb") as f:
+                out[os.path.relpath(p, path)] = (st.st_mtime_ns, hashlib.sha256(f.read()).hexdigest())
+    return out
+
+
+def test_reference_gets_full_marks_and_student_version_gets_zero(tmp_path):
+    ref = make_submission(tmp_path / "ref")
+    stub = make_submission(tmp_path / "stub", stub=True)
+    out_json = tmp_path / "all.json"
+    assert cli(["grade", str(ref), str(stub), "--json", str(out_json), "--jobs", "2", "--no-notebooks"]) == 0
+    data = json.loads(out_json.read_text())
+    cases = load_cases(REPO / "tests" / "hidden")
+    total = sum(sum(c["checks"].values()) for c in cases)
+    assert data["ref"]["score"] == total > 0
+    assert data["stub"]["score"] == 0
+    assert all(t["score"] == 0 and "NotImplementedError" in t["output"] for t in data["stub"]["tests"]
+               if "speed" not in t["name"])
+    names = {t["name"].split(":")[0] for t in data["ref"]["tests"]}
+    assert {"svm_loss_naive", "svm_loss_vectorized", "softmax", "softmax_loss_naive",
+            "softmax_loss_vectorized", "LinearSVM", "Softmax"} <= names
+
+
+def test_a_bug_loses_exactly_its_points_and_feedback_hides_expected_values(tmp_path):
+    sub = make_submission(tmp_path / "noreg", replace={"svm_loss_vectorized": NO_REG})
+    res = grade_submission(sub, _opts(tmp_path))
+    by = {t.name: t for t in res.tests}
+    assert by["svm vectorized — loss value"].score == 0
+    assert by["svm vectorized — gradient dW"].score == 0
+    assert by["svm vectorized — inputs left unchanged"].score == 1
+    assert by["softmax — probabilities"].score == 1
+    assert res.score == 2 and res.max_score == 4
+    # the expected loss (computed here with the reference) appears nowhere in the feedback
+    from cs231n_lin.classifiers import svm_loss_vectorized
+
+    case = load_cases(small_hidden(tmp_path))[0]
+    ref_loss, _ = svm_loss_vectorized(**make_inputs(case["inputs"]), reg=0.1)
+    text = json.dumps(res.to_gradescope())
+    assert f"{ref_loss:.4f}"[:6] not in text and "not the correct value" in text
+
+
+def test_same_result_twice_and_submission_untouched_even_read_only(tmp_path):
+    sub = make_submission(tmp_path / "ro", replace={"svm_loss_vectorized": NO_REG})
+    for dirpath, dirs, files in os.walk(sub):
+        for name in files + dirs:
+            p = os.path.join(dirpath, name)
+            os.chmod(p, os.stat(p).st_mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
+    os.chmod(sub, 0o555)
+    before = _tree_state(sub)
+    first = grade_submission(sub, _opts(tmp_path)).to_gradescope()
+    second = grade_submission(sub, _opts(tmp_path)).to_gradescope()
+    assert _tree_state(sub) == before
+    first.pop("execution_time")
+    second.pop("execution_time")
+    assert first == second
+
+
+def test_zip_with_a_top_level_folder_grades_like_the_directory(tmp_path):
+    sub = make_submission(tmp_path / "dir" / "alice", replace={"svm_loss_vectorized": NO_REG})
+    zpath = tmp_path / "alice.zip"
+    with zipfile.ZipFile(zpath, "w") as zf:
+        for dirpath, _, files in os.walk(sub):
+            for f in files:
+                p = os.path.join(dirpath, f)
+                zf.write(p, os.path.join("alice", os.path.relpath(p, sub)))
+    a = grade_submission(sub, _opts(tmp_path)).to_gradescope()
+    b = grade_submission(zpath, _opts(tmp_path)).to_gradescope()
+    assert [t["score"] for t in a["tests"]] == [t["score"] for t in b["tests"]]
+
+
+def test_missing_package_is_zero_with_an_explanation(tmp_path):
+    (tmp_path / "junk").mkdir()
+    (tmp_path / "junk" / "readme.txt").write_text("hi")
+    res = grade_submission(tmp_path / "junk", _opts(tmp_path))
+    assert res.score == 0 and res.max_score == 4 and "cs231n_lin/__init__.py" in res.output
+
+
+def test_batch_out_dir_is_resumable(tmp_path, capsys):
+    good = make_submission(tmp_path / "subs" / "good")
+    bad = make_submission(tmp_path / "subs" / "bad", replace={"svm_loss_vectorized": NO_REG})
+    out = tmp_path / "out"
+    hidden = str(small_hidden(tmp_path))
+    args = ["grade", str(good), str(bad), "--out", str(out), "--hidden", hidden, "--no-notebooks",
+            "--wall", "30"]
+    assert cli(args) == 0
+    first = {n: json.loads((out / n / "results.json").read_text()) for n in ("good", "bad")}
+    assert first["good"]["score"] == 4 and first["bad"]["score"] == 2
+    summary = (out / "summary.csv").read_text().splitlines()
+    assert summary[0].startswith("submission,score") and len(summary) == 3
+    # a batch killed after "good": only "bad" is graded again
+    shutil.rmtree(out / "bad")
+    capsys.readouterr()
+    assert cli(args + ["--json", str(tmp_path / "r.json")]) == 0
+    log = capsys.readouterr().out
+    assert "good: already graded" in log and "bad: 2/4" in log
+    assert json.loads((out / "bad" / "results.json").read_text())["tests"] == first["bad"]["tests"]
+    # a changed submission is graded again
+    (good / "cs231n_lin" / "classifiers" / "softmax.py").write_text(
+        (good / "cs231n_lin" / "classifiers" / "softmax.py").read_text() + "\n# edited\n")
+    capsys.readouterr()
+    cli(args)
+    assert "good: already graded" not in capsys.readouterr().out
+
+
+def test_cli_rejects_a_missing_submission(tmp_path, capsys):
+    assert cli(["grade", str(tmp_path / "nope"), "--no-notebooks"]) == 2
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_notebooks_are_rebuilt_from_the_reference_and_run_with_nbval(tmp_path):
+    ref_dir = tmp_path / "refnb"
+    nbf.write(ref_dir / "tiny.ipynb", nbf.notebook())
+    # student: wrong solution, edited check cell that would print 42, and a faked saved output
+    sub = make_submission(tmp_path / "nbsub")
+    nbf.write(sub / "notebooks" / "tiny.ipynb",
+              nbf.notebook("def double(x):\n    return 3 * x", check1="# NBVAL_CHECK_OUTPUT\nprint(42)"))
+    good = make_submission(tmp_path / "nbgood")
+    nbf.write(good / "notebooks" / "tiny.ipynb", nbf.notebook("def double(x):\n    return x + x"))
+    opts = GradeOptions(hidden_dir=small_hidden(tmp_path), notebooks_dir=ref_dir, limits=Limits(wall=60))
+    res = grade_submission(sub, opts)
+    nb = {t.name.split(" (")[0]: t for t in res.tests if t.name.startswith("tiny")}
+    assert nb["tiny: check cell 1"].score == 0 and nb["tiny: check cell 2"].score == 1
+    res = grade_submission(good, opts)
+    assert [t.score for t in res.tests if t.name.startswith("tiny")] == [1.0, 1.0]
+
+
+def test_hidden_inputs_are_deterministic():
+    for case in load_cases(REPO / "tests" / "hidden"):
+        a, b = make_inputs(case["inputs"]), make_inputs(case["inputs"])
+        assert a.keys() == b.keys() and all(np.array_equal(a[k], b[k]) for k in a)
