@@ -381,8 +381,13 @@ def grade_submission(submission: Path, options: GradeOptions) -> SubmissionResul
         for case, inp, task in zip(cases, inputs, tasks, strict=True):
             outcome = outcomes[task.id]
             expected = _reference(case, inp)
-            for name, points in case["checks"].items():
+            earned: dict[str, float] = {}
+            for name in sorted(case["checks"], key=lambda n: n == "unmodified"):  # unmodified last
                 frac, msg = check(name, case, inp, expected, outcome, options.perf_threshold)
+                if name == "unmodified" and frac > 0 and any(v < 1.0 for v in earned.values()):
+                    frac, msg = 0.0, "inputs unchanged, but this counts only when the results are correct"
+                earned[name] = frac
+                points = case["checks"][name]
                 if frac < 1.0 and diagnoses.get(case["function"]) and name in ("loss", "grad", "unmodified"):
                     msg += "\nLikely cause: " + " ".join(diagnoses[case["function"]])
                 tests.append(TestResult(f"{case['name']} — {CHECK_TITLES[name]}", round(points * frac, 6),

@@ -75,6 +75,9 @@ class Limits:
         Bytes of stdout and of stderr kept by the grader.
     tmp_size : int
         Size of the private ``/tmp`` (namespaces mode), bytes.
+    startup : float
+        Extra seconds allowed before the command reports that it has started (interpreter start
+        and imports, slow on a loaded machine); only used with ``run_sandboxed(started=...)``.
     """
 
     wall: float = 60.0
@@ -84,6 +87,7 @@ class Limits:
     fsize: int = 64 * 1024**2
     output_cap: int = 16 * 1024
     tmp_size: int = 256 * 1024**2
+    startup: float = 30.0
 
 
 @dataclass
@@ -157,6 +161,7 @@ def run_sandboxed(
     hide: list[str] = (),
     mode: str | None = None,
     drop_privileges: bool = True,
+    started=None,
 ) -> RunResult:
     """Run ``argv`` in a sandbox and wait for it (at most ``limits.wall`` seconds).
 
@@ -180,6 +185,9 @@ def run_sandboxed(
         (the reference package, the hidden tests).
     mode : str, optional
         Force a weaker mode than :func:`detect_mode` (tests use this to exercise the fallbacks).
+    started : callable, optional
+        ``started()`` says whether the command is past its start-up (e.g. a file it writes exists):
+        until then the clock is ``limits.startup`` seconds, and ``limits.wall`` starts afterwards.
     drop_privileges : bool
         Run the command as the sandbox uid (``False`` only for a command that drops privileges
         itself before running student code, like the notebook runner's kernel launcher).
@@ -213,7 +221,19 @@ def run_sandboxed(
             )
             timed_out = False
             try:
-                proc.wait(timeout=limits.wall)
+                if started is None:
+                    proc.wait(timeout=limits.wall)
+                else:
+                    deadline = time.monotonic() + limits.startup + limits.wall
+                    begun = False
+                    while proc.poll() is None:
+                        now = time.monotonic()
+                        if not begun and started():
+                            begun = True
+                            deadline = min(deadline, now + limits.wall)
+                        if now >= deadline:
+                            raise subprocess.TimeoutExpired(argv, limits.wall)
+                        time.sleep(0.05)
             except subprocess.TimeoutExpired:
                 timed_out = True
             finally:
@@ -368,7 +388,7 @@ def _set_limits(cfg: dict) -> None:
     import resource
 
     lim = cfg["limits"]
-    cpu = int(lim["cpu"])
+    cpu = int(lim["cpu"]) + int(lim.get("startup", 0))
     pairs = [
         (resource.RLIMIT_CPU, (cpu, cpu + 1)),
         (resource.RLIMIT_AS, (int(lim["memory"]),) * 2),

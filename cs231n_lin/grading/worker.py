@@ -347,6 +347,7 @@ def run_tasks(
              sandbox.inside(str(cfg_path), str(sandbox_dir), mode)],
             sandbox_dir=str(sandbox_dir), cwd=config["submission"], limits=limits, mode=mode,
             env=_worker_env(), hide=_hidden_paths(),
+            started=lambda d=out_dir: os.path.lexists(d / "imports.json"),
         )
         imported = os.path.lexists(out_dir / "imports.json") and not out_dir.is_symlink()
         done = []
