@@ -278,24 +278,33 @@ def check(name: str, case: dict, inputs: dict, expected, outcome: TaskOutcome, p
 # ------------------------------------------------------------------------------ diagnosis (optional)
 
 def _probe_tasks() -> tuple[list, list[Task]]:
+    """The diagnose helper's probes as worker tasks (none if ``grading.diagnose``/``probes`` is absent)."""
     try:
         from cs231n_lin.grading import diagnose, probes  # noqa: F401
     except ImportError:
         return [], []
+    if worker._helper_module("probes", "run_probe") is None:
+        return [], []
     items, tasks = [], []
     for i, probe in enumerate(probes.probe_cases()):
         arrays = {k: np.asarray(v) for k, v in probe.kwargs.items() if isinstance(v, np.ndarray)}
-        scalars = {k: (bool(v) if isinstance(v, (bool, np.bool_)) else float(v))
-                   for k, v in probe.kwargs.items() if not isinstance(v, np.ndarray)}
-        module = ("cs231n_lin.classifiers.softmax" if "softmax" in probe.function
-                  else "cs231n_lin.classifiers.linear_svm")
+        scalars = {}
+        for k, v in probe.kwargs.items():
+            if isinstance(v, (bool, np.bool_)):
+                scalars[k] = bool(v)
+            elif isinstance(v, (int, np.integer)):
+                scalars[k] = int(v)
+            elif isinstance(v, (float, np.floating)):
+                scalars[k] = float(v)
         items.append(probe)
-        tasks.append(Task(f"p{i}", "call", module, probe.function, arrays=arrays, scalars=scalars))
+        tasks.append(Task(f"p{i}", "probe", "cs231n_lin.classifiers", probe.function, arrays=arrays,
+                          scalars=scalars, params={"probe_name": probe.name}))
     return items, tasks
 
 
 def _diagnoses(probe_items: list, tasks: list[Task], outcomes: dict[str, TaskOutcome]
                ) -> dict[str, list[str]]:
+    """Diagnosis messages by student function name (``LinearSVM.fit`` counts for ``LinearSVM``)."""
     if not probe_items:
         return {}
     from cs231n_lin.grading import diagnose
@@ -305,24 +314,17 @@ def _diagnoses(probe_items: list, tasks: list[Task], outcomes: dict[str, TaskOut
         out = outcomes.get(task.id)
         if out is None:
             continue
-        v = out.value
-        loss = dW = None
-        if isinstance(v, (tuple, list)) and len(v) == 2:
-            loss = _scalar(v[0])
-            dW = v[1] if isinstance(v[1], np.ndarray) and v[1].dtype.kind == "f" else None
-        modified = any(
-            k not in out.inputs_after or not np.array_equal(out.inputs_after[k], a, equal_nan=True)
-            for k, a in task.arrays.items()) if out.ok else False
-        outcome = {"ok": out.ok and (loss is not None or isinstance(v, np.ndarray)), "loss": loss, "dW": dW,
-                   "value": v if isinstance(v, np.ndarray) else None,
-                   "dtype": str(dW.dtype) if dW is not None else "", "error": out.error,
-                   "inputs_modified": modified}
+        if out.ok and isinstance(out.value, dict):
+            outcome = dict(out.value)
+        else:
+            outcome = {"ok": False, "loss": None, "dW": None, "dtype": "", "inputs_modified": False,
+                       "error": out.error or "the probe did not return a result"}
         try:
             messages = diagnose.diagnose(probe, outcome)
         except Exception:  # noqa: BLE001 - a diagnosis bug must not break grading
             messages = []
+        lst = found.setdefault(probe.function.split(".")[0], [])
         for m in messages:
-            lst = found.setdefault(probe.function, [])
             if str(m) not in lst:
                 lst.append(str(m))
     return found
@@ -388,8 +390,8 @@ def grade_submission(submission: Path, options: GradeOptions) -> SubmissionResul
                     frac, msg = 0.0, "inputs unchanged, but this counts only when the results are correct"
                 earned[name] = frac
                 points = case["checks"][name]
-                if frac < 1.0 and diagnoses.get(case["function"]) and name in ("loss", "grad", "unmodified"):
-                    msg += "\nLikely cause: " + " ".join(diagnoses[case["function"]])
+                if frac < 1.0 and diagnoses.get(case["function"]) and name != "perf":
+                    msg += "\nLikely cause: " + " ".join(diagnoses[case["function"]][:2])
                 tests.append(TestResult(f"{case['name']} — {CHECK_TITLES[name]}", round(points * frac, 6),
                                         float(points), msg, case["visibility"]))
         if options.notebooks_dir is not None:

@@ -45,8 +45,9 @@ class Task:
     """One call the worker makes.
 
     ``kind`` is ``"call"`` (``module.name(**arrays, **scalars)``), ``"fit_predict"``
-    (``module.name(**params).fit(X_train, y_train).predict(X_test)``) or ``"perf"``
-    (``perf.measure(module.name, **perf)``).
+    (``module.name(**params).fit(X_train, y_train).predict(X_test)``), ``"perf"``
+    (``perf.measure(module.name, **perf)``) or ``"probe"`` (``probes.run_probe(module,
+    Probe(params["probe_name"], name, arrays | scalars))``, the diagnose helper's interface).
     """
 
     id: str
@@ -230,6 +231,10 @@ def _decode(desc, arrays, depth=0):
     if kind == "array" and isinstance(desc.get("key"), str) and desc["key"] in arrays:
         arr = arrays[desc["key"]]
         return arr if isinstance(arr, np.ndarray) and arr.dtype.kind in "biufU" else Opaque("array")
+    if kind == "str" and isinstance(desc.get("value"), str):
+        return desc["value"]
+    if kind == "dict" and isinstance(desc.get("items"), dict):
+        return {str(k): _decode(v, arrays, depth + 1) for k, v in list(desc["items"].items())[:64]}
     if kind in ("tuple", "list") and isinstance(desc.get("items"), list):
         items = [_decode(d, arrays, depth + 1) for d in desc["items"][:16]]
         return tuple(items) if kind == "tuple" else list(items)
@@ -272,26 +277,37 @@ def _read_outcome(out_dir: Path, task: Task) -> TaskOutcome | None:
     for name, key in (data.get("inputs_after") or {}).items():
         if isinstance(key, str) and isinstance(arrays.get(key), np.ndarray):
             after[str(name)] = arrays[key]
+    value = _decode(data.get("returned"), arrays)
     measurement = {}
-    for k, v in (data.get("measurement") or {}).items():
-        if type(v) in (int, float) and math.isfinite(v):
-            measurement[str(k)] = float(v)
+    if task.kind == "perf" and isinstance(value, dict):
+        measurement = {k: v for k, v in value.items() if v is None or isinstance(v, (str, int, float))}
     seconds = data.get("seconds")
     return TaskOutcome(
         id=task.id, ok=data.get("ok") is True,
         error=str(data["error"])[:600] if data.get("error") is not None else None,
-        value=_decode(data.get("returned"), arrays), inputs_after=after,
+        value=value, inputs_after=after,
         seconds=float(seconds) if type(seconds) in (int, float) and math.isfinite(seconds) else 0.0,
         measurement=measurement,
     )
 
 
 def _perf_module() -> Path | None:
+    return _helper_module("perf", "measure")
+
+
+def _helper_module(name: str, attr: str) -> Path | None:
+    """Source file of ``cs231n_lin.grading.<name>`` if it exists and defines ``attr``.
+
+    Such helpers (``perf``, ``probes``) run INSIDE the sandbox, copied there as plain files, so
+    they may import only the standard library and numpy.
+    """
+    import importlib
+
     try:
-        from cs231n_lin.grading import perf
+        module = importlib.import_module(f"cs231n_lin.grading.{name}")
     except ImportError:
         return None
-    return Path(perf.__file__) if hasattr(perf, "measure") else None
+    return Path(module.__file__) if hasattr(module, attr) else None
 
 
 def run_tasks(
@@ -308,9 +324,12 @@ def run_tasks(
     io_dir.mkdir()
     driver = io_dir / "driver.py"
     shutil.copyfile(Path(__file__).with_name("worker_driver.py"), driver)
-    perf_src = _perf_module() if any(t.kind == "perf" for t in tasks) else None
-    if perf_src:
-        shutil.copyfile(perf_src, io_dir / "grader_perf.py")
+    helpers = {}
+    for kind, name, attr in (("perf", "perf", "measure"), ("probe", "probes", "run_probe")):
+        src = _helper_module(name, attr) if any(t.kind == kind for t in tasks) else None
+        if src:
+            shutil.copyfile(src, io_dir / f"grader_{name}.py")
+            helpers[name] = sandbox.inside(str(io_dir / f"grader_{name}.py"), str(sandbox_dir), mode)
     arrays = {f"{t.id}__{name}": np.asarray(a) for t in tasks for name, a in t.arrays.items()}
     np.savez(io_dir / "inputs.npz", **arrays)
     is_root = os.geteuid() == 0
@@ -333,8 +352,7 @@ def run_tasks(
             "site_packages": paths["site_packages"],
             "inputs": sandbox.inside(str(io_dir / "inputs.npz"), str(sandbox_dir), mode),
             "out_dir": sandbox.inside(str(out_dir), str(sandbox_dir), mode),
-            "perf_module": sandbox.inside(str(io_dir / "grader_perf.py"), str(sandbox_dir), mode)
-            if perf_src else None,
+            "helpers": helpers,
             "modules": sorted({t.module for t in remaining}),
             "tasks": [{"id": t.id, "kind": t.kind, "module": t.module, "name": t.name,
                        "arrays": {n: f"{t.id}__{n}" for n in t.arrays}, "scalars": t.scalars,

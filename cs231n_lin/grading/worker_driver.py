@@ -37,13 +37,29 @@ def _encode(value, arrays: dict, key: str, np, depth: int = 0) -> dict:
             return {"kind": "other", "type": f"ndarray of dtype {arr.dtype}"}
         arrays[key] = np.ascontiguousarray(arr)
         return {"kind": "array", "key": key}
+    if isinstance(value, str):
+        return {"kind": "str", "value": str.__str__(value)[:2000]}
+    if isinstance(value, dict) and depth < MAX_DEPTH and len(value) <= 64:
+        return {"kind": "dict", "items": {str(k)[:100]: _encode(v, arrays, f"{key}_{i}", np, depth + 1)
+                                          for i, (k, v) in enumerate(value.items())}}
     if isinstance(value, (tuple, list)) and depth < MAX_DEPTH and len(value) <= MAX_ITEMS:
         items = [_encode(v, arrays, f"{key}_{i}", np, depth + 1) for i, v in enumerate(value)]
         return {"kind": "tuple" if isinstance(value, tuple) else "list", "items": items}
     return {"kind": "other", "type": type(value).__name__[:100]}
 
 
-def _run_task(task: dict, inputs, modules: dict, out_dir: str, perf, np) -> None:
+def _load(path: str, name: str):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up here
+    spec.loader.exec_module(module)
+    return module
+
+
+def _run_task(task: dict, inputs, modules: dict, out_dir: str, helpers: dict, np) -> None:
+    perf, probes = helpers.get("perf"), helpers.get("probes")
     arrays: dict = {}
     result = {"id": task["id"], "ok": False, "error": None}
     args = {name: np.array(inputs[key]) for name, key in task.get("arrays", {}).items()}
@@ -53,7 +69,7 @@ def _run_task(task: dict, inputs, modules: dict, out_dir: str, perf, np) -> None
         module = modules.get(task["module"])
         if isinstance(module, BaseException):
             raise ImportError(f"importing {task['module']} failed: {_error(module)}")
-        target = getattr(module, task["name"])
+        target = getattr(module, task["name"]) if task["kind"] != "probe" else None
         kind = task["kind"]
         if kind == "call":
             value = target(**args)
@@ -62,8 +78,9 @@ def _run_task(task: dict, inputs, modules: dict, out_dir: str, perf, np) -> None
             est.fit(args["X_train"], args["y_train"])
             value = est.predict(args["X_test"])
         elif kind == "perf":
-            value = None
-            result["measurement"] = {k: float(v) for k, v in perf.measure(target, **task["perf"]).items()}
+            value = perf.measure(target, **task["perf"])
+        elif kind == "probe":
+            value = probes.run_probe(module, probes.Probe(task["params"]["probe_name"], task["name"], args))
         else:
             raise ValueError(f"unknown task kind {kind!r}")
         result["returned"] = _encode(value, arrays, "ret", np)
@@ -96,13 +113,7 @@ def main(config_path: str) -> None:
     os.chdir(cfg["submission"])
     import numpy as np
 
-    perf = None
-    if cfg.get("perf_module"):
-        import importlib.util
-
-        spec = importlib.util.spec_from_file_location("grader_perf", cfg["perf_module"])
-        perf = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(perf)
+    helpers = {name: _load(path, "grader_" + name) for name, path in cfg.get("helpers", {}).items()}
     inputs = np.load(cfg["inputs"], allow_pickle=False)
     out_dir = cfg["out_dir"]
     modules: dict = {}
@@ -115,7 +126,7 @@ def main(config_path: str) -> None:
         json.dump({n: (_error(m) if isinstance(m, BaseException) else None) for n, m in modules.items()},
                   f)
     for task in cfg["tasks"]:
-        _run_task(task, inputs, modules, out_dir, perf, np)
+        _run_task(task, inputs, modules, out_dir, helpers, np)
 
 
 if __name__ == "__main__":

@@ -173,3 +173,64 @@ def test_hidden_inputs_are_deterministic():
     for case in load_cases(REPO / "tests" / "hidden"):
         a, b = make_inputs(case["inputs"]), make_inputs(case["inputs"])
         assert a.keys() == b.keys() and all(np.array_equal(a[k], b[k]) for k in a)
+
+
+FAKE_PROBES = '''
+from dataclasses import dataclass, field
+import numpy as np
+
+@dataclass(frozen=True)
+class Probe:
+    name: str
+    function: str
+    kwargs: dict = field(default_factory=dict)
+
+def probe_cases():
+    rng = np.random.default_rng(5)
+    return [Probe("svm/n7", "svm_loss_vectorized",
+                  {"W": rng.standard_normal((4, 3)), "X": rng.standard_normal((7, 4)),
+                   "y": np.arange(7) % 3, "reg": 0.0})]
+
+def run_probe(namespace, probe):
+    loss, dW = getattr(namespace, probe.function)(**probe.kwargs)
+    return {"ok": True, "loss": float(loss), "dW": np.asarray(dW), "dtype": str(np.asarray(dW).dtype),
+            "error": None, "inputs_modified": False}
+'''
+
+FAKE_DIAGNOSE = '''
+from cs231n_lin.classifiers import svm_loss_vectorized
+
+def diagnose(probe, outcome):
+    ref, _ = svm_loss_vectorized(**probe.kwargs)
+    if outcome["ok"] and abs(outcome["loss"] - 7 * ref) < 1e-9:
+        return ["Your loss is 7 times too large: did you forget to divide by N?"]
+    return []
+'''
+
+NO_N = NO_REG.replace("float(m.sum() / n), X.T @ d / n", "float(m.sum()), X.T @ d")
+
+
+def test_diagnoses_from_the_probe_interface_reach_the_feedback(tmp_path, monkeypatch):
+    """The diagnose helper's interface: probes run in the worker, diagnose() in the grader."""
+    import importlib.util
+
+    from cs231n_lin.grading import worker
+
+    mods = {}
+    for name, src in (("probes", FAKE_PROBES), ("diagnose", FAKE_DIAGNOSE)):
+        path = tmp_path / f"fake_{name}.py"
+        path.write_text(src)
+        spec = importlib.util.spec_from_file_location(f"cs231n_lin.grading.{name}", path)
+        mods[name] = importlib.util.module_from_spec(spec)
+        monkeypatch.setitem(sys.modules, f"cs231n_lin.grading.{name}", mods[name])
+        spec.loader.exec_module(mods[name])
+        monkeypatch.setattr(f"cs231n_lin.grading.{name}", mods[name], raising=False)
+    real = worker._helper_module
+    monkeypatch.setattr(worker, "_helper_module",
+                        lambda n, a: tmp_path / "fake_probes.py" if n == "probes" else real(n, a))
+    sub = make_submission(tmp_path / "non", replace={"svm_loss_vectorized": NO_N})
+    res = grade_submission(sub, _opts(tmp_path))
+    loss_test = next(t for t in res.tests if t.name == "svm vectorized — loss value")
+    assert loss_test.score == 0 and "did you forget to divide by N?" in loss_test.output
+    good = grade_submission(make_submission(tmp_path / "good"), _opts(tmp_path))
+    assert "Likely cause" not in json.dumps(good.to_gradescope())
