@@ -144,9 +144,8 @@ def grade_notebooks(submission_dir: Path, sandbox_dir: Path, notebooks_dir: Path
             notes.append(f"{ref_path.name}: the notebook run did not finish (time limit {limits.wall:g} s?)")
         for k, (guard, idx, cell) in enumerate(checks, start=1):
             points = float(cell.get("metadata", {}).get("points", 1))
-            title = next((ln.strip("# ").strip() for ln in _source(cell).splitlines()[1:]
-                          if ln.strip().startswith("#")), "")
-            name = f"{ref_path.stem}: check cell {k}" + (f" ({title[:60]})" if title else "")
+            cid = cell.get("id")
+            name = f"{ref_path.stem}: check cell {k}" + (f" (cell id {cid})" if cid else "")
             if not complete:
                 ok, msg = False, "the notebook did not run to the end"
             elif guard in failed:

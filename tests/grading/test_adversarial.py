@@ -12,8 +12,6 @@ import os
 import sys
 import time
 
-import pytest
-
 from cs231n_lin.cli import main as cli
 from cs231n_lin.grading import sandbox
 from cs231n_lin.grading.grade import GradeOptions, grade_submission
@@ -109,13 +107,13 @@ def test_adversarial_batch(tmp_path):
     assert "ran out of time" in json.dumps(res)
 
 
-@pytest.mark.parametrize("attack", ["showtraceback", "excepthook"])
-def test_notebook_cannot_hide_exceptions(tmp_path, attack):
+def test_notebook_cannot_hide_exceptions(tmp_path):
+    """A solution cell overriding sys.excepthook and IPython's showtraceback hides nothing."""
     ref_dir = tmp_path / "refnb"
     nbf.write(ref_dir / "tiny.ipynb", nbf.notebook(check1=nbf.CHECK1 + "\nraise RuntimeError('boom')"))
-    patch = ("get_ipython().showtraceback = lambda *a, **k: None" if attack == "showtraceback"
-             else "import sys\nsys.excepthook = lambda *a: None\n"
-                  "get_ipython().showtraceback = sys.excepthook")
+    patch = ("import sys\nsys.excepthook = lambda *a: None\n"
+             "get_ipython().showtraceback = lambda *a, **k: None\n"
+             "get_ipython().showsyntaxerror = lambda *a, **k: None")
     sub = make_submission(tmp_path / "sub")
     nbf.write(sub / "notebooks" / "tiny.ipynb", nbf.notebook("def double(x):\n    return 2 * x\n" + patch))
     opts = GradeOptions(hidden_dir=small_hidden(tmp_path), notebooks_dir=ref_dir, limits=Limits(wall=60))
