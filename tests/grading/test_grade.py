@@ -11,6 +11,7 @@ import sys
 import zipfile
 
 import numpy as np
+import pytest
 
 from cs231n_lin.cli import main as cli
 from cs231n_lin.grading.grade import GradeOptions, grade_submission, load_cases, make_inputs
@@ -65,9 +66,23 @@ def test_reference_gets_full_marks_and_student_version_gets_zero(tmp_path):
             "softmax_loss_vectorized", "LinearSVM", "Softmax"} <= names
 
 
-def test_a_bug_loses_exactly_its_points_and_feedback_hides_expected_values(tmp_path):
-    sub = make_submission(tmp_path / "noreg", replace={"svm_loss_vectorized": NO_REG})
-    res = grade_submission(sub, _opts(tmp_path))
+@pytest.fixture(scope="module")
+def noreg(tmp_path_factory):
+    """A read-only submission whose svm_loss_vectorized forgets the regularization, graded once."""
+    tmp = tmp_path_factory.mktemp("noreg")
+    sub = make_submission(tmp / "alice", replace={"svm_loss_vectorized": NO_REG})
+    for dirpath, dirs, files in os.walk(sub):
+        for name in files + dirs:
+            p = os.path.join(dirpath, name)
+            os.chmod(p, os.stat(p).st_mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
+    os.chmod(sub, 0o555)
+    before = _tree_state(sub)
+    res = grade_submission(sub, _opts(tmp))
+    return tmp, sub, before, res
+
+
+def test_a_bug_loses_exactly_its_points_and_feedback_hides_expected_values(noreg):
+    tmp, _, _, res = noreg
     by = {t.name: t for t in res.tests}
     assert by["svm vectorized — loss value"].score == 0
     assert by["svm vectorized — gradient dW"].score == 0
@@ -78,39 +93,32 @@ def test_a_bug_loses_exactly_its_points_and_feedback_hides_expected_values(tmp_p
     # the expected loss (computed here with the reference) appears nowhere in the feedback
     from cs231n_lin.classifiers import svm_loss_vectorized
 
-    case = load_cases(small_hidden(tmp_path))[0]
+    case = load_cases(small_hidden(tmp))[0]
     ref_loss, _ = svm_loss_vectorized(**make_inputs(case["inputs"]), reg=0.1)
     text = json.dumps(res.to_gradescope())
     assert f"{ref_loss:.4f}"[:6] not in text and "not the correct value" in text
 
 
-def test_same_result_twice_and_submission_untouched_even_read_only(tmp_path):
-    sub = make_submission(tmp_path / "ro", replace={"svm_loss_vectorized": NO_REG})
-    for dirpath, dirs, files in os.walk(sub):
-        for name in files + dirs:
-            p = os.path.join(dirpath, name)
-            os.chmod(p, os.stat(p).st_mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
-    os.chmod(sub, 0o555)
-    before = _tree_state(sub)
-    first = grade_submission(sub, _opts(tmp_path)).to_gradescope()
-    second = grade_submission(sub, _opts(tmp_path)).to_gradescope()
+def test_same_result_twice_and_read_only_submission_untouched(noreg):
+    tmp, sub, before, first = noreg
+    second = grade_submission(sub, _opts(tmp))
     assert _tree_state(sub) == before
-    first.pop("execution_time")
-    second.pop("execution_time")
-    assert first == second
+    a, b = first.to_gradescope(), second.to_gradescope()
+    a.pop("execution_time")
+    b.pop("execution_time")
+    assert a == b
 
 
-def test_zip_with_a_top_level_folder_grades_like_the_directory(tmp_path):
-    sub = make_submission(tmp_path / "dir" / "alice", replace={"svm_loss_vectorized": NO_REG})
+def test_zip_with_a_top_level_folder_grades_like_the_directory(noreg, tmp_path):
+    _, sub, _, res = noreg
     zpath = tmp_path / "alice.zip"
     with zipfile.ZipFile(zpath, "w") as zf:
         for dirpath, _, files in os.walk(sub):
             for f in files:
                 p = os.path.join(dirpath, f)
                 zf.write(p, os.path.join("alice", os.path.relpath(p, sub)))
-    a = grade_submission(sub, _opts(tmp_path)).to_gradescope()
     b = grade_submission(zpath, _opts(tmp_path)).to_gradescope()
-    assert [t["score"] for t in a["tests"]] == [t["score"] for t in b["tests"]]
+    assert [t["score"] for t in res.to_gradescope()["tests"]] == [t["score"] for t in b["tests"]]
 
 
 def test_missing_package_is_zero_with_an_explanation(tmp_path):
@@ -161,12 +169,14 @@ def test_notebooks_are_rebuilt_from_the_reference_and_run_with_nbval(tmp_path):
               nbf.notebook("def double(x):\n    return 3 * x", check1="# NBVAL_CHECK_OUTPUT\nprint(42)"))
     good = make_submission(tmp_path / "nbgood")
     nbf.write(good / "notebooks" / "tiny.ipynb", nbf.notebook("def double(x):\n    return x + x"))
-    opts = GradeOptions(hidden_dir=small_hidden(tmp_path), notebooks_dir=ref_dir, limits=Limits(wall=60))
-    res = grade_submission(sub, opts)
-    nb = {t.name.split(" (")[0]: t for t in res.tests if t.name.startswith("tiny")}
-    assert nb["tiny: check cell 1"].score == 0 and nb["tiny: check cell 2"].score == 1
-    res = grade_submission(good, opts)
-    assert [t.score for t in res.tests if t.name.startswith("tiny")] == [1.0, 1.0]
+    out = tmp_path / "out"
+    assert cli(["grade", str(sub), str(good), "--out", str(out), "--jobs", "2", "--hidden",
+                str(small_hidden(tmp_path)), "--notebooks", str(ref_dir), "--wall", "60"]) == 0
+    scores = {}
+    for name in ("nbsub", "nbgood"):
+        res = json.loads((out / name / "results.json").read_text())
+        scores[name] = [t["score"] for t in res["tests"] if t["name"].startswith("tiny")]
+    assert scores == {"nbsub": [0.0, 1.0], "nbgood": [1.0, 1.0]}
 
 
 def test_hidden_inputs_are_deterministic():
@@ -178,6 +188,7 @@ def test_hidden_inputs_are_deterministic():
 FAKE_PROBES = '''
 from dataclasses import dataclass, field
 import numpy as np
+import pytest
 
 @dataclass(frozen=True)
 class Probe:
@@ -232,5 +243,5 @@ def test_diagnoses_from_the_probe_interface_reach_the_feedback(tmp_path, monkeyp
     res = grade_submission(sub, _opts(tmp_path))
     loss_test = next(t for t in res.tests if t.name == "svm vectorized — loss value")
     assert loss_test.score == 0 and "did you forget to divide by N?" in loss_test.output
-    good = grade_submission(make_submission(tmp_path / "good"), _opts(tmp_path))
-    assert "Likely cause" not in json.dumps(good.to_gradescope())
+    softmax_test = next(t for t in res.tests if t.name == "softmax — probabilities")
+    assert softmax_test.score == 1 and "Likely cause" not in softmax_test.output
