@@ -373,6 +373,11 @@ def grade_submission(submission: Path, options: GradeOptions) -> SubmissionResul
                      for c in cases for k, p in c["checks"].items()]
             return SubmissionResult(tests, f"This submission could not be graded: {exc}",
                                     time.monotonic() - start, {"hash": digest})
+        student_nbs = None
+        if options.notebooks_dir is not None:
+            from cs231n_lin.grading import nbgrade
+
+            student_nbs = nbgrade.read_student_notebooks(sub_dir, options.notebooks_dir)
         inputs = [make_inputs(c["inputs"]) for c in cases]
         tasks = [_task_for(i, c, inp) for i, (c, inp) in enumerate(zip(cases, inputs, strict=True))]
         probe_items, probe_tasks = _probe_tasks()
@@ -397,8 +402,15 @@ def grade_submission(submission: Path, options: GradeOptions) -> SubmissionResul
         if options.notebooks_dir is not None:
             from cs231n_lin.grading import nbgrade
 
-            nb_tests, nb_notes = nbgrade.grade_notebooks(sub_dir, box, options.notebooks_dir,
-                                                         limits=options.limits, mode=options.mode)
+            # a fresh scratch copy: the package worker's student code may have altered the first one
+            nb_box = worker.make_sandbox_dir()
+            try:
+                nb_sub = worker.prepare_scratch(Path(submission), nb_box)
+                nb_tests, nb_notes = nbgrade.grade_notebooks(nb_sub, nb_box, options.notebooks_dir,
+                                                             limits=options.limits, mode=options.mode,
+                                                             student_notebooks=student_nbs)
+            finally:
+                worker.remove_sandbox_dir(nb_box)
             tests += nb_tests
             notes += nb_notes
         mode = options.mode or sandbox.detect_mode()

@@ -36,6 +36,10 @@ def main() -> None:
         os.setgid(uid)
         os.setuid(uid)
     ctypes.CDLL(None).prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
+    try:
+        os.chdir(settings["cwd"])
+    except OSError:
+        os.chdir("/tmp")
     python = settings["python"]
     os.execve(python, [python, "-m", "ipykernel_launcher", "-f", conn], settings["env"])
 

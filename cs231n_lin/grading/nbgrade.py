@@ -114,30 +114,52 @@ def _failures(junit: Path) -> tuple[set[int], dict[int, str], bool]:
     return failed, messages, seen
 
 
-def grade_notebooks(submission_dir: Path, sandbox_dir: Path, notebooks_dir: Path, *, limits: Limits,
-                    mode: str | None = None) -> tuple[list[TestResult], list[str]]:
-    """TestResults for the check cells of every reference notebook (see the module docstring)."""
-    mode = mode or sandbox.detect_mode()
-    tests: list[TestResult] = []
-    notes: list[str] = []
-    refs = sorted(Path(notebooks_dir).glob("*.ipynb"))
-    nbio = sandbox_dir / "nbio"
-    for ref_path in refs:
-        reference = json.loads(ref_path.read_text(encoding="utf-8"))
-        if not any(is_check_cell(c) for c in reference.get("cells", [])):
-            continue
-        student = None
-        mine = submission_dir / "notebooks" / ref_path.name
-        if mine.is_file() and not mine.is_symlink():
+def read_student_notebooks(submission_dir: Path, notebooks_dir: Path) -> tuple[dict, list[str]]:
+    """The student's notebooks matching the reference ones, read BEFORE any student code runs.
+
+    (Student code may later replace files or folders of its scratch copy with symlinks; nothing
+    of the scratch copy is read by the grader after that.)
+    """
+    found, notes = {}, []
+    folder = submission_dir / "notebooks"
+    for ref_path in sorted(Path(notebooks_dir).glob("*.ipynb")):
+        mine = folder / ref_path.name
+        found[ref_path.name] = None
+        if folder.is_dir() and not folder.is_symlink() and mine.is_file() and not mine.is_symlink():
             try:
-                student = json.loads(mine.read_text(encoding="utf-8"))
+                found[ref_path.name] = json.loads(mine.read_text(encoding="utf-8"))
             except (ValueError, UnicodeDecodeError):
                 notes.append(f"{ref_path.name}: your notebook is not valid JSON; "
                              "solution cells were not found")
         else:
             notes.append(f"{ref_path.name}: not found in your submission "
                          f"(expected notebooks/{ref_path.name})")
-        nb, checks = rebuild(reference, student)
+    return found, notes
+
+
+def grade_notebooks(submission_dir: Path, sandbox_dir: Path, notebooks_dir: Path, *, limits: Limits,
+                    mode: str | None = None, student_notebooks: tuple[dict, list[str]] | None = None
+                    ) -> tuple[list[TestResult], list[str]]:
+    """TestResults for the check cells of every reference notebook (see the module docstring).
+
+    ``student_notebooks`` is :func:`read_student_notebooks`'s result, taken before any student
+    code ran on ``submission_dir`` (read here if not given).
+    """
+    mode = mode or sandbox.detect_mode()
+    tests: list[TestResult] = []
+    found, notes = student_notebooks or read_student_notebooks(submission_dir, notebooks_dir)
+    notes = list(notes)
+    refs = sorted(Path(notebooks_dir).glob("*.ipynb"))
+    nbio = sandbox_dir / "nbio"
+    if os.geteuid() == 0 and mode != "none":
+        from cs231n_lin.grading.worker import _chown_tree
+
+        _chown_tree(submission_dir, sandbox.sandbox_uid())
+    for ref_path in refs:
+        reference = json.loads(ref_path.read_text(encoding="utf-8"))
+        if not any(is_check_cell(c) for c in reference.get("cells", [])):
+            continue
+        nb, checks = rebuild(reference, found.get(ref_path.name))
         failed, messages, complete = _run_nbval(nb, ref_path.name, submission_dir, sandbox_dir, nbio,
                                                 limits=limits, mode=mode)
         if not complete:
@@ -171,11 +193,9 @@ def _run_nbval(nb: dict, name: str, submission_dir: Path, sandbox_dir: Path, nbi
     for helper in ("nb_guard.py", "nb_kernel_launch.py", "nb_run.py"):
         shutil.copyfile(here / helper, nbio / helper)
     (nbio / "pytest.ini").write_text("[pytest]\n")
-    nb_dir = submission_dir / "notebooks"
-    nb_dir.mkdir(exist_ok=True)
-    target = nb_dir / f"_graded_{name}"
-    if target.exists() or target.is_symlink():
-        target.unlink()
+    # The rebuilt notebook lives in the root-owned nbio/ (the kernel cannot replace it); the
+    # kernel itself starts in the student's notebooks folder (nb_kernel_launch chdirs there).
+    target = nbio / name
     target.write_text(json.dumps(nb), encoding="utf-8")
     os.chmod(target, 0o644)
     paths = sandbox.python_paths()
@@ -188,7 +208,9 @@ def _run_nbval(nb: dict, name: str, submission_dir: Path, sandbox_dir: Path, nbi
                   "LANG": "C.UTF-8", "JUPYTER_RUNTIME_DIR": "/tmp/jupyter-runtime-kernel"}
     settings = {"uid": uid if drop else None, "limits": {"cpu": limits.cpu, "memory": limits.memory,
                                                          "nproc": limits.nproc, "fsize": limits.fsize},
-                "python": paths["executable"], "env": kernel_env}
+                "python": paths["executable"], "env": kernel_env,
+                "cwd": ins(submission_dir / "notebooks") if (submission_dir / "notebooks").is_dir()
+                else ins(submission_dir)}
     (nbio / "kernel.json").write_text(json.dumps(settings))
     spec = {"argv": [paths["executable"], "-I", "-S", ins(nbio / "nb_kernel_launch.py"),
                      ins(nbio / "kernel.json"), "{connection_file}"],
@@ -204,7 +226,7 @@ def _run_nbval(nb: dict, name: str, submission_dir: Path, sandbox_dir: Path, nbi
            "JUPYTER_CONFIG_DIR": "/tmp/jupyter-config", "IPYTHONDIR": "/tmp/ipython-root",
            "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "PYTHONDONTWRITEBYTECODE": "1",
            "JUPYTER_PLATFORM_DIRS": "1"}
-    run = sandbox.run_sandboxed(argv, sandbox_dir=str(sandbox_dir), cwd=ins(nb_dir), limits=limits, env=env,
+    run = sandbox.run_sandboxed(argv, sandbox_dir=str(sandbox_dir), cwd=ins(nbio), limits=limits, env=env,
                           hide=_hidden(), mode=mode, drop_privileges=False)
     if os.environ.get("CS231N_GRADE_DEBUG"):
         print(run.stdout, run.stderr)

@@ -163,8 +163,17 @@ def test_cli_rejects_a_missing_submission(tmp_path, capsys):
 def test_notebooks_are_rebuilt_from_the_reference_and_run_with_nbval(tmp_path):
     ref_dir = tmp_path / "refnb"
     nbf.write(ref_dir / "tiny.ipynb", nbf.notebook())
-    # student: wrong solution, edited check cell that would print 42, and a faked saved output
-    sub = make_submission(tmp_path / "nbsub")
+    # student: wrong solution, edited check cell that would print 42, a faked saved output, and
+    # package code that (when the package is graded) swaps its notebooks/ for a symlink to the
+    # grader's reference notebooks
+    swap = f"""
+        def svm_loss_vectorized(W, X, y, reg, delta=1.0, squared=False):
+            import os, shutil
+            shutil.rmtree("/sandbox/submission/notebooks", ignore_errors=True)
+            os.symlink({str(ref_dir)!r}, "/sandbox/submission/notebooks")
+            return 0.0, W
+    """
+    sub = make_submission(tmp_path / "nbsub", replace={"svm_loss_vectorized": swap})
     nbf.write(sub / "notebooks" / "tiny.ipynb",
               nbf.notebook("def double(x):\n    return 3 * x", check1="# NBVAL_CHECK_OUTPUT\nprint(42)"))
     good = make_submission(tmp_path / "nbgood")
