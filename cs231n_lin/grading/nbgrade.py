@@ -221,9 +221,14 @@ def _run_nbval(nb: dict, name: str, submission_dir: Path, sandbox_dir: Path, nbi
             "--nbval-kernel-name", KERNEL_NAME, "--nbval-cell-timeout", str(cell_timeout),
             "--noconftest", "-c", ins(nbio / "pytest.ini"), "--rootdir", ins(nbio), "-p", "no:cacheprovider",
             "-q", "--junitxml", ins(nbio / "out" / "junit.xml"), ins(target)]
-    env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8", "JUPYTER_PATH": ins(nbio / "jupyter"),
-           "JUPYTER_RUNTIME_DIR": "/tmp/jupyter-runtime", "JUPYTER_DATA_DIR": "/tmp/jupyter-data",
-           "JUPYTER_CONFIG_DIR": "/tmp/jupyter-config", "IPYTHONDIR": "/tmp/ipython-root",
+    # pytest (root inside the sandbox) reads nothing the kernel's uid can write: every Jupyter and
+    # IPython directory it uses is under the root-owned nbio/.
+    for d in ("runtime", "jdata", "jconfig", "ipython"):
+        (nbio / d).mkdir(mode=0o700)
+    env = {"PATH": "/usr/bin:/bin", "HOME": ins(nbio), "LANG": "C.UTF-8",
+           "JUPYTER_PATH": ins(nbio / "jupyter"),
+           "JUPYTER_RUNTIME_DIR": ins(nbio / "runtime"), "JUPYTER_DATA_DIR": ins(nbio / "jdata"),
+           "JUPYTER_CONFIG_DIR": ins(nbio / "jconfig"), "IPYTHONDIR": ins(nbio / "ipython"),
            "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "PYTHONDONTWRITEBYTECODE": "1",
            "JUPYTER_PLATFORM_DIRS": "1"}
     run = sandbox.run_sandboxed(argv, sandbox_dir=str(sandbox_dir), cwd=ins(nbio), limits=limits, env=env,
