@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import stat
+import subprocess
 import sys
+import time
 import zipfile
 
 import numpy as np
@@ -128,31 +129,40 @@ def test_missing_package_is_zero_with_an_explanation(tmp_path):
     assert res.score == 0 and res.max_score == 4 and "cs231n_lin/__init__.py" in res.output
 
 
-def test_batch_out_dir_is_resumable(tmp_path, capsys):
+def test_batch_out_dir_is_resumable_after_a_kill(tmp_path, capsys):
     good = make_submission(tmp_path / "subs" / "good")
+    slow = make_submission(tmp_path / "subs" / "slow", replace={"svm_loss_vectorized": NO_REG.replace(
+        "import numpy as np", "import numpy as np, time\n    time.sleep(60)")})
     bad = make_submission(tmp_path / "subs" / "bad", replace={"svm_loss_vectorized": NO_REG})
     out = tmp_path / "out"
     hidden = str(small_hidden(tmp_path))
-    args = ["grade", str(good), str(bad), "--out", str(out), "--hidden", hidden, "--no-notebooks",
+    args = ["grade", str(good), str(slow), str(bad), "--out", str(out), "--hidden", hidden, "--no-notebooks",
             "--wall", "30"]
-    assert cli(args) == 0
-    first = {n: json.loads((out / n / "results.json").read_text()) for n in ("good", "bad")}
-    assert first["good"]["score"] == 4 and first["bad"]["score"] == 1
-    summary = (out / "summary.csv").read_text().splitlines()
-    assert summary[0].startswith("submission,score") and len(summary) == 3
-    # a batch killed after "good": only "bad" is graded again
-    shutil.rmtree(out / "bad")
+    # kill the batch (SIGKILL) while it grades "slow", after "good" is written
+    proc = subprocess.Popen([sys.executable, "-m", "cs231n_lin", *args], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while not (out / "good" / "results.json").exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    time.sleep(1.0)
+    proc.kill()
+    proc.wait()
+    first = json.loads((out / "good" / "results.json").read_text())
+    assert first["score"] == 4 and not (out / "bad").exists()
+    # resume: "good" is not graded again, the others are (the sleeping one now runs out of time)
     capsys.readouterr()
-    assert cli(args + ["--json", str(tmp_path / "r.json")]) == 0
+    assert cli(args + ["--wall", "3"]) == 0
     log = capsys.readouterr().out
-    assert "good: already graded" in log and "bad: 1/4" in log
-    assert json.loads((out / "bad" / "results.json").read_text())["tests"] == first["bad"]["tests"]
+    assert "good: already graded" in log and "bad: 1/4" in log and "slow: 1/4" in log
+    summary = (out / "summary.csv").read_text().splitlines()
+    assert summary[0].startswith("submission,score") and len(summary) == 4
     # a changed submission is graded again
     (good / "cs231n_lin" / "classifiers" / "softmax.py").write_text(
         (good / "cs231n_lin" / "classifiers" / "softmax.py").read_text() + "\n# edited\n")
     capsys.readouterr()
-    cli(args)
-    assert "good: already graded" not in capsys.readouterr().out
+    cli([a for a in args if a != str(slow)])
+    log = capsys.readouterr().out
+    assert "good: already graded" not in log and "bad: already graded" in log
 
 
 def test_cli_rejects_a_missing_submission(tmp_path, capsys):
