@@ -418,6 +418,11 @@ def grade_submission(submission: Path, options: GradeOptions) -> SubmissionResul
                  "reference solution."] + notes
         if mode != "namespaces":
             lines.append(f"Note for the instructor: sandbox ran in the weaker {mode!r} mode.")
+            exposed = sandbox.readable_by(sandbox.sandbox_uid(), worker._hidden_paths())
+            if exposed:
+                lines.append("Note for the instructor: student code could read " + ", ".join(exposed)
+                             + " (no namespaces here); make them unreadable to other users "
+                             "(chmod -R go-rwx).")
         return SubmissionResult(tests, "\n".join(lines), time.monotonic() - start, {"hash": digest})
     finally:
         worker.remove_sandbox_dir(box)

@@ -149,6 +149,31 @@ def _uid_can_run_python(uid: int) -> bool:
     return os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
 
 
+def readable_by(uid: int, paths: list[str]) -> list[str]:
+    """Which of ``paths`` ``uid`` could read (to warn about secrets in the weaker modes)."""
+    if os.geteuid() != 0:
+        return [p for p in paths if os.access(p, os.R_OK)]
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.close(r)
+            os.setgid(uid)
+            os.setuid(uid)
+            hits = [p for p in paths if os.access(p, os.R_OK)]
+            os.write(w, json.dumps(hits).encode())
+        finally:
+            os._exit(0)
+    os.close(w)
+    with os.fdopen(r, "rb") as f:
+        data = f.read()
+    os.waitpid(pid, 0)
+    try:
+        return list(json.loads(data or b"[]"))
+    except ValueError:
+        return []
+
+
 def _processes_of(uid: int) -> int:
     count = 0
     for entry in os.listdir("/proc"):

@@ -184,3 +184,22 @@ def test_prepare_scratch_rejects_a_tree_without_the_package(tmp_path):
 def test_sandbox_mode_is_reported():
     assert sandbox.detect_mode() in sandbox.MODES
     assert sys.executable
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs a uid to switch to")
+def test_readable_by_reports_what_the_sandbox_uid_could_read():
+    import tempfile
+
+    d = tempfile.mkdtemp()
+    try:
+        os.chmod(d, 0o755)
+        open_file, private = os.path.join(d, "open.txt"), os.path.join(d, "private.txt")
+        for path, mode in ((open_file, 0o644), (private, 0o600)):
+            with open(path, "w") as f:
+                f.write("x")
+            os.chmod(path, mode)
+        assert sandbox.readable_by(sandbox.sandbox_uid(), [open_file, private]) == [open_file]
+    finally:
+        import shutil
+
+        shutil.rmtree(d)
