@@ -213,6 +213,8 @@ def check(name: str, case: dict, inputs: dict, expected, outcome: TaskOutcome, p
         frac, msg = perf.feedback(outcome.measurement, threshold=perf_threshold)
         return float(min(1.0, max(0.0, frac))), str(msg)
     if not outcome.ok:
+        if (outcome.error or "").startswith("NotImplementedError"):
+            return 0.0, f"{fn} is not implemented yet (it raised NotImplementedError)"
         return 0.0, f"{fn} did not finish: {outcome.error}"
     if name == "unmodified":
         for arg, original in inputs.items():
