@@ -33,7 +33,7 @@ CASES = [
     # ---- SVM, naive
     {"name": "svm_loss_naive: hinge, no regularization", "module": LOSS, "function": "svm_loss_naive",
      "inputs": _loss(30, 8, 4, 101), "kwargs": {"reg": 0.0},
-     "checks": {"loss": 2, "grad": 2}, "visibility": "visible"},
+     "checks": {"loss": 2, "grad": 2, "unmodified": 1}, "visibility": "visible"},
     {"name": "svm_loss_naive: hinge with regularization", "module": LOSS, "function": "svm_loss_naive",
      "inputs": _loss(25, 10, 5, 102), "kwargs": {"reg": 0.3},
      "checks": {"loss": 1, "grad": 1}, "visibility": "visible"},
@@ -68,7 +68,7 @@ CASES = [
      "kwargs": {}, "checks": {"probs": 2}, "visibility": "visible"},
     {"name": "softmax_loss_naive: no regularization", "module": SOFTMAX, "function": "softmax_loss_naive",
      "inputs": _loss(25, 8, 4, 401), "kwargs": {"reg": 0.0},
-     "checks": {"loss": 2, "grad": 2}, "visibility": "visible"},
+     "checks": {"loss": 2, "grad": 2, "unmodified": 1}, "visibility": "visible"},
     {"name": "softmax_loss_naive: with regularization", "module": SOFTMAX,
      "function": "softmax_loss_naive", "inputs": _loss(20, 6, 5, 402), "kwargs": {"reg": 0.25},
      "checks": {"loss": 1, "grad": 1}, "visibility": "after_published"},
