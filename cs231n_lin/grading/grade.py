@@ -39,7 +39,8 @@ from cs231n_lin.grading.worker import Opaque, Task, TaskOutcome
 
 CHECK_TITLES = {
     "loss": "loss value", "grad": "gradient dW", "dtype": "dtype preserved",
-    "unmodified": "inputs left unchanged", "probs": "probabilities", "accuracy": "held-out accuracy",
+    "unmodified": "inputs left unchanged", "probs": "probabilities", "logprobs": "log-probabilities",
+    "accuracy": "held-out accuracy",
     "perf": "speed",
 }
 
@@ -123,6 +124,8 @@ def make_inputs(spec: dict) -> dict[str, np.ndarray]:
         from sklearn.datasets import load_digits
 
         X, y = load_digits(return_X_y=True)
+        if spec.get("labels") == "odd":      # labels 1, 3, ..., 19: class values are not column indices
+            y = 2 * y + 1
         X_train, y_train, X_test, y_test = X[:1200], y[:1200], X[1200:], y[1200:]
         mean, std = X_train.mean(axis=0), X_train.std(axis=0) + 1e-8
         return {"X_train": (X_train - mean) / std, "y_train": y_train, "X_test": (X_test - mean) / std,
@@ -223,18 +226,22 @@ def check(name: str, case: dict, inputs: dict, expected, outcome: TaskOutcome, p
                                                                                         equal_nan=True):
                 return 0.0, f"{fn} changed its input {arg!r} in place; work on copies instead"
         return 1.0, "inputs unchanged"
-    if name == "probs":
+    if name in ("probs", "logprobs"):
         v = outcome.value
         s = inputs["scores"]
+        axis = case.get("kwargs", {}).get("axis", -1)
         if not (isinstance(v, np.ndarray) and v.dtype.kind == "f" and v.shape == s.shape):
-            return 0.0, (f"softmax should return a float array of the shape of scores {s.shape}; "
+            return 0.0, (f"{fn} should return a float array of the shape of scores {s.shape}; "
                          f"got {_describe(v)}")
         if not np.isfinite(v).all():
-            return 0.0, "softmax returned NaN or infinity: subtract each row's maximum before exp"
-        if not np.allclose(v.sum(axis=-1), 1.0, atol=1e-6):
-            return 0.0, "the probabilities do not sum to 1 along the last axis"
+            return 0.0, (f"{fn} returned NaN or infinity for finite scores: shift by the maximum along "
+                         "the axis before exp" + (" and do not take the log of a probability that "
+                                                  "underflowed to 0" if name == "logprobs" else ""))
+        probs = np.exp(v) if name == "logprobs" else v
+        if not np.allclose(probs.sum(axis=axis), 1.0, atol=1e-6):
+            return 0.0, f"the probabilities do not sum to 1 along axis {axis}"
         if not np.allclose(v, expected, rtol=1e-6, atol=1e-9):
-            return 0.0, "the probabilities are not the softmax of the scores"
+            return 0.0, f"the values are not the {fn} of the scores"
         return 1.0, "correct"
     if name == "accuracy":
         v = outcome.value

@@ -9,14 +9,16 @@ values with the instructor's reference implementation in its own process, and aw
 ``grad``        ``dW`` has W's shape and equals the reference's gradient
 ``dtype``       ``dW`` has the dtype of ``W`` (float32 stays float32) and ``loss`` is a float
 ``unmodified``  the function left its input arrays unchanged
-``probs``       softmax probabilities: same shape, finite, equal to the reference's
+``probs``       softmax probabilities: same shape, finite, summing to 1 along ``axis``, equal to
+                the reference's
+``logprobs``    the same for ``log_softmax``
 ``accuracy``    predictions of ``fit``/``predict`` on held-out data are labels of the data set
                 and at most ``accuracy_margin`` less accurate than the reference's
 ``perf``        the vectorized loss is fast enough (feedback from ``grading.perf``)
 
 Input generators (``inputs["gen"]``): ``loss`` (W, X, y with shapes N, D, C, a W scale and an
 X scale), ``scores`` (a score matrix), ``digits`` (the scikit-learn digits data, standardized,
-fixed split). Visibility is Gradescope's.
+fixed split; ``"labels": "odd"`` relabels class k as 2k + 1). Visibility is Gradescope's.
 """
 
 LOSS = "cs231n_lin.classifiers.linear_svm"
@@ -43,6 +45,9 @@ CASES = [
     {"name": "svm_loss_naive: squared hinge", "module": LOSS, "function": "svm_loss_naive",
      "inputs": _loss(20, 7, 4, 104), "kwargs": {"reg": 0.1, "squared": True},
      "checks": {"loss": 1, "grad": 1}, "visibility": "after_published"},
+    {"name": "svm_loss_naive: float32 in, float32 out", "module": LOSS, "function": "svm_loss_naive",
+     "inputs": _loss(15, 5, 3, 105, dtype="float32"), "kwargs": {"reg": 0.1},
+     "checks": {"dtype": 1}, "visibility": "visible"},
     # ---- SVM, vectorized
     {"name": "svm_loss_vectorized: hinge, no regularization", "module": LOSS,
      "function": "svm_loss_vectorized", "inputs": _loss(50, 12, 6, 201), "kwargs": {"reg": 0.0},
@@ -66,6 +71,19 @@ CASES = [
     {"name": "softmax: numerically stable for scores of 1e4", "module": SOFTMAX, "function": "softmax",
      "inputs": {"gen": "scores", "N": 8, "C": 6, "seed": 302, "scale": 1e4, "dtype": "float64"},
      "kwargs": {}, "checks": {"probs": 2}, "visibility": "visible"},
+    {"name": "softmax: along axis 0", "module": SOFTMAX, "function": "softmax",
+     "inputs": {"gen": "scores", "N": 6, "C": 4, "seed": 303, "scale": 2.0, "dtype": "float64"},
+     "kwargs": {"axis": 0}, "checks": {"probs": 1}, "visibility": "after_published"},
+    {"name": "log_softmax: log-probabilities of moderate scores", "module": SOFTMAX,
+     "function": "log_softmax",
+     "inputs": {"gen": "scores", "N": 10, "C": 5, "seed": 304, "scale": 3.0, "dtype": "float64"},
+     "kwargs": {}, "checks": {"logprobs": 1}, "visibility": "visible"},
+    {"name": "log_softmax: no underflow for scores of 1e4", "module": SOFTMAX, "function": "log_softmax",
+     "inputs": {"gen": "scores", "N": 8, "C": 6, "seed": 305, "scale": 1e4, "dtype": "float64"},
+     "kwargs": {}, "checks": {"logprobs": 1}, "visibility": "visible"},
+    {"name": "softmax_loss_naive: stable for scores of 1e3", "module": SOFTMAX,
+     "function": "softmax_loss_naive", "inputs": _loss(12, 5, 4, 403, w_scale=100.0, x_scale=5.0),
+     "kwargs": {"reg": 0.0}, "checks": {"loss": 1}, "visibility": "visible"},
     {"name": "softmax_loss_naive: no regularization", "module": SOFTMAX, "function": "softmax_loss_naive",
      "inputs": _loss(25, 8, 4, 401), "kwargs": {"reg": 0.0},
      "checks": {"loss": 2, "grad": 2, "unmodified": 1}, "visibility": "visible"},
@@ -91,6 +109,14 @@ CASES = [
      "inputs": {"gen": "digits"}, "params": {"learning_rate": 5e-2, "reg": 1e-3, "num_iters": 300,
                                              "batch_size": 100, "random_state": 0},
      "checks": {"accuracy": 3}, "accuracy_margin": 0.05, "visibility": "visible"},
+    {"name": "LinearSVM: labels that are not 0..C-1, strong regularization", "module": CLASSIFIER,
+     "function": "LinearSVM", "inputs": {"gen": "digits", "labels": "odd"},
+     "params": {"learning_rate": 1e-2, "reg": 0.5, "num_iters": 200, "batch_size": 50, "random_state": 1},
+     "checks": {"accuracy": 2}, "accuracy_margin": 0.05, "visibility": "after_published"},
+    {"name": "Softmax: labels that are not 0..C-1, strong regularization", "module": CLASSIFIER,
+     "function": "Softmax", "inputs": {"gen": "digits", "labels": "odd"},
+     "params": {"learning_rate": 5e-2, "reg": 0.5, "num_iters": 200, "batch_size": 50, "random_state": 1},
+     "checks": {"accuracy": 2}, "accuracy_margin": 0.05, "visibility": "after_published"},
     # ---- speed (needs cs231n_lin.grading.perf; skipped by the grader when it is absent)
     {"name": "svm_loss_vectorized: speed", "module": LOSS, "function": "svm_loss_vectorized",
      "inputs": {"gen": "none"}, "perf": {"N": 2000, "D": 300, "C": 10, "dtype": "float64", "repeats": 3},
