@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint setup clean
+.PHONY: demo test lint setup clean notebooks
 
 setup: $(STAMP)
 
@@ -22,6 +22,11 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+	MPLBACKEND=Agg $(BIN)/python -m pytest --nbval-lax --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg notebooks/
+
+# Rebuild the lesson notebooks from notebooks/src/*.py and store the solved outputs in them.
+notebooks: $(STAMP)
+	MPLBACKEND=Agg $(BIN)/python notebooks/_build.py --execute
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

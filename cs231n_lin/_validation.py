@@ -45,8 +45,8 @@ def check_loss_inputs(W, X, y, reg) -> tuple[np.ndarray, np.ndarray, np.ndarray,
     W : array-like of shape (D, C)
         Weights, floating point and finite.
     X : array-like of shape (N, D)
-        Data, real-valued. Its finiteness is checked lazily by :func:`finish_loss`
-        (a non-finite ``X`` always makes the loss non-finite), so no pass over ``X`` is spent here.
+        Data, real-valued and finite. Checked here, before any arithmetic: a NaN in ``X`` does
+        not always reach the loss (``NaN > 0`` is False, so a loop over hinge margins skips it).
     y : array-like of shape (N,)
         Integer labels in ``[0, C)``.
     reg : float
@@ -65,6 +65,8 @@ def check_loss_inputs(W, X, y, reg) -> tuple[np.ndarray, np.ndarray, np.ndarray,
         raise ValueError(f"X must hold real numbers; got dtype {X.dtype}")
     if X.shape[0] == 0:
         raise ValueError("X is empty: N == 0, so the average loss is undefined")
+    if not np.isfinite(X).all():
+        raise ValueError("X contains NaN or infinity")
     if X.shape[1] != W.shape[0]:
         raise ValueError(
             f"X and W do not agree: X has D={X.shape[1]} columns but W has {W.shape[0]} rows "

@@ -16,7 +16,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="build", help="output directory (default: build)")
     p.add_argument("--dataset", default=None, help="dataset name (default: $CS231N_LIN_DATASET or digits)")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--no-notebooks", dest="notebooks", action="store_false",
+                   help="skip executing the lesson notebooks into OUT/notebooks/*.html")
     p.set_defaults(func=lambda a: _demo(a))
+    _add_data_parser(sub)
+    _add_release(sub)
+    _add_check(sub)
+    _add_gradescope(sub)
     _add_grade_parser(sub)
     return parser
 
@@ -24,7 +30,89 @@ def build_parser() -> argparse.ArgumentParser:
 def _demo(args) -> int:
     from cs231n_lin.demo import main
 
-    return main(out_dir=args.out, dataset=args.dataset, seed=args.seed)
+    return main(out_dir=args.out, dataset=args.dataset, seed=args.seed, notebooks=args.notebooks)
+
+
+def _add_data_parser(sub) -> None:
+    """``cs231n-lin data fetch cifar10 [--cache DIR] [--url URL]``."""
+    p = sub.add_parser("data", help="download datasets that are not bundled (CIFAR-10)")
+    data_sub = p.add_subparsers(dest="data_command", required=True, metavar="ACTION")
+    f = data_sub.add_parser(
+        "fetch", help="download, verify and unpack a dataset into the data cache",
+        description="Download the official archive (resuming a partial download), check its "
+        "MD5 and SHA-256, and unpack it into the cache: --cache, else $CS231N_LIN_DATA_DIR, "
+        "else datasets/cache of the checkout.",
+    )
+    f.add_argument("dataset", choices=["cifar10"])
+    f.add_argument("--cache", default=None, metavar="DIR",
+                   help="data folder (default: $CS231N_LIN_DATA_DIR, else datasets/cache)")
+    f.add_argument("--url", default=None, help="download from this mirror instead of the official URL")
+    f.add_argument("--md5", default=None, help=argparse.SUPPRESS)      # for tests with a fixture archive
+    f.add_argument("--sha256", default=None, help=argparse.SUPPRESS)
+    f.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for the server (default 30)")
+    f.set_defaults(func=lambda a: _data_fetch(a))
+
+
+def _data_fetch(args) -> int:
+    from cs231n_lin.data.fetch import CIFAR10, FetchError, fetch_cifar10
+
+    custom = args.md5 is not None or args.sha256 is not None
+    try:
+        fetch_cifar10(
+            args.cache, url=args.url, timeout=args.timeout,
+            md5=args.md5 if custom else CIFAR10.md5,
+            sha256=args.sha256 if custom else CIFAR10.sha256,
+            size=None if custom else CIFAR10.size,
+        )
+    except FetchError as exc:
+        print(f"cs231n-lin data fetch: error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _add_release(sub) -> None:
+    p = sub.add_parser("release", help="write the student version (solutions stubbed, hidden tests left out)")
+    p.add_argument("out_dir", metavar="OUT_DIR", help="new or empty directory for the student version")
+    p.add_argument("--source", default=None,
+                   help="instructor repository (default: the one this package is installed from)")
+    p.set_defaults(func=_release)
+
+
+def _release(args) -> int:
+    try:
+        from cs231n_lin.grading.release import main
+    except ModuleNotFoundError:
+        raise ValueError("release is an instructor tool; it is not part of the student version") from None
+    return main(out_dir=args.out_dir, source=args.source)
+
+
+def _add_check(sub) -> None:
+    p = sub.add_parser("check", help="run inside your copy: visible tests and notebook checks, with points")
+    p.add_argument("--root", default=None, help="your copy of the assignment (default: found from here)")
+    p.add_argument("--timeout", type=float, default=600.0, help="seconds before the run is stopped")
+    p.set_defaults(func=_check)
+
+
+def _check(args) -> int:
+    from cs231n_lin.grading.check import main
+
+    return main(root=args.root, timeout=args.timeout)
+
+
+def _add_gradescope(sub) -> None:
+    p = sub.add_parser("gradescope", help="write the Gradescope autograder zip (setup.sh, run_autograder)")
+    p.add_argument("out_zip", metavar="OUT.zip", help="the zip file to write")
+    p.add_argument("--source", default=None,
+                   help="instructor repository (default: the one this package is installed from)")
+    p.set_defaults(func=_gradescope)
+
+
+def _gradescope(args) -> int:
+    try:
+        from cs231n_lin.grading.gradescope import main
+    except ModuleNotFoundError:
+        raise ValueError("gradescope is an instructor tool; it is not part of the student version") from None
+    return main(out_zip=args.out_zip, source=args.source)
 
 
 def _add_grade_parser(sub) -> None:

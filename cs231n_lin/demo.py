@@ -1,4 +1,5 @@
-"""The main job: train the three linear classifiers, compare with scikit-learn, save figures."""
+"""The main job: train the three linear classifiers, compare with scikit-learn, save figures,
+and run the lesson notebooks into HTML."""
 
 from __future__ import annotations
 
@@ -91,8 +92,36 @@ def _save_figures(fitted: dict, data, out: Path) -> None:
         plt.close(fig)
 
 
-def main(*, out_dir: str = "build", dataset: str | None = None, seed: int = 0) -> int:
+def run_notebooks(*, out_dir: str | Path = "build", dataset: str | None = None) -> list[dict]:
+    """Execute copies of the lesson notebooks and write ``OUT_DIR/notebooks/NAME.html`` (and ``.ipynb``).
+
+    The notebooks read the dataset from ``$CS231N_LIN_DATASET``, so ``dataset`` is passed that way.
+    """
+    import os
+
+    from cs231n_lin.data import DATASET_ENV, dataset_name
+    from cs231n_lin.notebook_run import export_notebooks
+
+    out = Path(out_dir) / "notebooks"
+    previous = os.environ.get(DATASET_ENV)
+    os.environ[DATASET_ENV] = dataset_name(dataset)
+    try:
+        rows = export_notebooks(out)
+    finally:
+        if previous is None:
+            os.environ.pop(DATASET_ENV, None)
+        else:
+            os.environ[DATASET_ENV] = previous
+    for r in rows:
+        print(f"{r['notebook']:<32} executed in {r['seconds']:5.1f} s -> {r['html']}")
+    return rows
+
+
+def main(*, out_dir: str = "build", dataset: str | None = None, seed: int = 0,
+         notebooks: bool = True) -> int:
     start = time.perf_counter()
     rows = run_demo(out_dir=out_dir, dataset=dataset, seed=seed)
+    if notebooks:
+        run_notebooks(out_dir=out_dir, dataset=dataset)
     print(f"demo finished in {time.perf_counter() - start:.1f} s")
     return 0 if all(np.isfinite(r["test"]) for r in rows) else 1

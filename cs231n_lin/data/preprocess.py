@@ -20,7 +20,7 @@ def flatten_images(images: np.ndarray, dtype=np.float32, scale: float = 1.0) -> 
     return out
 
 
-def subtract_mean(X_train: np.ndarray, *others: np.ndarray) -> tuple[np.ndarray, ...]:
+def subtract_mean(X_train: np.ndarray, *others: np.ndarray) -> np.ndarray:
     """Subtract the training mean image from ``X_train`` and each array of ``others``, in place.
 
     Returns

@@ -15,7 +15,7 @@ cells (first line ``# NBVAL_CHECK_OUTPUT``):
   checker. A small plugin (``nb_guard.py``) also fails a cell whose ``execute_reply`` says
   ``error`` -- so overriding IPython's ``showtraceback`` does not hide an exception;
 * award each check cell's points (``cell.metadata["points"]``, default 1) if nbval passed it and
-  its guard.
+  its guard. A ``nbval_sanitize.cfg`` next to the reference notebooks is passed to nbval.
 """
 
 from __future__ import annotations
@@ -160,8 +160,10 @@ def grade_notebooks(submission_dir: Path, sandbox_dir: Path, notebooks_dir: Path
         if not any(is_check_cell(c) for c in reference.get("cells", [])):
             continue
         nb, checks = rebuild(reference, found.get(ref_path.name))
+        sanitize = Path(notebooks_dir) / "nbval_sanitize.cfg"
         failed, messages, complete = _run_nbval(nb, ref_path.name, submission_dir, sandbox_dir, nbio,
-                                                limits=limits, mode=mode)
+                                                limits=limits, mode=mode,
+                                                sanitize=sanitize if sanitize.is_file() else None)
         if not complete:
             notes.append(f"{ref_path.name}: the notebook run did not finish (time limit {limits.wall:g} s?)")
         for k, (guard, idx, cell) in enumerate(checks, start=1):
@@ -184,7 +186,8 @@ def grade_notebooks(submission_dir: Path, sandbox_dir: Path, notebooks_dir: Path
 
 
 def _run_nbval(nb: dict, name: str, submission_dir: Path, sandbox_dir: Path, nbio: Path, *,
-               limits: Limits, mode: str) -> tuple[set[int], dict[int, str], bool]:
+               limits: Limits, mode: str, sanitize: Path | None = None
+               ) -> tuple[set[int], dict[int, str], bool]:
     if nbio.exists():
         shutil.rmtree(nbio)
     (nbio / "out").mkdir(parents=True)
@@ -221,6 +224,9 @@ def _run_nbval(nb: dict, name: str, submission_dir: Path, sandbox_dir: Path, nbi
             "--nbval-kernel-name", KERNEL_NAME, "--nbval-cell-timeout", str(cell_timeout),
             "--noconftest", "-c", ins(nbio / "pytest.ini"), "--rootdir", ins(nbio), "-p", "no:cacheprovider",
             "-q", "--junitxml", ins(nbio / "out" / "junit.xml"), ins(target)]
+    if sanitize is not None:  # the reference's output sanitizer (timings, addresses), as `make test` uses
+        shutil.copyfile(sanitize, nbio / "sanitize.cfg")
+        argv[-1:-1] = ["--nbval-sanitize-with", ins(nbio / "sanitize.cfg")]
     # pytest (root inside the sandbox) reads nothing the kernel's uid can write: every Jupyter and
     # IPython directory it uses is under the root-owned nbio/.
     for d in ("runtime", "jdata", "jconfig", "ipython"):

@@ -1,0 +1,850 @@
+"""Name the student's mistake from what their code returned on the probes.
+
+For a loss probe the grader recomputes, in float64 from the probe's own inputs, the correct
+loss and gradient *and* the result of each common mistake ("computed variants"): the loss
+summed instead of averaged, the regularization term missing or with the wrong factor, the
+correct class counted in the hinge sum, a hard-coded ``delta = 1``, the squared hinge's
+gradient without its factor 2, the one-hot term missing in the softmax gradient, the max
+taken over the wrong axis, ... Variants combine (data term x averaging x regularization x
+sign), the simplest combination that matches the student's numbers names the bug. When no
+variant matches, generic but specific messages describe *how* the result is wrong (same
+factor everywhere, opposite sign, only the regularization part, not finite on large scores).
+
+Everything here runs in the grader process on plain arrays; no student code is imported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from cs231n_lin.grading.probes import ARRAY_FUNCTIONS, LOSS_FUNCTIONS, Probe
+
+__all__ = ["diagnose", "diagnose_keys", "probe_correct", "reference_loss", "summarize"]
+
+_FLOAT64_EXP_MAX = 709.0      # exp(x) overflows float64 above this
+_FLOAT64_EXP_MIN = -745.0     # exp(x) underflows to 0 below this
+_FLOAT32_EXP_MAX = 88.0
+_FLOAT32_EXP_MIN = -103.0
+
+
+def _tol(dtype: np.dtype) -> float:
+    return 2e-3 if np.dtype(dtype).itemsize <= 4 else 1e-6
+
+
+def _rel(a: Any, b: Any) -> float:
+    """Max absolute difference relative to the size of ``b`` (inf for shape mismatch/non-finite)."""
+    a = np.asarray(a, dtype=np.float64)
+    b = np.asarray(b, dtype=np.float64)
+    if a.shape != b.shape or not np.isfinite(a).all() or not np.isfinite(b).all():
+        return float("inf")
+    scale = max(float(np.max(np.abs(b))) if b.size else 0.0, 1e-12)
+    return float(np.max(np.abs(a - b))) / scale if a.size else 0.0
+
+
+# --------------------------------------------------------------------------------------------
+# Messages. Each key names one mistake; "{what}" is "loss", "dW" or "loss and dW".
+# --------------------------------------------------------------------------------------------
+
+_MESSAGES: dict[str, str] = {
+    "avg_sum": (
+        "Your {what} {be} not averaged over the examples: {it_matches} the SUM over the N = {N} examples "
+        "(N times too large). Did you forget to divide by N, the number of examples?"
+    ),
+    "avg_nc": (
+        "Your {what} {be} divided by N * C = {NC} instead of N = {N}: np.mean over the whole (N, C) "
+        "matrix averages over the classes too. Sum over the classes, then divide by N."
+    ),
+    "avg_twice": (
+        "Your {what} {be} divided by N twice (by N ** 2 = {N2}): divide the data term by N = {N} once."
+    ),
+    "loss_sign": (
+        "The data part of your loss has the wrong sign: each L_i is >= 0 (a sum of hinge terms, or "
+        "-log p_y), so the average must be too."
+    ),
+    "loss.reg_missing": (
+        "Your loss has no regularization term: add reg * np.sum(W * W) after averaging the data loss."
+    ),
+    "dW.reg_missing": (
+        "Your dW has no regularization gradient: add the derivative of reg * sum(W * W), "
+        "which is 2 * reg * W."
+    ),
+    "loss.reg_half": (
+        "Your regularization term is 0.5 * reg * sum(W * W); this assignment's loss is "
+        "data_loss + reg * sum(W * W), without the 0.5."
+    ),
+    "loss.reg_l1": (
+        "Your regularization term is reg * sum(|W|) (an L1 penalty); the loss uses the L2 penalty "
+        "reg * sum(W * W)."
+    ),
+    "loss.reg_double": (
+        "Your regularization term is 2 * reg * sum(W * W): the factor 2 belongs to the gradient "
+        "(2 * reg * W), not to the loss."
+    ),
+    "loss.reg_mean": (
+        "Your regularization term is divided by N: average only the data loss, then add "
+        "reg * sum(W * W)."
+    ),
+    "dW.reg_factor1": (
+        "Your regularization gradient is reg * W, but the derivative of reg * sum(W * W) is "
+        "2 * reg * W (the factor 2 is missing)."
+    ),
+    "dW.reg_l1": (
+        "Your regularization gradient is reg * sign(W) (the L1 penalty's); the derivative of "
+        "reg * sum(W * W) is 2 * reg * W."
+    ),
+    "dW.reg_mean": (
+        "Your regularization gradient is divided by N: average only the data gradient, then add "
+        "2 * reg * W."
+    ),
+    "dW.reg_4": (
+        "Your regularization gradient is 4 * reg * W: the derivative of reg * sum(W * W) is "
+        "2 * reg * W (did you double it twice?)."
+    ),
+    "sign": (
+        "Your dW has the right values with the opposite sign (it is the gradient of -loss): "
+        "check the sign of the gradient."
+    ),
+    "data_sign": (
+        "The data part of your dW has the opposite sign (the regularization part is right): "
+        "a positive margin pushes score j DOWN, so its gradient is +x_i for class j and -x_i for y_i."
+    ),
+    "svm_counted": (
+        "Your {what} {counts} the correct class in the hinge sum: for j == y_i the margin is delta, "
+        "so every example adds delta. Skip j == y_i (or set those margins to 0 before the max)."
+    ),
+    "svm_delta1": (
+        "Your {what} {it} delta = 1, but this probe uses delta = {delta:g}: use the delta "
+        "argument instead of a hard-coded 1 (delta ignored)."
+    ),
+    "svm_hinge_for_squared": (
+        "With squared=True your {what} {be} the plain hinge: the squared hinge squares each positive "
+        "margin, max(0, m) ** 2, and its gradient is 2 * max(0, m)."
+    ),
+    "svm_sq_no2": (
+        "Your squared-hinge gradient is missing its factor 2: d/ds max(0, m) ** 2 = 2 * max(0, m)."
+    ),
+    "svm_sq_slope1": (
+        "Your squared-hinge gradient uses slope 1 for every positive margin (the plain hinge's); "
+        "for max(0, m) ** 2 the slope is 2 * max(0, m) (the factor 2 and the margin are missing)."
+    ),
+    "svm_no_correct_grad": (
+        "Your dW never pushes the correct class up: for every positive margin also subtract x_i from "
+        "column y_i (dW[:, y_i] -= x_i, or dscores[i, y_i] = -(number of positive margins))."
+    ),
+    "softmax_axis0": (
+        "Your {what} {subtracts} the maximum over the wrong axis (axis=0, over the examples): "
+        "subtract each row's own maximum, np.max(scores, axis=1, keepdims=True)."
+    ),
+    "softmax_norm_axis0": (
+        "Your probabilities are normalized over the wrong axis (over the examples, axis=0): "
+        "each row must sum to 1 over the classes (axis=1)."
+    ),
+    "softmax_no_onehot": (
+        "Your dW misses the one-hot term: the score gradient is p_j - 1[j == y_i], so subtract 1 "
+        "at the correct class (dscores[np.arange(N), y] -= 1)."
+    ),
+    "softmax_onehot_plus": (
+        "Your dW adds the one-hot term instead of subtracting it: the score gradient is "
+        "p_j - 1[j == y_i] (dscores[np.arange(N), y] -= 1)."
+    ),
+    "softmax_unnormalized": (
+        "Your {what} {uses} probabilities that are not normalized: p_j = exp(s_j) / sum_k exp(s_k), so "
+        "log p_y = shifted_y - log(sum(exp(shifted))) (the log of the sum is missing)."
+    ),
+    "softmax_no_log": (
+        "Your loss uses the probability of the correct class without the log: L_i = -log(p_{{y_i}})."
+    ),
+}
+
+
+def _msg(key: str, what: str, ctx: dict[str, Any]) -> str:
+    template = _MESSAGES.get(f"{what}.{key}", _MESSAGES.get(key, key))
+    plural = " and " in what
+    verbs = {"be": "are" if plural else "is", "it": "match" if plural else "matches",
+             "it_matches": "they match" if plural else "it matches",
+             "counts": "count" if plural else "counts", "subtracts": "subtract" if plural else "subtracts",
+             "uses": "use" if plural else "uses"}
+    return template.format(what=what, **verbs, **ctx)
+
+
+# --------------------------------------------------------------------------------------------
+# The correct loss pieces and the computed variants
+# --------------------------------------------------------------------------------------------
+
+def _svm_data(W, X, y, delta, squared, *, count_correct=False, slope="exact", correct_grad=True):
+    """Unaveraged hinge data loss (sum over examples) and dL/dscores (N, C)."""
+    S = X @ W
+    rows = np.arange(len(y))
+    m = S - S[rows, y][:, None] + delta
+    if not count_correct:
+        m[rows, y] = 0.0
+    h = np.maximum(m, 0.0)
+    loss = float(np.sum(h * h)) if squared else float(np.sum(h))
+    if squared and slope == "exact":
+        dS = 2.0 * h
+    elif squared and slope == "no2":
+        dS = h.copy()
+    else:
+        dS = (m > 0).astype(np.float64)
+    if not count_correct:
+        dS[rows, y] = 0.0
+    dS[rows, y] = -dS.sum(axis=1) if correct_grad else 0.0
+    return loss, dS
+
+
+def _softmax_data(W, X, y, *, shift_axis=1, norm_axis=1):
+    """Unaveraged cross-entropy (sum over examples) and dL/dscores = p - onehot, from log-probs."""
+    S = X @ W
+    rows = np.arange(len(y))
+    with np.errstate(all="ignore"):
+        shifted = S - np.max(S, axis=shift_axis, keepdims=True)
+        log_norm = np.log(np.sum(np.exp(shifted), axis=norm_axis, keepdims=True))
+        log_p = shifted - log_norm
+        loss = float(-np.sum(log_p[rows, y]))
+        p = np.exp(log_p)
+    onehot = np.zeros_like(S)
+    onehot[rows, y] = 1.0
+    return loss, p, onehot
+
+
+def _data_variants(function: str, kw: dict[str, Any]):
+    """(loss variants [(name, sum_loss)], score-gradient variants [(name, dS)])."""
+    W = np.asarray(kw["W"], dtype=np.float64)
+    X = np.asarray(kw["X"], dtype=np.float64)
+    y = np.asarray(kw["y"]).astype(np.int64)
+    losses: list[tuple[str, float]] = []
+    grads: list[tuple[str, np.ndarray]] = []
+    if function.startswith("svm"):
+        delta = float(kw.get("delta", 1.0))
+        squared = bool(kw.get("squared", False))
+        L, dS = _svm_data(W, X, y, delta, squared)
+        losses.append(("", L))
+        grads.append(("", dS))
+        Lc, dSc = _svm_data(W, X, y, delta, squared, count_correct=True)
+        losses.append(("svm_counted", Lc))
+        grads.append(("svm_counted", dSc))
+        grads.append(("svm_no_correct_grad", _svm_data(W, X, y, delta, squared, correct_grad=False)[1]))
+        if delta != 1.0:
+            L1, dS1 = _svm_data(W, X, y, 1.0, squared)
+            losses.append(("svm_delta1", L1))
+            grads.append(("svm_delta1", dS1))
+        if squared:
+            # The plain hinge's gradient equals the squared one with slope 1: named svm_sq_slope1
+            # (and merged with the loss's svm_hinge_for_squared when both match).
+            losses.append(("svm_hinge_for_squared", _svm_data(W, X, y, delta, False)[0]))
+            grads.append(("svm_sq_no2", _svm_data(W, X, y, delta, True, slope="no2")[1]))
+            grads.append(("svm_sq_slope1", _svm_data(W, X, y, delta, True, slope="one")[1]))
+    else:
+        L, p, onehot = _softmax_data(W, X, y)
+        losses.append(("", L))
+        grads.append(("", p - onehot))
+        grads.append(("softmax_no_onehot", p))
+        grads.append(("softmax_onehot_plus", p + onehot))
+        La, pa, _ = _softmax_data(W, X, y, shift_axis=0)
+        losses.append(("softmax_axis0", La))
+        grads.append(("softmax_axis0", pa - onehot))
+        Ln, pn, _ = _softmax_data(W, X, y, shift_axis=0, norm_axis=0)
+        losses.append(("softmax_norm_axis0", Ln))
+        grads.append(("softmax_norm_axis0", pn - onehot))
+        rows = np.arange(len(y))
+        losses.append(("softmax_no_log", float(-np.sum(p[rows, y]))))
+        with np.errstate(all="ignore"):
+            S = X @ W
+            shifted = S - np.max(S, axis=1, keepdims=True)
+            losses.append(("softmax_unnormalized", float(-np.sum(shifted[rows, y]))))
+            grads.append(("softmax_unnormalized", np.exp(shifted) - onehot))
+    grads.append(("data_sign", -grads[0][1]))
+    return losses, grads, W, X
+
+
+_CACHE: dict[str, tuple[list, list]] = {}
+
+
+def _key(function: str, kw: dict[str, Any]) -> str:
+    h = hashlib.sha1(function.encode())
+    for name in sorted(kw):
+        v = np.asarray(kw[name])
+        h.update(f"{name}:{v.dtype}:{v.shape}".encode())
+        h.update(np.ascontiguousarray(v).tobytes())
+    return h.hexdigest()
+
+
+def _candidates(function: str, kw: dict[str, Any]):
+    """All combined variants: [(parts, loss)] and [(parts, dW)], the correct one first (cached)."""
+    key = _key(function, kw)
+    if key not in _CACHE:
+        if len(_CACHE) > 256:
+            _CACHE.clear()
+        _CACHE[key] = _compute_candidates(function, kw)
+    return _CACHE[key]
+
+
+def _compute_candidates(function: str, kw: dict[str, Any]):
+    losses, grads, W, X = _data_variants(function, kw)
+    N = X.shape[0]
+    reg = float(kw.get("reg", 0.0))
+    R = reg * float(np.sum(W * W))
+    reg_losses = [("", R), ("reg_missing", 0.0), ("reg_half", 0.5 * R), ("reg_double", 2 * R),
+                  ("reg_mean", R / N), ("reg_l1", reg * float(np.sum(np.abs(W))))]
+    reg_grads = [("", 2 * reg * W), ("reg_missing", 0 * W), ("reg_factor1", reg * W),
+                 ("reg_mean", 2 * reg * W / N), ("reg_l1", reg * np.sign(W)), ("reg_4", 4 * reg * W)]
+    C = W.shape[1]
+    averages = [("", 1.0 / N), ("avg_sum", 1.0), ("avg_nc", 1.0 / (N * C)), ("avg_twice", 1.0 / N**2)]
+    loss_cands = []
+    losses = [*losses, ("loss_sign", -losses[0][1])]
+    for dname, Ls in losses:
+        for aname, f in averages:
+            for rname, r in reg_losses:
+                loss_cands.append((tuple(p for p in (dname, aname, rname) if p), Ls * f + r))
+    grad_cands = []
+    for dname, dS in grads:
+        G = X.T @ dS
+        for aname, f in averages:
+            for rname, r in reg_grads:
+                total = G * f + r
+                parts = tuple(p for p in (dname, aname, rname) if p)
+                grad_cands.append((parts, total))
+                if not parts and reg > 0:        # with reg == 0 the data_sign variant says it
+                    grad_cands.append((("sign",), -total))
+    return loss_cands, grad_cands
+
+
+def _best(cands, value, tol):
+    """The simplest candidate within ``tol`` of ``value``: (parts, error) or (None, best error)."""
+    scored = [(len(parts), _rel(value, v), parts) for parts, v in cands]
+    ok = [s for s in scored if s[1] <= tol]
+    if ok:
+        n, err, parts = min(ok, key=lambda s: (s[0], s[1]))
+        return parts, err
+    return None, min((s[1] for s in scored), default=float("inf"))
+
+
+def reference_loss(function: str, kw: dict[str, Any]) -> tuple[float, np.ndarray]:
+    """The correct ``(loss, dW)`` of a loss probe, in float64 (the grader's own formulas)."""
+    loss_cands, grad_cands = _candidates(function, kw)
+    return float(loss_cands[0][1]), grad_cands[0][1]
+
+
+# --------------------------------------------------------------------------------------------
+# Diagnosis of one probe
+# --------------------------------------------------------------------------------------------
+
+def _ctx(probe: Probe) -> dict[str, Any]:
+    kw = probe.kwargs
+    ctx: dict[str, Any] = {"function": probe.function, "delta": float(kw.get("delta", 1.0))}
+    if "X" in kw:
+        ctx["N"] = int(np.shape(kw["X"])[0])
+    if "X" in kw:
+        ctx["N2"] = ctx["N"] ** 2
+    if "W" in kw and "X" in kw:
+        ctx["NC"] = ctx["N"] * int(np.shape(kw["W"])[1])
+    return ctx
+
+
+def _common(probe: Probe, outcome: dict[str, Any], ref_dtype) -> list[tuple[str, str]]:
+    """Checks that do not depend on the values: inputs modified, error text, dtype."""
+    out: list[tuple[str, str]] = []
+    fn = probe.function
+    modified = list(outcome.get("modified_inputs") or [])
+    if outcome.get("inputs_modified") or modified:
+        names = ", ".join(modified) if modified else "an input"
+        out.append(("inputs_modified",
+                    f"Your {fn} changed {names} in place (e.g. X -= ..., W += ..., X[:, -1] = 1, "
+                    "or writing into a view of an input): inputs must never be modified; work on a copy "
+                    "or on new arrays."))
+    dtype = outcome.get("dtype") or ""
+    if outcome.get("ok") and ref_dtype is not None and dtype and np.dtype(dtype) != np.dtype(ref_dtype):
+        out.append(("dtype",
+                    f"For {np.dtype(ref_dtype)} inputs your {fn} returns {dtype}: the dtype must be "
+                    f"preserved ({np.dtype(ref_dtype)} in, {np.dtype(ref_dtype)} out). Avoid float64 "
+                    "accumulators for float32 data, or cast at the end with .astype(W.dtype)."))
+    return out
+
+
+def _score_range(kw: dict[str, Any]) -> tuple[float, float, bool]:
+    """(largest score, largest within-row spread, is float32) of a loss probe."""
+    W = np.asarray(kw["W"], dtype=np.float64)
+    X = np.asarray(kw["X"], dtype=np.float64)
+    S = X @ W
+    is32 = np.asarray(kw["W"]).dtype.itemsize <= 4
+    return float(np.max(S)), float(np.max(S.max(axis=1) - S.min(axis=1))), is32
+
+
+def _stability_message(kind: str, top: float, spread: float, is32: bool) -> tuple[str, str]:
+    emax = _FLOAT32_EXP_MAX if is32 else _FLOAT64_EXP_MAX
+    emin = _FLOAT32_EXP_MIN if is32 else _FLOAT64_EXP_MIN
+    overflow = top > emax
+    underflow = -spread < emin
+    prec = "float32" if is32 else "float64"
+    if overflow and not underflow:
+        return ("no_shift",
+                f"The {kind} is not finite for scores around {top:.4g}: np.exp overflows ({prec} exp "
+                f"overflows above ~{emax:g}). Subtract each row's maximum score before np.exp "
+                "(the max-shift); it does not change the result.")
+    if underflow and not overflow:
+        return ("log_underflow",
+                f"The {kind} is not finite when scores in a row differ by {spread:.4g}: the probability "
+                "of the correct class underflows to 0 and log(0) = -inf. Compute log p_y as "
+                "shifted_y - log(sum(exp(shifted))) (log-sum-exp) instead of log of probabilities.")
+    return ("not_finite",
+            f"The {kind} is not finite (scores up to {top:.4g}, row spread up to {spread:.4g}): "
+            "use the max-shift before np.exp and compute log-probabilities as "
+            "shifted - log(sum(exp(shifted))) so that neither overflow nor log(0) can happen.")
+
+
+def _error_message(probe: Probe, error: str) -> tuple[str, str]:
+    fn = probe.function
+    if error.startswith("NotImplementedError"):
+        return ("not_implemented", f"{fn} is not implemented yet (it raised NotImplementedError).")
+    hint = ""
+    low = error.lower()
+    if fn.endswith(".predict"):
+        hint = (" predict must return one label per example: classes_[argmax of the scores over the "
+                "classes, axis=1].")
+    elif "bias" in low:
+        hint = " Check that the minibatch gets the bias column (the bias trick) before calling the loss."
+    elif "y must be in" in low:
+        hint = (" The loss needs class INDICES 0..C-1: pass the encoded labels (the index into "
+                "classes_), not the original labels.")
+    elif any(s in low for s in ("shape", "broadcast", "align", "index")):
+        hint = " Check the shapes: X is (N, D), W is (D, C), scores (N, C), dW must be (D, C)."
+    return ("error", f"Your {fn} raised {error}.{hint}")
+
+
+def _diagnose_loss(probe: Probe, outcome: dict[str, Any]) -> list[tuple[str, str]]:
+    kw = probe.kwargs
+    ctx = _ctx(probe)
+    W = np.asarray(kw["W"])
+    out = _common(probe, outcome, W.dtype)
+    fn = probe.function
+    top, spread, is32 = _score_range(kw)
+    error = outcome.get("error")
+    if error:
+        low = error.lower()
+        if "not finite" in low or "overflow" in low or "nan" in low or "inf" in low:
+            out.append(_stability_message(f"loss from your {fn}", top, spread, is32))
+        else:
+            out.append(_error_message(probe, error))
+        return out
+    loss = outcome.get("loss")
+    dW = outcome.get("dW")
+    loss_type = outcome.get("loss_type") or "float"
+    if loss_type.startswith("ndarray"):
+        out.append(("loss_type",
+                    f"Your {fn} returns the loss as a numpy array ({loss_type}), not a Python float: "
+                    "sum over every axis and return float(loss)."))
+    if dW is None or np.shape(dW) != W.shape:
+        shape = None if dW is None else tuple(np.shape(dW))
+        if shape == W.shape[::-1]:
+            out.append(("transposed",
+                        f"Your dW has shape {shape}, the transpose of W's {W.shape}: dW must have W's "
+                        "shape (D, C); compute it as X.T @ dscores."))
+        else:
+            out.append(("dW_shape", f"Your dW has shape {shape}, but it must have W's shape {W.shape}."))
+        dW = None
+    nonfinite = (loss is None or not np.isfinite(loss)) or (dW is not None and not np.isfinite(dW).all())
+    if nonfinite:
+        out.append(_stability_message(f"loss from your {fn}", top, spread, is32))
+        return out
+    tol = _tol(W.dtype)
+    loss_cands, grad_cands = _candidates(fn, kw)
+    ref_loss, ref_dW = loss_cands[0][1], grad_cands[0][1]
+    lparts, _ = _best(loss_cands, loss, tol)
+    gparts, _ = (_best(grad_cands, dW, tol) if dW is not None else ((), 0.0))
+    found: dict[str, list[str]] = {}
+    for what, parts in (("loss", lparts), ("dW", gparts)):
+        for part in parts or ():
+            found.setdefault(part, []).append(what)
+    if found.get("svm_sq_slope1") == ["dW"] and found.get("svm_hinge_for_squared") == ["loss"]:
+        del found["svm_sq_slope1"]          # plain hinge throughout: one mistake, one message
+        found["svm_hinge_for_squared"].append("dW")
+    mergeable = ("avg_sum", "avg_nc", "avg_twice", "svm_counted", "svm_delta1", "svm_hinge_for_squared",
+                 "softmax_axis0", "softmax_unnormalized")
+    for part, whats in found.items():
+        if len(whats) == 2 and part in mergeable:
+            out.append((part, _msg(part, "loss and dW", ctx)))
+            continue
+        for what in whats:
+            key = f"{what}.{part}" if f"{what}.{part}" in _MESSAGES else part
+            out.append((key, _msg(part, what, ctx)))
+    if lparts is None:
+        out.append(_generic_loss(loss, ref_loss, kw, ctx))
+    if gparts is None and dW is not None:
+        out.append(_generic_grad(np.asarray(dW, dtype=np.float64), ref_dW, kw, loss_ok=lparts == ()))
+    return out
+
+
+def _generic_loss(loss: float, ref: float, kw: dict[str, Any], ctx: dict[str, Any]) -> tuple[str, str]:
+    W = np.asarray(kw["W"], dtype=np.float64)
+    reg = float(kw.get("reg", 0.0))
+    R = reg * float(np.sum(W * W))
+    text = f"Your loss is {loss:.6g} but the correct loss is {ref:.6g}"
+    if ref != 0:
+        text += f" ({loss / ref:.3g} times it)"
+    text += "."
+    N = ctx.get("N")
+    if ref != 0 and N and abs(loss / ref - N) < 1e-3 * N:
+        text += f" That factor is N = {N}: is a sum over the examples not divided by N?"
+    if R > 0:
+        k = (loss - ref) / R
+        if abs(k) > 1e-3 and abs(k - round(k * 2) / 2) < 1e-3:
+            text += (f" The difference is {k:g} x reg * sum(W * W): check the regularization term.")
+    return ("loss.other", text)
+
+
+def _generic_grad(dW: np.ndarray, ref: np.ndarray, kw: dict[str, Any], *, loss_ok: bool) -> tuple[str, str]:
+    W = np.asarray(kw["W"], dtype=np.float64)
+    reg = float(kw.get("reg", 0.0))
+    head = "Your loss is correct but dW is not: " if loss_ok else "Your dW is not the gradient of the loss: "
+    denom = float(np.sum(ref * ref))
+    if denom > 0:
+        c = float(np.sum(dW * ref)) / denom
+        if _rel(dW, c * ref) < 1e-4:
+            if abs(c + 1) < 1e-6:
+                return ("sign", head + "it has the right values with the opposite sign.")
+            N = int(np.shape(kw["X"])[0])
+            if abs(c - N) < 1e-4 * N:
+                hint = f"that factor is N = {N}: is a sum over the examples not divided by N?"
+            else:
+                hint = "look for a wrong constant: N, C, delta, 2, or the learning rate"
+            return ("scale", head + f"it is off by the same factor {c:.4g} in every entry ({hint}).")
+    diff = dW - ref
+    if reg > 0:
+        wn = float(np.sum(W * W))
+        a = float(np.sum(diff * W)) / wn if wn else 0.0
+        if _rel(diff, a * W) < 1e-3 * max(1.0, float(np.max(np.abs(diff))) / max(np.max(np.abs(ref)), 1e-12)):
+            return ("reg_grad_other",
+                    head + f"it differs from the correct gradient by {a / reg:.4g} x reg * W, i.e. in the "
+                    "regularization part: the derivative of reg * sum(W * W) is 2 * reg * W.")
+    cols = np.max(np.abs(diff), axis=0) > 1e-6 * max(float(np.max(np.abs(ref))), 1e-12)
+    where = "in every column" if cols.all() else f"in columns {np.flatnonzero(cols).tolist()} only"
+    return ("dW.other", head + f"it differs from the correct gradient {where} (largest difference "
+            f"{float(np.max(np.abs(diff))):.3g}, largest correct entry {float(np.max(np.abs(ref))):.3g}); "
+            "check the score gradient dscores and dW = X.T @ dscores / N.")
+
+
+def _softmax_ref(scores: np.ndarray, axis: int, log: bool) -> np.ndarray:
+    with np.errstate(all="ignore"):
+        shifted = scores - np.max(scores, axis=axis, keepdims=True)
+        lse = np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+        return shifted - lse if log else np.exp(shifted - lse)
+
+
+def _diagnose_array(probe: Probe, outcome: dict[str, Any]) -> list[tuple[str, str]]:
+    kw = probe.kwargs
+    scores = np.asarray(kw["scores"], dtype=np.float64)
+    axis = int(kw.get("axis", -1))
+    log = probe.function == "log_softmax"
+    out = _common(probe, outcome, np.asarray(kw["scores"]).dtype)
+    fn = probe.function
+    if outcome.get("error"):
+        err = outcome["error"]
+        low = err.lower()
+        if "overflow" in low or "not finite" in low or "nan" in low:
+            out.append(_array_stability(fn, scores, axis, log))
+        else:
+            out.append(_error_message(probe, err))
+        return out
+    got = outcome.get("output")
+    if got is None or np.shape(got) != scores.shape:
+        out.append(("shape", f"Your {fn} returns shape {None if got is None else np.shape(got)}; it must "
+                    f"return the shape of scores, {scores.shape}."))
+        return out
+    got = np.asarray(got, dtype=np.float64)
+    ref = _softmax_ref(scores, axis, log)
+    if _rel(got, ref) <= 1e-6:
+        return out
+    if not np.isfinite(got).all():
+        out.append(_array_stability(fn, scores, axis, log, got))
+        return out
+    other = 1 - (axis % 2) if scores.ndim == 2 else axis
+    with np.errstate(all="ignore"):
+        e = np.exp(scores - np.max(scores, axis=axis, keepdims=True))
+        variants = [
+            ("axis_ignored", _softmax_ref(scores, -1, log),
+             f"Your {fn} ignores the axis argument: with axis={axis} it returns the result for axis=-1. "
+             "Use axis (with keepdims=True) in every max and sum."),
+            ("wrong_axis", _softmax_ref(scores, other, log),
+             f"Your {fn} normalizes over the wrong axis: the max and the sum must run along axis={axis}."),
+            ("not_normalized", np.log(e) if log else e,
+             f"Your {fn} output is not normalized (probabilities do not sum to 1 along the axis): divide "
+             "exp(shifted) by its sum along the axis (subtract log of the sum for log_softmax)."),
+            ("returns_probs", _softmax_ref(scores, axis, False),
+             "Your log_softmax returns the probabilities, not their logs."),
+            ("returns_log", _softmax_ref(scores, axis, True),
+             "Your softmax returns log-probabilities, not probabilities."),
+            ("shift_wrong_axis",
+             _shift_wrong_axis(scores, axis, other, log),
+             f"Your {fn} subtracts the maximum over the wrong axis: subtract np.max(scores, axis={axis}, "
+             "keepdims=True)."),
+        ]
+    for key, v, text in variants:
+        if _rel(got, v) <= 1e-6 and not (key == "axis_ignored" and axis % 2 == 1):
+            out.append((f"{fn}.{key}", text))
+            return out
+    if not log:
+        sums = got.sum(axis=axis)
+        if not np.allclose(sums, 1.0, atol=1e-6):
+            out.append((f"{fn}.not_normalized",
+                        f"Your {fn} output does not sum to 1 along axis={axis} (sums range "
+                        f"{sums.min():.4g}..{sums.max():.4g}): probabilities not normalized."))
+            return out
+    out.append((f"{fn}.other", f"Your {fn} differs from the correct result by up to "
+                f"{float(np.max(np.abs(got - ref))):.3g}."))
+    return out
+
+
+def _shift_wrong_axis(scores, axis, other, log):
+    shifted = scores - np.max(scores, axis=other, keepdims=True)
+    lse = np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+    return shifted - lse if log else np.exp(shifted) / np.sum(np.exp(shifted), axis=axis, keepdims=True)
+
+
+def _array_stability(fn: str, scores: np.ndarray, axis: int, log: bool,
+                     got: np.ndarray | None = None) -> tuple[str, str]:
+    top = float(np.max(scores))
+    spread = float(np.max(np.max(scores, axis=axis) - np.min(scores, axis=axis)))
+    underflow_only = False
+    if got is not None and log:
+        bad = ~np.isfinite(got)
+        ref = _softmax_ref(scores, axis, True)
+        # log(0) of an underflowed probability: -inf only where the true log-probability is tiny
+        underflow_only = bool(np.all(np.isneginf(got[bad])) and np.all(ref[bad] < _FLOAT64_EXP_MIN + 45))
+    if underflow_only and spread > -_FLOAT64_EXP_MIN:
+        return ("log_underflow", f"Your {fn} gives -inf when scores differ by {spread:.4g}: log of a "
+                "probability that underflowed to 0. Compute shifted - log(sum(exp(shifted))) instead of "
+                "log(softmax(...)).")
+    if top > _FLOAT64_EXP_MAX:
+        return ("no_shift", f"Your {fn} is not finite for scores around {top:.4g}: np.exp overflows. "
+                "Subtract the maximum along the axis before np.exp (the max-shift).")
+    return ("not_finite", f"Your {fn} returns NaN or inf for finite scores (max {top:.4g}): use the "
+            "max-shift and log-sum-exp.")
+
+
+# --------------------------------------------------------------------------------------------
+# Classifiers: the SGD step and predict
+# --------------------------------------------------------------------------------------------
+
+def _diagnose_fit(probe: Probe, outcome: dict[str, Any]) -> list[tuple[str, str]]:
+    kw = probe.kwargs
+    out = _common(probe, outcome, None)
+    cls = probe.function.split(".")[0]
+    if outcome.get("error"):
+        out.append(_error_message(probe, outcome["error"]))
+        return out
+    lr = float(kw["learning_rate"])
+    Ws = outcome.get("W_steps")
+    grads = outcome.get("grad_steps")
+    k = int(outcome.get("num_loss_calls") or 0)
+    if k != int(kw["num_iters"]):
+        out.append(("fit.calls", f"{cls}.fit computed the minibatch loss {k} times; it should take one SGD "
+                    f"step per iteration (num_iters = {kw['num_iters']})."))
+    if k and grads is not None and Ws is not None:
+        Ws = np.asarray(Ws, dtype=np.float64)
+        grads = np.asarray(grads, dtype=np.float64)
+        steps = Ws[1:] - Ws[:-1]
+        checks = [
+            ("", -lr * grads, ""),
+            ("fit.ascent", lr * grads,
+             f"{cls}.fit moves W UP the gradient (W += learning_rate * grad): the SGD step is "
+             "W -= learning_rate * grad (gradient descent)."),
+            ("fit.no_lr", -grads,
+             f"{cls}.fit steps by the raw gradient: the SGD step is W -= learning_rate * grad "
+             "(the learning rate is missing)."),
+            ("fit.no_update", 0 * grads,
+             f"{cls}.fit never changes W: apply the update to the W that is used in the next step "
+             "(W -= learning_rate * grad, in place or by re-assigning W)."),
+        ]
+        if not np.all(np.isfinite(steps)):
+            out.append(("fit.diverged", f"{cls}.fit produced non-finite weights: check the SGD step."))
+        else:
+            for key, expected, text in checks:
+                if _rel(steps, expected) <= 1e-6 or (key == "fit.no_update" and np.max(np.abs(steps)) == 0):
+                    if key:
+                        out.append((key, text))
+                    break
+            else:
+                c = float(np.sum(steps * -grads)) / max(float(np.sum(grads * grads)), 1e-300)
+                out.append(("fit.step", f"{cls}.fit's step is not W -= learning_rate * grad (it looks like "
+                            f"W -= {c:.4g} * grad; learning_rate is {lr:g})."))
+        sizes = np.asarray(outcome.get("batch_sizes", []))
+        if sizes.size and not np.all(sizes == int(kw["batch_size"])):
+            out.append(("fit.batch_size", f"{cls}.fit uses minibatches of {int(sizes[0])} examples; "
+                        f"batch_size is {int(kw['batch_size'])}."))
+        labels = np.asarray(outcome.get("batch_labels", []))
+        C = len(np.unique(kw["y"]))
+        if labels.size and (labels.min() < 0 or labels.max() >= C):
+            out.append(("fit.labels", f"{cls}.fit passes the original labels to the loss: pass class "
+                        "indices 0..C-1 (the position in classes_)."))
+        hist = outcome.get("loss_history")
+        losses = outcome.get("loss_steps")
+        if hist is not None and losses is not None and np.shape(hist) == np.shape(losses):
+            if _rel(hist, losses) > 1e-6:
+                out.append(("fit.history", f"{cls}.fit's loss_history_ is not the minibatch loss of each "
+                            "step (store the loss returned by self.loss)."))
+    return out
+
+
+def _diagnose_predict(probe: Probe, outcome: dict[str, Any]) -> list[tuple[str, str]]:
+    kw = probe.kwargs
+    out = _common(probe, outcome, None)
+    cls = probe.function.split(".")[0]
+    if outcome.get("error"):
+        out.append(_error_message(probe, outcome["error"]))
+        return out
+    W = np.asarray(kw["W"], dtype=np.float64)
+    X = np.asarray(kw["X"], dtype=np.float64)
+    classes = np.asarray(kw["classes"])
+    S = X @ W[:-1] + W[-1]
+    got = np.asarray(outcome.get("output"))
+    ref = classes[np.argmax(S, axis=1)]
+    if got.shape == ref.shape and np.array_equal(got, ref):
+        return out
+    variants = [
+        (np.argmax(S, axis=1), "returns the column index of the best score: map it to the label with "
+         "self.classes_[index]."),
+        (classes[np.argmin(S, axis=1)], "picks the class with the LOWEST score (argmin): the prediction is "
+         "the argmax of the scores."),
+        (classes[np.argmax(X @ W[:-1], axis=1)], "ignores the bias row of W_ (the last row): scores are "
+         "X @ W[:-1] + W[-1]."),
+    ]
+    for v, text in variants:
+        if got.shape == v.shape and np.array_equal(got, v):
+            out.append(("predict", f"{cls}.predict {text}"))
+            return out
+    if got.shape != ref.shape:
+        out.append(("predict.shape", f"{cls}.predict returns shape {got.shape}, expected {ref.shape}: take "
+                    "the argmax over the classes (axis=1), one label per example."))
+    else:
+        out.append(("predict.other", f"{cls}.predict is wrong for {int(np.sum(got != ref))} of "
+                    f"{len(ref)} examples: predict classes_[argmax of the scores X @ W + b, axis=1]."))
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Public API
+# --------------------------------------------------------------------------------------------
+
+def diagnose_keys(probe: Probe, outcome: dict[str, Any]) -> list[tuple[str, str]]:
+    """Like :func:`diagnose`, with a short key per message (for de-duplication and tests)."""
+    if probe.function in LOSS_FUNCTIONS:
+        return _diagnose_loss(probe, outcome)
+    if probe.function in ARRAY_FUNCTIONS:
+        return _diagnose_array(probe, outcome)
+    if probe.function.endswith(".fit"):
+        return _diagnose_fit(probe, outcome)
+    if probe.function.endswith(".predict"):
+        return _diagnose_predict(probe, outcome)
+    return []
+
+
+def diagnose(probe: Probe, outcome: dict[str, Any]) -> list[str]:
+    """Messages for a student naming the suspected mistake(s) on one probe.
+
+    Parameters
+    ----------
+    probe : Probe
+        The probe that was run (from :func:`cs231n_lin.grading.probes.probe_cases`).
+    outcome : dict
+        What :func:`cs231n_lin.grading.probes.run_probe` returned for it in the worker:
+        ``ok``, ``loss``, ``dW``, ``dtype``, ``error``, ``inputs_modified`` and the optional
+        extra keys (``output``, ``loss_type``, ``modified_inputs``, ``W_steps``, ...).
+
+    Returns
+    -------
+    list of str
+        Empty when the result is correct (or nothing specific can be said).
+
+    Examples
+    --------
+    >>> from cs231n_lin.grading.probes import probe_cases
+    >>> probe = next(p for p in probe_cases() if p.name == "svm_loss_vectorized/reg")
+    >>> loss, dW = reference_loss(probe.function, probe.kwargs)
+    >>> N = probe.kwargs["X"].shape[0]
+    >>> reg_term = probe.kwargs["reg"] * (probe.kwargs["W"] ** 2).sum()
+    >>> summed = (loss - reg_term) * N + reg_term          # forgot to divide by N
+    >>> msgs = diagnose(probe, {"ok": True, "loss": summed, "dW": dW, "dtype": "float64",
+    ...                         "error": None, "inputs_modified": False})
+    >>> "divide by N" in msgs[0]
+    True
+    """
+    return [text for _, text in diagnose_keys(probe, outcome)]
+
+
+def probe_correct(probe: Probe, outcome: dict[str, Any]) -> bool:
+    """Whether the outcome of a probe is right, judged by the grader's own formulas.
+
+    Loss probes: loss and dW within tolerance (1e-6 relative in float64, 2e-3 in float32), dW
+    in W's dtype and shape, loss not an array, inputs unchanged. ``softmax``/``log_softmax``:
+    values within 1e-6 and the input's dtype. ``*.fit``: one SGD step per iteration, each
+    exactly ``W -= learning_rate * grad``, minibatches of ``batch_size`` with class indices,
+    ``loss_history_`` the minibatch losses. ``*.predict``: exactly the labels of the argmax.
+    Lets the grader give points for the probes (e.g. the stability probes) besides naming bugs.
+    """
+    if not outcome.get("ok") or outcome.get("inputs_modified") or outcome.get("modified_inputs"):
+        return False
+    kw = probe.kwargs
+    if probe.function in LOSS_FUNCTIONS:
+        W = np.asarray(kw["W"])
+        tol = _tol(W.dtype)
+        loss, dW = outcome.get("loss"), outcome.get("dW")
+        if loss is None or dW is None or str(outcome.get("loss_type", "")).startswith("ndarray"):
+            return False
+        if np.asarray(dW).dtype != W.dtype or np.shape(dW) != W.shape:
+            return False
+        ref_loss, ref_dW = reference_loss(probe.function, kw)
+        return bool(abs(loss - ref_loss) <= tol * max(1.0, abs(ref_loss)) and _rel(dW, ref_dW) <= tol)
+    if probe.function in ARRAY_FUNCTIONS:
+        got = outcome.get("output")
+        scores = np.asarray(kw["scores"])
+        if got is None or np.shape(got) != scores.shape or np.asarray(got).dtype != scores.dtype:
+            return False
+        log = probe.function == "log_softmax"
+        ref = _softmax_ref(scores.astype(np.float64), int(kw.get("axis", -1)), log)
+        return _rel(got, ref) <= 1e-6
+    if probe.function.endswith(".predict"):
+        return not [k for k, _ in _diagnose_predict(probe, outcome)]
+    if probe.function.endswith(".fit"):
+        W_steps, grads = outcome.get("W_steps"), outcome.get("grad_steps")
+        calls = int(outcome.get("num_loss_calls") or 0)
+        if W_steps is None or grads is None or calls != int(kw["num_iters"]):
+            return False
+        steps = np.diff(np.asarray(W_steps, dtype=np.float64), axis=0)
+        labels = np.asarray(outcome.get("batch_labels", []))
+        C = len(np.unique(kw["y"]))
+        hist, losses = outcome.get("loss_history"), outcome.get("loss_steps")
+        return bool(
+            _rel(steps, -float(kw["learning_rate"]) * np.asarray(grads, dtype=np.float64)) <= 1e-9
+            and np.all(np.asarray(outcome.get("batch_sizes")) == int(kw["batch_size"]))
+            and labels.size and labels.min() >= 0 and labels.max() < C
+            and hist is not None and losses is not None and _rel(hist, losses) <= 1e-12
+        )
+    return False
+
+
+def summarize(results: Iterable[tuple[Probe, dict[str, Any]]]) -> dict[str, list[str]]:
+    """Diagnoses of many probes grouped by student function, each mistake reported once.
+
+    Parameters
+    ----------
+    results : iterable of (Probe, outcome)
+
+    Returns
+    -------
+    dict
+        ``{function: [message, ...]}`` for the functions with at least one diagnosis, the
+        message of each mistake key taken from the first probe that showed it.
+    """
+    grouped: dict[str, list[str]] = {}
+    seen: set[tuple[str, str]] = set()
+    for probe, outcome in results:
+        for key, text in diagnose_keys(probe, outcome):
+            if (probe.function, key) in seen:
+                continue
+            seen.add((probe.function, key))
+            grouped.setdefault(probe.function, []).append(text)
+    return grouped

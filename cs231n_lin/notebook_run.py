@@ -1,0 +1,102 @@
+"""Run the lesson notebooks and export them to HTML (used by ``make notebooks`` and ``cs231n-lin demo``).
+
+Executed copies are written elsewhere; a source notebook is only replaced by ``make notebooks``.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import time
+from pathlib import Path
+
+import nbformat
+
+from cs231n_lin._io import atomic_write_text
+
+#: Where the lesson notebooks live in a checkout of the repository.
+NOTEBOOK_DIR = Path(__file__).resolve().parents[1] / "notebooks"
+
+
+def notebook_bytes(nb: nbformat.NotebookNode) -> str:
+    """The notebook as JSON text, without per-run metadata (timestamps), ending in a newline."""
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+    nb.metadata.pop("widgets", None)
+    text = nbformat.writes(nb)
+    return text if text.endswith("\n") else text + "\n"
+
+
+def execute_notebook(nb: nbformat.NotebookNode, *, cwd: str | os.PathLike,
+                     timeout: int = 300) -> tuple[nbformat.NotebookNode, float]:
+    """Run every cell of a copy of ``nb`` in a fresh kernel (started in ``cwd``).
+
+    Returns
+    -------
+    nb : NotebookNode
+        The executed copy, outputs stored.
+    seconds : float
+        Wall time of the run.
+
+    Raises
+    ------
+    nbclient.exceptions.CellExecutionError
+        When a cell raises; the message shows the cell and the traceback.
+    """
+    from nbclient import NotebookClient
+    from nbconvert.preprocessors import CoalesceStreamsPreprocessor
+
+    nb = copy.deepcopy(nb)
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    start = time.perf_counter()
+    NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                   resources={"metadata": {"path": str(cwd)}}).execute()
+    seconds = time.perf_counter() - start
+    merge = CoalesceStreamsPreprocessor()   # join stream pieces, apply "\r" as a terminal would
+    for k, cell in enumerate(nb.cells):
+        merge.preprocess_cell(cell, {}, k)
+    return nb, seconds
+
+
+def export_notebooks(out_dir: str | os.PathLike, *, src_dir: str | os.PathLike | None = None,
+                     names: list[str] | None = None) -> list[dict]:
+    """Execute copies of the notebooks in ``src_dir`` and write ``OUT_DIR/NAME.html`` and ``NAME.ipynb``.
+
+    Figures are embedded in the HTML. Source notebooks are never modified.
+
+    Parameters
+    ----------
+    out_dir : path
+        Destination folder (created).
+    src_dir : path, optional
+        Folder of ``*.ipynb`` (default: the repository's ``notebooks/``).
+    names : list of str, optional
+        Only these notebook stems.
+
+    Returns
+    -------
+    list of dict
+        ``{"notebook", "html", "seconds"}`` per notebook, in name order.
+    """
+    from nbconvert import HTMLExporter
+
+    src_dir = Path(src_dir) if src_dir is not None else NOTEBOOK_DIR
+    if not src_dir.is_dir():
+        raise FileNotFoundError(f"no notebooks folder at {src_dir}; run from a checkout of the repository")
+    paths = sorted(p for p in src_dir.glob("*.ipynb") if not p.name.startswith((".", "_")))
+    if names:
+        paths = [p for p in paths if p.stem in names]
+    if not paths:
+        raise FileNotFoundError(f"no notebooks (*.ipynb) found in {src_dir}")
+    out = Path(out_dir)
+    exporter = HTMLExporter()
+    rows = []
+    for path in paths:
+        nb = nbformat.read(path, as_version=4)
+        executed, seconds = execute_notebook(nb, cwd=src_dir)
+        atomic_write_text(out / path.name, notebook_bytes(executed))
+        html, _ = exporter.from_notebook_node(executed, resources={"metadata": {"name": path.stem}})
+        target = atomic_write_text(out / f"{path.stem}.html", html)
+        rows.append({"notebook": path.name, "html": str(target), "seconds": seconds})
+    return rows

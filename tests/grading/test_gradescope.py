@@ -1,0 +1,153 @@
+"""Gradescope autograder zip: layout, determinism, and run_autograder in a fake /autograder."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from cs231n_lin import cli
+from cs231n_lin.grading import gradescope as gs
+
+from .fake_source import HIDDEN_CANARY, make_source
+
+# Stands in for `cs231n-lin grade SUBMISSION --json PATH` until the real grader is merged:
+# one test per submitted file, in Gradescope's schema.
+FAKE_GRADE = """\
+import json, os, sys
+submission, flag, out = sys.argv[1:]
+assert flag == "--json"
+names = sorted(os.listdir(submission))
+tests = [{"name": n, "score": 1.0, "max_score": 1.0, "output": "ok", "visibility": "visible"}
+         for n in names]
+json.dump({"score": float(len(tests)), "execution_time": 0.1, "output": submission, "tests": tests},
+          open(out, "w"))
+"""
+
+
+@pytest.fixture
+def source(tmp_path: Path) -> Path:
+    return make_source(tmp_path / "source")
+
+
+@pytest.fixture
+def autograder(source: Path, tmp_path: Path) -> Path:
+    """A fake /autograder: the zip unpacked into source/, a submission, no results yet."""
+    zip_path = tmp_path / "autograder.zip"
+    gs.build_zip(source=source, out_zip=zip_path)
+    root = tmp_path / "ag"
+    with zipfile.ZipFile(zip_path) as zf:
+        zf.extractall(root / "source")
+        for info in zf.infolist():                      # extractall drops the mode bits
+            os.chmod(root / "source" / info.filename, info.external_attr >> 16 & 0o777)
+    (root / "submission").mkdir()
+    (root / "submission/losses.py").write_text("x = 1\n")
+    (root / "submission/notes.md").write_text("hi\n")
+    return root
+
+
+def _run_autograder(root: Path, grade_cmd: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "AUTOGRADER_ROOT": str(root), "CS231N_LIN_GRADE_CMD": grade_cmd}
+    return subprocess.run([str(root / "source/run_autograder")], env=env, capture_output=True, text=True,
+                          timeout=60)
+
+
+def test_zip_layout(source: Path, tmp_path: Path):
+    names = gs.build_zip(source=source, out_zip=tmp_path / "ag.zip")
+    with zipfile.ZipFile(tmp_path / "ag.zip") as zf:
+        assert sorted(zf.namelist()) == sorted(names)
+        modes = {i.filename: i.external_attr >> 16 for i in zf.infolist()}
+        assert HIDDEN_CANARY in zf.read("cs231n-lin/tests/hidden/test_hidden.py").decode()
+    assert names[:2] == ["setup.sh", "run_autograder"]
+    assert modes["setup.sh"] & stat.S_IXUSR and modes["run_autograder"] & stat.S_IXUSR
+    assert "cs231n-lin/fakepkg/losses.py" in names and "cs231n-lin/notebooks/squares.ipynb" in names
+    assert not [n for n in names if "/.git/" in n or "/.venv/" in n or "/build/" in n or "__pycache__" in n]
+
+
+def test_zip_is_deterministic(source: Path, tmp_path: Path):
+    gs.build_zip(source=source, out_zip=tmp_path / "a.zip")
+    os.utime(source / "fakepkg/losses.py", (0, 0))
+    gs.build_zip(source=source, out_zip=tmp_path / "b.zip")
+    assert (tmp_path / "a.zip").read_bytes() == (tmp_path / "b.zip").read_bytes()
+
+
+def test_refuses_a_student_version(source: Path, tmp_path: Path):
+    student = tmp_path / "student"
+    from cs231n_lin.grading.release import release
+
+    release(source=source, out_dir=student)
+    with pytest.raises(ValueError, match="has no tests/hidden/"):
+        gs.build_zip(source=student, out_zip=tmp_path / "ag.zip")
+    assert not (tmp_path / "ag.zip").exists()
+
+
+def test_run_autograder_writes_valid_results(autograder: Path, tmp_path: Path):
+    script = tmp_path / "fake_grade.py"
+    script.write_text(FAKE_GRADE)
+    proc = _run_autograder(autograder, f"{sys.executable} {script}")
+    assert proc.returncode == 0, proc.stderr
+    results = json.loads((autograder / "results/results.json").read_text())
+    assert gs.validate_results(results) == []
+    assert results["output"] == str(autograder / "submission")
+    assert [t["name"] for t in results["tests"]] == ["losses.py", "notes.md"]
+
+
+def test_run_autograder_reports_a_crashed_grader(autograder: Path):
+    proc = _run_autograder(autograder, f"{sys.executable} -c exit(3)")
+    assert proc.returncode == 0
+    results = json.loads((autograder / "results/results.json").read_text())
+    assert gs.validate_results(results) == []
+    assert results["score"] == 0 and results["tests"] == []
+    assert "exit code 3" in results["output"] and "nothing was graded" in results["output"]
+
+
+def test_run_autograder_never_keeps_stale_results(autograder: Path):
+    (autograder / "results").mkdir()
+    stale = {"score": 100, "execution_time": 1, "output": "old", "tests": []}
+    (autograder / "results/results.json").write_text(json.dumps(stale))
+    _run_autograder(autograder, "false")
+    assert json.loads((autograder / "results/results.json").read_text())["score"] == 0
+
+
+def test_setup_sh_makes_a_venv_and_installs_the_repository(autograder: Path, tmp_path: Path):
+    log = tmp_path / "calls.log"
+    shim = tmp_path / "python3"       # records its arguments; `-m venv DIR` makes DIR/bin/python
+    shim.write_text(f'#!/usr/bin/env bash\necho "$@" >> "{log}"\n'
+                    'if [ "$1 $2" = "-m venv" ]; then mkdir -p "$3/bin"; cp "$0" "$3/bin/python"; fi\n')
+    shim.chmod(0o755)
+    env = {**os.environ, "AUTOGRADER_ROOT": str(autograder), "PYTHON": str(shim)}
+    proc = subprocess.run(["bash", str(autograder / "source/setup.sh")], env=env, capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    calls = log.read_text().splitlines()
+    assert calls[0] == f"-m venv {autograder}/venv"
+    assert calls[-1] == f"-m pip install -e {autograder}/source/cs231n-lin"
+    assert (autograder / "source/cs231n-lin/pyproject.toml").is_file()
+
+
+def test_validate_results_names_problems():
+    good = {"score": 1, "execution_time": 0.5, "output": "", "tests": [
+        {"name": "a", "score": 1, "max_score": 2, "output": "", "visibility": "after_published"}]}
+    assert gs.validate_results(good) == []
+    bad = {"score": "1", "execution_time": 0.5, "output": "", "tests": [
+        {"name": "a", "score": True, "max_score": 2, "output": "", "visibility": "students"}]}
+    assert gs.validate_results(bad) == [
+        "results: 'score' must be a number, got '1'",
+        "tests[0]: 'score' must be a number, got True",
+        "tests[0]: bad 'visibility' 'students'",
+    ]
+    assert gs.validate_results({"score": 1}) == [
+        "results: 'execution_time' must be a number, got None", "results: 'output' must be a string",
+        "results: 'tests' must be a list"]
+
+
+def test_cli_gradescope(source: Path, tmp_path: Path, capsys):
+    assert cli.main(["gradescope", str(tmp_path / "ag.zip"), "--source", str(source)]) == 0
+    assert "autograder zip written" in capsys.readouterr().out
+    assert zipfile.is_zipfile(tmp_path / "ag.zip")

@@ -1,0 +1,82 @@
+"""The lesson notebooks: in sync with their sources, and built by the course's rules."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = ROOT / "notebooks"
+EXPECTED = [
+    "01_svm_hinge_loss", "02_squared_hinge", "03_softmax_cross_entropy", "04_numeric_stability",
+    "05_svm_vs_softmax",
+]
+
+
+def _build_module():
+    spec = importlib.util.spec_from_file_location("_nb_build", NOTEBOOKS / "_build.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+build = _build_module()
+
+
+def _read(name: str) -> nbformat.NotebookNode:
+    return nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
+
+
+def test_the_five_notebooks_and_their_sources_exist():
+    assert sorted(p.stem for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")) == EXPECTED
+    assert sorted(p.stem for p in (NOTEBOOKS / "src").glob("[0-9][0-9]_*.py")) == EXPECTED
+
+
+def test_parse_cells_splits_markdown_and_code_and_restores_magics():
+    text = "header ignored\n# %% [markdown]\n# # Title\n#\n# text\n\n# %%\n# %autoreload 2\nx = 1  # %d\n"
+    cells = build.parse_cells(text)
+    assert [c.cell_type for c in cells] == ["markdown", "code"]
+    assert cells[0].source == "# Title\n\ntext"
+    assert cells[1].source == "%autoreload 2\nx = 1  # %d"
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_notebook_matches_its_source(name):
+    """A stale .ipynb (source edited, `make notebooks` not run) fails here."""
+    built = build.build_notebook(NOTEBOOKS / "src" / f"{name}.py")
+    stored = _read(name)
+    assert [(c.cell_type, c.source) for c in stored.cells] == [(c.cell_type, c.source) for c in built.cells]
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_notebook_follows_the_course_rules(name):
+    nb = _read(name)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    everything = "\n".join(c.source for c in code)
+    assert "load_dataset()" in everything and "%autoreload 2" in code[0].source
+    assert "(8, 8)" not in everything, "notebooks must use data.image_shape, not digits' shape"
+    assert all(c.execution_count for c in code), "run `make notebooks` to store the outputs"
+    assert not any(o.output_type == "error" for c in code for o in c.outputs)
+    checks = [c for c in code if c.source.startswith("# NBVAL_CHECK_OUTPUT")]
+    assert checks, "every notebook has check cells"
+    for k, cell in enumerate(nb.cells):
+        if cell.cell_type == "code" and "# BEGIN SOLUTION" in cell.source:
+            assert "# END SOLUTION" in cell.source
+            after = nb.cells[k + 1]
+            assert after.source.startswith("# NBVAL_CHECK_OUTPUT"), f"cell {k}: no check cell right after"
+        if cell.cell_type == "markdown" and re.match(r"\*\*Inline question \d+\*\*", cell.source):
+            answer = nb.cells[k + 1].source
+            assert answer.startswith("<!-- BEGIN SOLUTION -->") and answer.endswith("<!-- END SOLUTION -->")
+    for cell in checks:
+        text = "".join(o.get("text", "") for o in cell.outputs)
+        assert "FAIL" not in text, f"a check fails in the solved notebook:\n{text}"
+
+
+def test_notebooks_need_defaults_for_every_model():
+    sources = "\n".join((NOTEBOOKS / "src" / f"{n}.py").read_text() for n in EXPECTED)
+    for model in ("svm", "svm_squared", "softmax"):
+        assert f'defaults_for(data.name, "{model}")' in sources
