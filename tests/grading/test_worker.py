@@ -153,10 +153,13 @@ def test_worker_survives_a_crash_and_runs_the_rest(tmp_path):
             return Liar()
     """})
     tasks, _ = _tasks()
+    tasks.insert(1, Task("t0b", "call", tasks[0].module, tasks[0].name, arrays=tasks[0].arrays,
+                         scalars=tasks[0].scalars))
     box = worker.make_sandbox_dir(tmp_path)
     sub = worker.prepare_scratch(src, box)
     outcomes, notes = worker.run_tasks(sub, box, tasks, limits=Limits(wall=30))
     assert outcomes["t0"].crash and "exit code 3" in outcomes["t0"].error
+    assert "not run: an earlier call of svm_loss_vectorized" in outcomes["t0b"].error   # no second crash
     assert outcomes["t1"].ok and isinstance(outcomes["t1"].value, Opaque)
     assert outcomes["t1"].value.type_name == "Liar"
     assert any("exit code 3" in n for n in notes)
