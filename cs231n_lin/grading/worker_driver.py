@@ -1,0 +1,133 @@
+"""The program that runs INSIDE the sandbox: imports the student's code and calls it.
+
+Standard library and numpy only (it is copied into the sandbox and run as
+``python -I -S driver.py CONFIG``). It decides nothing: it calls what the task list says and
+writes back plain data -- JSON for scalars and structure, ``.npz`` (no object arrays, so no
+pickle) for arrays. The student's code shares this process and may tamper with it; that is why
+every judgement happens in the grader, which validates each value it reads back.
+"""
+
+import json
+import os
+import sys
+import time
+
+MAIN_PID = os.getpid()
+MAX_DEPTH = 3
+MAX_ITEMS = 16
+
+
+def _error(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {str(exc)[:500]}"
+
+
+def _encode(value, arrays: dict, key: str, np, depth: int = 0) -> dict:
+    """Describe ``value`` as JSON; arrays go into ``arrays`` under ``key``."""
+    if value is None:
+        return {"kind": "none"}
+    if isinstance(value, (bool, np.bool_)):
+        return {"kind": "bool", "value": bool(value)}
+    if isinstance(value, (int, np.integer)):
+        return {"kind": "int", "value": int(value), "type": type(value).__name__}
+    if isinstance(value, (float, np.floating)):
+        return {"kind": "float", "value": float(value), "type": type(value).__name__}
+    if isinstance(value, np.ndarray):
+        arr = np.asarray(value)
+        if arr.dtype.hasobject or arr.dtype.kind not in "biufU":
+            return {"kind": "other", "type": f"ndarray of dtype {arr.dtype}"}
+        arrays[key] = np.ascontiguousarray(arr)
+        return {"kind": "array", "key": key}
+    if isinstance(value, str):
+        return {"kind": "str", "value": str.__str__(value)[:2000]}
+    if isinstance(value, dict) and depth < MAX_DEPTH and len(value) <= 64:
+        return {"kind": "dict", "items": {str(k)[:100]: _encode(v, arrays, f"{key}_{i}", np, depth + 1)
+                                          for i, (k, v) in enumerate(value.items())}}
+    if isinstance(value, (tuple, list)) and depth < MAX_DEPTH and len(value) <= MAX_ITEMS:
+        items = [_encode(v, arrays, f"{key}_{i}", np, depth + 1) for i, v in enumerate(value)]
+        return {"kind": "tuple" if isinstance(value, tuple) else "list", "items": items}
+    return {"kind": "other", "type": type(value).__name__[:100]}
+
+
+def _load(path: str, name: str):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up here
+    spec.loader.exec_module(module)
+    return module
+
+
+def _run_task(task: dict, inputs, modules: dict, out_dir: str, helpers: dict, np) -> None:
+    perf, probes = helpers.get("perf"), helpers.get("probes")
+    arrays: dict = {}
+    result = {"id": task["id"], "ok": False, "error": None}
+    args = {name: np.array(inputs[key]) for name, key in task.get("arrays", {}).items()}
+    args.update(task.get("scalars", {}))
+    start = time.perf_counter()
+    try:
+        module = modules.get(task["module"])
+        if isinstance(module, BaseException):
+            raise ImportError(f"importing {task['module']} failed: {_error(module)}")
+        target = getattr(module, task["name"]) if task["kind"] != "probe" else None
+        kind = task["kind"]
+        if kind == "call":
+            value = target(**args)
+        elif kind == "fit_predict":
+            est = target(**task.get("params", {}))
+            est.fit(args["X_train"], args["y_train"])
+            value = est.predict(args["X_test"])
+        elif kind == "perf":
+            value = perf.measure(target, **task["perf"])
+        elif kind == "probe":
+            value = probes.run_probe(module, probes.Probe(task["params"]["probe_name"], task["name"], args))
+        else:
+            raise ValueError(f"unknown task kind {kind!r}")
+        result["returned"] = _encode(value, arrays, "ret", np)
+        result["ok"] = True
+    except BaseException as exc:  # noqa: BLE001 - SystemExit and KeyboardInterrupt are student errors too
+        result["error"] = _error(exc)
+    if os.getpid() != MAIN_PID:  # a process forked by the student's code must not report anything
+        os._exit(0)
+    result["seconds"] = time.perf_counter() - start
+    if task["kind"] == "call":
+        after = {}
+        for name, val in args.items():
+            if isinstance(val, np.ndarray):
+                arrays["after_" + name] = val
+                after[name] = "after_" + name
+        result["inputs_after"] = after
+    path = os.path.join(out_dir, task["id"])
+    np.savez(path + ".tmp.npz", **arrays)
+    os.replace(path + ".tmp.npz", path + ".npz")
+    with open(path + ".json.tmp", "w") as f:
+        json.dump(result, f)
+    os.replace(path + ".json.tmp", path + ".json")
+
+
+def main(config_path: str) -> None:
+    with open(config_path) as f:
+        cfg = json.load(f)
+    sys.path[:0] = [cfg["submission"]]
+    sys.path.extend(cfg["site_packages"])
+    os.chdir(cfg["submission"])
+    import numpy as np
+
+    helpers = {name: _load(path, "grader_" + name) for name, path in cfg.get("helpers", {}).items()}
+    inputs = np.load(cfg["inputs"], allow_pickle=False)
+    out_dir = cfg["out_dir"]
+    modules: dict = {}
+    for name in cfg["modules"]:
+        try:
+            modules[name] = __import__(name, fromlist=["_"])
+        except BaseException as exc:  # noqa: BLE001
+            modules[name] = exc
+    with open(os.path.join(out_dir, "imports.json"), "w") as f:
+        json.dump({n: (_error(m) if isinstance(m, BaseException) else None) for n, m in modules.items()},
+                  f)
+    for task in cfg["tasks"]:
+        _run_task(task, inputs, modules, out_dir, helpers, np)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
