@@ -409,6 +409,11 @@ def _build_root(libc, cfg: dict) -> None:
             os.symlink(os.readlink(src), root + src)
         elif os.path.isdir(src):
             _bind(libc, src, root, readonly=True)
+    # The private /tmp comes before the read-only binds: a grader installed under /tmp (say, a
+    # checkout in /tmp/x with its venv) must stay visible on top of it, not be covered by it.
+    size = int(cfg["limits"]["tmp_size"])
+    os.makedirs(root + "/tmp", exist_ok=True)
+    _mount(libc, "tmpfs", root + "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, f"mode=1777,size={size}")
     bound = ["/usr", "/etc"]
     for src in cfg["ro_binds"]:
         if os.path.exists(src) and not any(src == b or src.startswith(b + "/") for b in bound):
@@ -428,10 +433,8 @@ def _build_root(libc, cfg: dict) -> None:
     for name, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"),
                          ("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2")):
         os.symlink(target, dev + "/" + name)
-    size = int(cfg["limits"]["tmp_size"])
-    for d in ("/dev/shm", "/tmp"):
-        os.makedirs(root + d, exist_ok=True)
-        _mount(libc, "tmpfs", root + d, "tmpfs", MS_NOSUID | MS_NODEV, f"mode=1777,size={size}")
+    os.makedirs(root + "/dev/shm", exist_ok=True)
+    _mount(libc, "tmpfs", root + "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, f"mode=1777,size={size}")
     os.makedirs(root + "/proc", exist_ok=True)
     _mount(libc, "proc", root + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
     _bind(libc, cfg["sandbox_dir"], root, readonly=False, target="/sandbox")
