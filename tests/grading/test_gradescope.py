@@ -200,5 +200,5 @@ def test_real_run_autograder_grades_a_released_student_version(tmp_path: Path):
     assert {t["name"].split(":")[0] for t in mine} == set(filled.values())
     assert all(t["score"] == t["max_score"] > 0 for t in mine if "speed" not in t["name"]), mine
     stubbed = [t for t in tests if t["name"].split(":")[0] == "svm_loss_vectorized"]
-    assert stubbed and all(t["score"] == 0 and "not implemented yet" in t["output"] for t in stubbed
-                           if "speed" not in t["name"])
+    assert stubbed and all(t["score"] == 0 and t["output"].count("not implemented yet") == 1 for t in stubbed
+                           if "speed" not in t["name"]), stubbed         # said once, not again as a cause
