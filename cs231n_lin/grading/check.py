@@ -178,6 +178,11 @@ def explain(outcome: Outcome) -> str:
         return f"{NOT_WRITTEN}: {name}" + (f" in {where[-1][0]}" if where else "")
     if outcome.part.endswith(".ipynb"):
         if re.search(r"outputs? differ|mismatch", details + message, re.IGNORECASE):
+            # The check cells print "FAIL ..." lines that say what is wrong: show the first one.
+            after = re.split(r"Traceback:", details, maxsplit=1)[-1]
+            fail = re.search(r"^[ \t+-]*((?:\S.*)?\bFAIL\b.*)$", after, re.MULTILINE)
+            if fail:
+                return f"a check cell printed: {fail.group(1).strip()}"
             return "a check cell printed something different from the expected output (compare the two)"
         error = _last_error(details) or _last_error(message)
         if not error:

@@ -147,6 +147,14 @@ def test_explain_messages():
                                         "defines it failed: fix that one first)")
     differ = _outcome("Notebook cell execution failed", "Cell 3: Cell outputs differ\n", part="nb/a.ipynb")
     assert "different from the expected output" in check.explain(differ)
+    said = _outcome("Notebook cell execution failed",
+                    "Cell 3: Cell outputs differ\nInput:\nprint('PASS' if ok else 'FAIL: x')\nTraceback:\n"
+                    " mismatch 'stdout'\n  - loss FAIL (naive 1.5, vectorized 15.0)\n  + loss PASS\n",
+                    part="nb/a.ipynb")
+    assert check.explain(said) == "a check cell printed: loss FAIL (naive 1.5, vectorized 15.0)"
+    said = said.__class__(said.part, said.name, said.status, said.message,
+                          said.details.replace("loss FAIL", "FAIL: loss differs"))
+    assert check.explain(said) == "a check cell printed: FAIL: loss differs (naive 1.5, vectorized 15.0)"
     collect = _outcome("collection failure", "ImportError while importing test module\n"
                        "tests/test_x.py:3: in <module>\nE   ImportError: no", status="error")
     assert check.explain(collect).startswith("the test file could not be loaded")
