@@ -98,6 +98,9 @@ def svm_loss_vectorized(
     scores = X @ W                                               # (N, C)
     check_scores(scores, X)                                      # NaN/inf in X shows up here
     # BEGIN SOLUTION
+    # HINT: scores[rows, y] is each example's correct score; subtract it (as a column) from every score.
+    # HINT: Only positive margins of wrong classes count; in dscores the correct class gets minus the row sum.
+    # HINT: Averaging over the N examples and the regularization go into both the loss and dW.
     margins = scores - scores[rows, y][:, None] + delta          # (N, C)
     margins[rows, y] = 0.0                                       # j == y_i does not count
     np.maximum(margins, 0.0, out=margins)

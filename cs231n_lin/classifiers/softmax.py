@@ -74,6 +74,7 @@ def softmax(scores: np.ndarray, axis: int = -1) -> np.ndarray:
     """
     scores = _check_scores(scores)
     # BEGIN SOLUTION
+    # HINT: Subtracting the largest score along `axis` does not change the probabilities.
     with np.errstate(over="ignore"):
         shifted = scores - np.max(scores, axis=axis, keepdims=True)   # max of each row becomes 0
     exp = np.exp(shifted)
@@ -146,6 +147,8 @@ def softmax_loss_vectorized(
     scores = X @ W                                                    # (N, C)
     check_scores(scores, X)                                           # NaN/inf in X shows up here
     # BEGIN SOLUTION
+    # HINT: Shift each row by its largest score first, so that np.exp cannot overflow.
+    # HINT: dL_i/ds_j = p_j - 1[j == y_i]; average over the N examples, then add the regularization.
     scores = scores - np.max(scores, axis=1, keepdims=True)           # per-row shift
     log_norm = np.log(np.sum(np.exp(scores), axis=1, keepdims=True))  # (N, 1)
     log_probs = scores - log_norm

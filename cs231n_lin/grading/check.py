@@ -166,7 +166,9 @@ def explain(outcome: Outcome) -> str:
     message = _ANSI.sub("", outcome.message).strip()
     details = _ANSI.sub("", outcome.details)
     first, _, rest = message.partition("\n")
-    written = re.findall(rf"NotImplementedError: ({NOT_WRITTEN}: .*)", details + "\n" + message)
+    # "<function> in <file>" only: the message may sit inside a repr ("...py\\n').returncode").
+    written = re.findall(rf"NotImplementedError: ({NOT_WRITTEN}: [\w.]+ in [\w./-]*\w)",
+                         details + "\n" + message)
     if written:
         return written[-1].strip()
     if "NotImplementedError" in first:
@@ -176,6 +178,11 @@ def explain(outcome: Outcome) -> str:
         return f"{NOT_WRITTEN}: {name}" + (f" in {where[-1][0]}" if where else "")
     if outcome.part.endswith(".ipynb"):
         if re.search(r"outputs? differ|mismatch", details + message, re.IGNORECASE):
+            # The check cells print "FAIL ..." lines that say what is wrong: show the first one.
+            after = re.split(r"Traceback:", details, maxsplit=1)[-1]
+            fail = re.search(r"^[ \t+-]*((?:\S.*)?\bFAIL\b.*)$", after, re.MULTILINE)
+            if fail:
+                return f"a check cell printed: {fail.group(1).strip()}"
             return "a check cell printed something different from the expected output (compare the two)"
         error = _last_error(details) or _last_error(message)
         if not error:
@@ -270,14 +277,7 @@ def format_report(report: CheckReport, root: Path, points: Mapping[str, float] |
     failures = [o for o in report.outcomes if o.status in ("failed", "error")]
     if failures:
         out += ["", "What to fix:"]
-        groups: dict[str, list[Outcome]] = {}
-        for o in failures:
-            groups.setdefault(explain(o), []).append(o)
-        for why, tests in groups.items():
-            names = ", ".join(f"{t.part}::{t.name}" for t in tests[:2])
-            more = f" and {len(tests) - 2} more" if len(tests) > 2 else ""
-            out.append(f"  - {why}")
-            out.append(f"      ({len(tests)} test{'s' * (len(tests) != 1)}: {names}{more})")
+        out += _what_to_fix(failures, points)
 
     ran = [o for o in report.outcomes if o.status != "skipped"]
     skipped = len(report.outcomes) - len(ran)
@@ -300,6 +300,34 @@ def format_report(report: CheckReport, root: Path, points: Mapping[str, float] |
     out.append("Hidden tests exist and will be run at grading: passing these visible checks does not "
                "guarantee full marks.")
     return "\n".join(out)
+
+
+def _what_to_fix(failures: list[Outcome], points: Mapping[str, float]) -> list[str]:
+    """One entry per distinct problem, parts with points first.
+
+    Failures with the same explanation are one entry; so are the failures of one parametrized
+    test function (whose messages usually differ only by their values, ``assert 20.0 == 1.18``
+    for each parameter): that entry shows the first message.
+    """
+    groups: dict[tuple[str, ...], list[tuple[str, Outcome]]] = {}
+    for o in failures:
+        why = explain(o)
+        if "[" in o.name and not why.startswith(NOT_WRITTEN):
+            key: tuple[str, ...] = (o.part, o.name.split("[")[0])
+        else:
+            key = (why,)
+        groups.setdefault(key, []).append((why, o))
+    order = sorted(groups.values(), key=lambda g: (points.get(g[0][1].part) is None, g[0][1].part))
+    lines = []
+    for entries in order:
+        why, tests = entries[0][0], [o for _, o in entries]
+        if len({w for w, _ in entries}) > 1:
+            why += f" (first of {len(tests)} failing cases of this test)"
+        names = ", ".join(f"{t.part}::{t.name}" for t in tests[:2])
+        more = f" and {len(tests) - 2} more" if len(tests) > 2 else ""
+        lines.append(f"  - {why}")
+        lines.append(f"      ({len(tests)} test{'s' * (len(tests) != 1)}: {names}{more})")
+    return lines
 
 
 def main(*, root: str | os.PathLike | None = None, timeout: float = 600.0) -> int:

@@ -110,8 +110,21 @@ def _failures(junit: Path) -> tuple[set[int], dict[int, str], bool]:
             if el is not None:
                 failed.add(idx)
                 text = (el.get("message") or "") + "\n" + (el.text or "")
-                messages[idx] = ANSI.sub("", text)[:1500]
+                messages[idx] = _cell_message(ANSI.sub("", text))
     return failed, messages, seen
+
+
+def _cell_message(text: str, limit: int = 1500) -> str:
+    """nbval's report of a failed cell for a student: what went wrong on the first line (the
+    exception, or the first ``FAIL`` line the check printed), then the report, its middle cut
+    out if it is long (the end holds the exception, the start the cell's code)."""
+    report = text.split("Traceback:", 1)[-1]
+    errors = re.findall(r"^([A-Za-z_][\w.]*(?:Error|Exception)(?::.*)?)$", report, re.MULTILINE)
+    fails = re.findall(r"^[ \t+-]*((?:\S.*)?\bFAIL\b.*)$", report, re.MULTILINE)
+    said = errors[-1].strip() if errors else (fails[0].strip() if fails else "")
+    if len(text) > limit:
+        text = text[: limit // 2] + "\n[...]\n" + text[-limit // 2:]
+    return f"{said}\n\n{text}" if said else text
 
 
 def read_student_notebooks(submission_dir: Path, notebooks_dir: Path) -> tuple[dict, list[str]]:

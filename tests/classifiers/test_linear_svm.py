@@ -24,7 +24,10 @@ def test_naive_equals_vectorized(delta, squared, reg):
         assert (m > 0).any() and (m < 0).any(), "the problem should have active and inactive margins"
         loss_n, dW_n = svm_loss_naive(W, X, y, reg, delta=delta, squared=squared)
         loss_v, dW_v = svm_loss_vectorized(W, X, y, reg, delta=delta, squared=squared)
-        assert loss_v == pytest.approx(loss_n, rel=1e-10, abs=1e-12)
+        ratio = f" = {loss_v / loss_n:.4g} x naive" if loss_n else ""
+        assert loss_v == pytest.approx(loss_n, rel=1e-10, abs=1e-12), (
+            f"svm_loss_vectorized and svm_loss_naive disagree (N={X.shape[0]}, reg={reg}, delta={delta}, "
+            f"squared={squared}): vectorized loss {loss_v:.6g}{ratio}, naive loss {loss_n:.6g}")
         np.testing.assert_allclose(dW_v, dW_n, rtol=1e-10, atol=1e-12 * np.abs(dW_n).max())
 
 

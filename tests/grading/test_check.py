@@ -147,6 +147,14 @@ def test_explain_messages():
                                         "defines it failed: fix that one first)")
     differ = _outcome("Notebook cell execution failed", "Cell 3: Cell outputs differ\n", part="nb/a.ipynb")
     assert "different from the expected output" in check.explain(differ)
+    said = _outcome("Notebook cell execution failed",
+                    "Cell 3: Cell outputs differ\nInput:\nprint('PASS' if ok else 'FAIL: x')\nTraceback:\n"
+                    " mismatch 'stdout'\n  - loss FAIL (naive 1.5, vectorized 15.0)\n  + loss PASS\n",
+                    part="nb/a.ipynb")
+    assert check.explain(said) == "a check cell printed: loss FAIL (naive 1.5, vectorized 15.0)"
+    said = said.__class__(said.part, said.name, said.status, said.message,
+                          said.details.replace("loss FAIL", "FAIL: loss differs"))
+    assert check.explain(said) == "a check cell printed: FAIL: loss differs (naive 1.5, vectorized 15.0)"
     collect = _outcome("collection failure", "ImportError while importing test module\n"
                        "tests/test_x.py:3: in <module>\nE   ImportError: no", status="error")
     assert check.explain(collect).startswith("the test file could not be loaded")
@@ -158,3 +166,28 @@ def test_points_are_shared_by_the_tests_that_ran():
     scores = check.score_parts(outcomes, {"tests/test_x.py": 3.0})
     assert [(s.part, s.passed, s.total, s.earned) for s in scores] == [
         ("b.py", 1, 1, None), ("tests/test_x.py", 1, 2, 1.5)]
+
+
+def test_not_written_message_is_cut_out_of_a_repr():
+    """A subprocess test shows the stub's message inside a repr: only "<function> in <file>" is kept."""
+    shown = _outcome("AssertionError: assert 1 == 0",
+                     "E   + where 1 = CompletedProcess(stderr='NotImplementedError: not written yet: "
+                     "svm_loss_vectorized in cs231n_lin/classifiers/linear_svm.py\\n').returncode")
+    expected = "not written yet: svm_loss_vectorized in cs231n_lin/classifiers/linear_svm.py"
+    assert check.explain(shown) == expected
+
+
+def test_a_parametrized_test_is_one_entry_and_parts_with_points_come_first():
+    def failed(part, name, message):
+        return check.Outcome(part, name, "failed", message, "")
+
+    outcomes = [failed("tests/test_b.py", "test_other", "AssertionError: assert 2 == 1"),
+                *(failed("tests/test_a.py", f"test_same[{k}]", f"AssertionError\nassert {k * 17} == {k}")
+                  for k in range(1, 6))]
+    report = check.CheckReport(outcomes=outcomes)
+    text = check.format_report(report, Path("/x"), points={"tests/test_a.py": 4.0})
+    fix = text.split("What to fix:")[1].splitlines()
+    entries = [line for line in fix if line.startswith("  - ")]
+    assert entries == ["  - check failed: assert 17 == 1 (first of 5 failing cases of this test)",
+                       "  - check failed: assert 2 == 1"]
+    assert "(5 tests: tests/test_a.py::test_same[1], tests/test_a.py::test_same[2] and 3 more)" in text

@@ -266,3 +266,23 @@ def test_diagnoses_from_the_probe_interface_reach_the_feedback(tmp_path, monkeyp
     assert loss_test.score == 0 and "did you forget to divide by N?" in loss_test.output
     softmax_test = next(t for t in res.tests if t.name == "softmax — probabilities")
     assert softmax_test.score == 1 and "Likely cause" not in softmax_test.output
+
+
+def test_real_diagnosis_of_a_missing_divide_by_n_is_named_once_without_expected_values(tmp_path):
+    """End to end with the real probes and diagnose(): one mistake, one message per test output."""
+    sub = make_submission(tmp_path / "non", replace={"svm_loss_vectorized": NO_N})
+    res = grade_submission(sub, _opts(tmp_path))
+    by = {t.name: t for t in res.tests}
+    for name in ("svm vectorized — loss value", "svm vectorized — gradient dW"):
+        out = by[name].output
+        assert by[name].score == 0
+        assert out.count("divide by N") == 1, out     # seen on probes with N = 7, 13, ...: said once
+    softmax = by["softmax — probabilities"]
+    assert softmax.score == 1 and "Likely cause" not in softmax.output
+    from cs231n_lin.classifiers import svm_loss_vectorized
+
+    case = load_cases(small_hidden(tmp_path))[0]
+    ref_loss, ref_dW = svm_loss_vectorized(**make_inputs(case["inputs"]), reg=0.1)
+    text = json.dumps(res.to_gradescope())
+    for value in (ref_loss, ref_dW.flat[0]):
+        assert f"{value:.4f}" not in text

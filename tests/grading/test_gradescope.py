@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -12,13 +13,15 @@ from pathlib import Path
 
 import pytest
 
+import cs231n_lin
 from cs231n_lin import cli
 from cs231n_lin.grading import gradescope as gs
 
 from .fake_source import HIDDEN_CANARY, make_source
 
-# Stands in for `cs231n-lin grade SUBMISSION --json PATH` until the real grader is merged:
-# one test per submitted file, in Gradescope's schema.
+# A fast stand-in for `cs231n-lin grade SUBMISSION --json PATH` for run_autograder's plumbing
+# (one test per submitted file, in Gradescope's schema); the real grader runs from the zip in
+# test_real_run_autograder_grades_a_released_student_version.
 FAKE_GRADE = """\
 import json, os, sys
 submission, flag, out = sys.argv[1:]
@@ -151,3 +154,51 @@ def test_cli_gradescope(source: Path, tmp_path: Path, capsys):
     assert cli.main(["gradescope", str(tmp_path / "ag.zip"), "--source", str(source)]) == 0
     assert "autograder zip written" in capsys.readouterr().out
     assert zipfile.is_zipfile(tmp_path / "ag.zip")
+
+
+def _function_source(text: str, name: str) -> str:
+    """The top-level ``def name(...)`` of a module's source, up to the next top-level def/class."""
+    m = re.search(rf"^def {name}\(.*?(?=^def |^class |\Z)", text, re.S | re.M)
+    assert m, f"no top-level def {name} found"
+    return m.group(0)
+
+
+def test_real_run_autograder_grades_a_released_student_version(tmp_path: Path):
+    """The whole Gradescope path with the real grader: instructor repo -> zip -> run_autograder ->
+    results.json, for the released student version with two functions filled in (from the reference)."""
+    from cs231n_lin.grading.release import release
+
+    repo = Path(cs231n_lin.__file__).resolve().parent.parent
+    zip_path = tmp_path / "autograder.zip"
+    gs.build_zip(source=repo, out_zip=zip_path)
+    root = tmp_path / "ag"
+    with zipfile.ZipFile(zip_path) as zf:
+        zf.extractall(root / "source")
+        for info in zf.infolist():
+            os.chmod(root / "source" / info.filename, info.external_attr >> 16 & 0o777)
+    # A student: the released version, svm_loss_naive and softmax written (as the reference does).
+    sub = root / "submission"
+    release(source=repo, out_dir=sub)
+    filled = {"linear_svm.py": "svm_loss_naive", "softmax.py": "softmax"}
+    for module, name in filled.items():
+        student = sub / "cs231n_lin/classifiers" / module
+        reference = (repo / "cs231n_lin/classifiers" / module).read_text()
+        text = student.read_text()
+        assert "NotImplementedError" in _function_source(text, name)
+        student.write_text(text.replace(_function_source(text, name), _function_source(reference, name)))
+    hidden = root / "source" / gs.REPO_DIR / "tests/hidden"        # the zip's own hidden tests
+    grade_cmd = f"{sys.executable} -m cs231n_lin grade --no-notebooks --wall 30 --hidden {hidden}"
+    proc = _run_autograder(root, grade_cmd)
+    assert proc.returncode == 0, proc.stderr
+    results = json.loads((root / "results/results.json").read_text())
+    assert gs.validate_results(results) == [], results
+    tests = results["tests"]
+    max_score = sum(t["max_score"] for t in tests)
+    assert 0 < results["score"] < max_score
+    assert results["score"] == pytest.approx(sum(t["score"] for t in tests))
+    mine = [t for t in tests if t["name"].split(":")[0] in filled.values()]
+    assert {t["name"].split(":")[0] for t in mine} == set(filled.values())
+    assert all(t["score"] == t["max_score"] > 0 for t in mine if "speed" not in t["name"]), mine
+    stubbed = [t for t in tests if t["name"].split(":")[0] == "svm_loss_vectorized"]
+    assert stubbed and all(t["score"] == 0 and t["output"].count("not implemented yet") == 1 for t in stubbed
+                           if "speed" not in t["name"]), stubbed         # said once, not again as a cause

@@ -28,7 +28,9 @@ def test_mean_of_per_example_losses_is_the_package_loss(loss, seed):
     reg, delta = 0.1 * seed, 0.5 + seed
     per = per_example_losses(X @ W, y, loss, delta)
     assert per.shape == (N,) and np.all(per >= 0)
-    assert np.isclose(per.mean() + reg * np.sum(W * W), full_loss(W, X, y, reg, loss, delta), rtol=1e-12)
+    assert np.isclose(per.mean() + reg * np.sum(W * W), full_loss(W, X, y, reg, loss, delta), rtol=1e-12), (
+        f"{loss}: the mean of the per-example losses plus the regularization is not the loss "
+        f"{'softmax' if loss == 'softmax' else 'svm'}_loss_vectorized returns for all {N} examples at once")
 
 
 @pytest.mark.parametrize("loss", ["hinge", "squared_hinge", "softmax"])
