@@ -248,3 +248,16 @@ def test_in_a_kernel_without_ipywidgets_the_static_figure_is_shown_once():
     images = [o for o in outputs if "image/png" in o.get("data", {})]
     assert "ipywidgets is not installed" in text and "StaticExplorer" in text
     assert len(images) == 1
+
+
+def test_a_loss_not_written_yet_is_named(monkeypatch):
+    import cs231n_lin.explore as ex
+
+    def stub(*args, **kwargs):
+        raise NotImplementedError("not written yet: svm_loss_vectorized in linear_svm.py")
+
+    monkeypatch.setattr(ex, "svm_loss_vectorized", stub)
+    X, y = make_blobs_2d(10, 3, seed=0)
+    state = ex.ExplorerState(X, y)
+    with pytest.raises(NotImplementedError, match="explorer computes the hinge loss with your own"):
+        state.evaluate()
