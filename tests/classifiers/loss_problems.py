@@ -40,6 +40,28 @@ def kink_free_problem(seed: int, delta: float, min_gap: float = 1e-3, **kwargs):
 FLOAT_DTYPES = st.sampled_from([np.float32, np.float64])
 
 
+def assert_gradient_check_has_teeth(correct, W: np.ndarray, reg: float) -> None:
+    """``correct(w) -> (loss, dW)`` passes a numeric gradient check at ``W``, and the same check
+    fails for the two classic regularization mistakes (``reg * W`` in dW; no reg in the loss)."""
+    from cs231n_lin.gradient_check import eval_numerical_gradient, rel_error
+
+    def check(fn):
+        _, dW = fn(W)
+        return rel_error(eval_numerical_gradient(lambda w: fn(w)[0], W), dW)
+
+    def grad_with_reg_not_doubled(w):          # dW uses reg * W instead of 2 * reg * W
+        loss, dW = correct(w)
+        return loss, dW - reg * w
+
+    def loss_without_reg(w):                   # the loss forgets reg * sum(W * W)
+        loss, dW = correct(w)
+        return loss - reg * float(np.sum(w * w)), dW
+
+    assert check(correct) < 1e-7
+    assert check(grad_with_reg_not_doubled) > 1e-3
+    assert check(loss_without_reg) > 1e-3
+
+
 def _floats(dtype, max_abs: float):
     return st.floats(-max_abs, max_abs, allow_nan=False, allow_infinity=False,
                      width=32 if dtype == np.float32 else 64)
