@@ -6,6 +6,8 @@ wrong, in words a student can act on. The checks are cheap: nothing here copies 
 
 from __future__ import annotations
 
+import functools
+import inspect
 import numbers
 
 import numpy as np
@@ -138,3 +140,90 @@ def finish_loss(loss, dW, W: np.ndarray, X: np.ndarray) -> tuple[float, np.ndarr
         "the loss or its gradient is not finite although W and X are: the scores X @ W overflowed "
         "(if this happens while training, the learning rate is probably too large)"
     )
+
+
+def _check_returned(name: str, result, W: np.ndarray):
+    """``(loss, dW)`` from what a loss function ``name`` returned, or an error a student can act on."""
+    if result is None:
+        raise TypeError(f"{name} returned None: did you forget `return loss, dW` at the end?")
+    if not isinstance(result, tuple | list) or len(result) != 2:
+        got = f"a {type(result).__name__}" + (f" of length {len(result)}" if isinstance(result, tuple | list)
+                                              else "")
+        raise TypeError(f"{name} must return the pair `loss, dW`; it returned {got}")
+    loss, dW = result
+    if loss is None or dW is None:
+        which = "loss" if loss is None else "dW"
+        raise TypeError(f"{name} returned {which} = None: is it computed before `return loss, dW`?")
+    if np.ndim(loss) != 0:
+        raise ValueError(
+            f"{name} returned a loss of shape {np.shape(loss)}; the loss must be one number "
+            "(the mean over the examples plus the regularization)"
+        )
+    if np.shape(dW) != W.shape:
+        hint = " (transposed?)" if np.shape(dW) == W.shape[::-1] else ""
+        raise ValueError(
+            f"{name} returned dW of shape {np.shape(dW)}{hint}; it must have the shape of W, {W.shape}"
+        )
+    return loss, dW
+
+
+def validated_loss(*, scan_X: bool = False, nonnegative: tuple[str, ...] = ()):
+    """Decorate a loss ``f(W, X, y, reg, ...) -> (loss, dW)`` with the contract's checks.
+
+    The decorated function's body is the math only. Before it runs, ``W, X, y, reg`` go through
+    :func:`check_loss_inputs` (and every name in ``nonnegative`` through :func:`check_scalar`), so
+    the body receives arrays and floats; after it returns, its ``(loss, dW)`` is checked (a clear
+    message for ``None``, a missing ``dW``, a loss that is not one number, a ``dW`` not shaped like
+    ``W``) and goes through :func:`finish_loss` (Python float loss, ``dW`` in ``W``'s dtype, finite).
+
+    Parameters
+    ----------
+    scan_X : bool, default=False
+        Scan ``X`` for NaN/inf before the body runs. Loops that compare margins need it
+        (``NaN > 0`` is False, so a NaN can vanish). Without it, a NaN/inf in ``X`` still shows
+        up, for free, as a non-finite loss that :func:`finish_loss` names.
+    nonnegative : tuple of str
+        Keyword parameters of the body that must be finite real numbers ``>= 0`` (e.g. ``delta``).
+
+    Returns
+    -------
+    callable
+        ``decorator(f)``; the decorated function keeps ``f``'s name, docstring and signature,
+        and ``f`` itself is its ``__wrapped__``.
+
+    Examples
+    --------
+    >>> @validated_loss(nonnegative=("delta",))
+    ... def zero_loss(W, X, y, reg, delta=1.0):
+    ...     return 0.0, np.zeros_like(W)
+    >>> zero_loss(np.ones((2, 3), np.float32), np.ones((4, 2)), np.array([0, 1, 2, 0]), 0.0)[1].dtype
+    dtype('float32')
+    """
+
+    def decorator(fn):
+        signature = inspect.signature(fn)
+        if list(signature.parameters)[:4] != ["W", "X", "y", "reg"]:
+            raise TypeError(f"{fn.__name__}: a loss takes (W, X, y, reg, ...); got {signature}")
+        for name in nonnegative:
+            if name not in signature.parameters:
+                raise TypeError(f"{fn.__name__} has no parameter {name!r} to check")
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            try:
+                bound = signature.bind(*args, **kwargs)
+            except TypeError as err:
+                raise TypeError(f"{fn.__name__}(): {err}") from None
+            bound.apply_defaults()
+            arguments = bound.arguments
+            W, X, y, reg = check_loss_inputs(arguments["W"], arguments["X"], arguments["y"],
+                                             arguments["reg"], check_finite_X=scan_X)
+            arguments.update(W=W, X=X, y=y, reg=reg)
+            for name in nonnegative:
+                arguments[name] = check_scalar(arguments[name], name)
+            loss, dW = _check_returned(fn.__name__, fn(*bound.args, **bound.kwargs), W)
+            return finish_loss(loss, dW, W, X)
+
+        return wrapper
+
+    return decorator
