@@ -202,27 +202,47 @@ def validated_loss(*, scan_X: bool = False, nonnegative: tuple[str, ...] = ()):
 
     def decorator(fn):
         signature = inspect.signature(fn)
-        if list(signature.parameters)[:4] != ["W", "X", "y", "reg"]:
+        names = list(signature.parameters)
+        if names[:4] != ["W", "X", "y", "reg"]:
             raise TypeError(f"{fn.__name__}: a loss takes (W, X, y, reg, ...); got {signature}")
         for name in nonnegative:
             if name not in signature.parameters:
                 raise TypeError(f"{fn.__name__} has no parameter {name!r} to check")
+        checked = ("W", "X", "y", "reg", *nonnegative)
+        if any(signature.parameters[n].kind is not inspect.Parameter.POSITIONAL_OR_KEYWORD for n in checked):
+            raise TypeError(f"{fn.__name__}: {checked} must be ordinary (positional or keyword) parameters")
+        index = {name: i for i, name in enumerate(names)}
+        defaults = {n: p.default for n, p in signature.parameters.items() if p.default is not p.empty}
 
+        # Arguments are found by hand rather than with Signature.bind, which costs as much as the
+        # checks themselves on a minibatch; anything unusual (an unknown keyword, a value given
+        # twice, too many arguments) is left for the call of fn to report, in Python's words.
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
-            try:
-                bound = signature.bind(*args, **kwargs)
-            except TypeError as err:
-                raise TypeError(f"{fn.__name__}(): {err}") from None
-            bound.apply_defaults()
-            arguments = bound.arguments
-            W, X, y, reg = check_loss_inputs(arguments["W"], arguments["X"], arguments["y"],
-                                             arguments["reg"], check_finite_X=scan_X)
-            arguments.update(W=W, X=X, y=y, reg=reg)
+            args = list(args)
+            values = {}
+            for name in checked:
+                i = index[name]
+                if i < len(args):
+                    values[name] = args[i]
+                elif name in kwargs:
+                    values[name] = kwargs[name]
+                elif name in defaults:
+                    values[name] = defaults[name]
+                else:
+                    raise TypeError(f"{fn.__name__}() missing required argument: {name!r}")
+            values["W"], values["X"], values["y"], values["reg"] = check_loss_inputs(
+                values["W"], values["X"], values["y"], values["reg"], check_finite_X=scan_X)
             for name in nonnegative:
-                arguments[name] = check_scalar(arguments[name], name)
-            loss, dW = _check_returned(fn.__name__, fn(*bound.args, **bound.kwargs), W)
-            return finish_loss(loss, dW, W, X)
+                values[name] = check_scalar(values[name], name)
+            for name, value in values.items():
+                if index[name] < len(args):
+                    args[index[name]] = value
+                else:
+                    kwargs[name] = value
+            W = values["W"]
+            loss, dW = _check_returned(fn.__name__, fn(*args, **kwargs), W)
+            return finish_loss(loss, dW, W, values["X"])
 
         return wrapper
 

@@ -173,8 +173,14 @@ def test_nonnegative_parameters_are_checked_and_passed_as_floats():
     assert seen == [0.5, 1.0] and all(type(d) is float for d in seen)
     with pytest.raises(ValueError, match=r"delta must be >= 0"):
         loss_fn(W, X, Y, REG, delta=-1)
-    with pytest.raises(TypeError, match=r"loss_fn\(\): .*unexpected keyword argument 'squared'"):
+    with pytest.raises(TypeError, match=r"loss_fn\(\) got an unexpected keyword argument 'squared'"):
         loss_fn(W, X, Y, REG, squared=True)
+    with pytest.raises(TypeError, match=r"loss_fn\(\) missing required argument: 'reg'"):
+        loss_fn(W, X, Y)
+    with pytest.raises(TypeError, match=r"multiple values for argument 'delta'"):
+        loss_fn(W, X, Y, REG, 0.5, delta=0.5)
+    loss_fn(X=X, W=W, reg=REG, y=Y, delta=np.float64(2.0))            # all by keyword
+    assert seen[-1] == 2.0 and type(seen[-1]) is float
 
 
 def test_nan_in_X_is_named_with_and_without_the_up_front_scan():
