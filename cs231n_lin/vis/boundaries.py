@@ -21,7 +21,6 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from cs231n_lin.classifiers.registry import get_loss
 from cs231n_lin.vis.losses import check_loss_name, per_example_losses
 
 # Loss rings: marker area in points^2 = RING_AREA_MIN + RING_AREA_PER_LOSS * min(loss, RING_LOSS_CAP)
@@ -399,7 +398,7 @@ def plot_decision_regions(model_or_W, X, y, b=None, ax=None, *, delta="auto", lo
             losses = per_example_losses(source.scores(X), source.y_index, loss,
                                         1.0 if delta is None else delta)
         plot.update(grid_scores, delta=delta, point_losses=losses, title=None,
-                    ring_threshold=SOFTMAX_RING_THRESHOLD if get_loss(loss).kind == "probability" else 0.0)
+                    ring_threshold=SOFTMAX_RING_THRESHOLD if loss == "softmax" else 0.0)
     else:
         plot.update(grid_labels=source.labels(plot.grid))
         delta = None
