@@ -2,6 +2,7 @@
 
 Each check raises :class:`ValueError` whose message names the argument and says what is
 wrong, in words a student can act on. The checks are cheap: nothing here copies ``X``.
+:func:`validated_loss` wraps a loss with all of them, so that its body is the math only.
 """
 
 from __future__ import annotations
@@ -68,10 +69,10 @@ def check_loss_inputs(
     reg : float
         Regularization strength, ``>= 0``.
     check_finite_X : bool, default=True
-        Scan ``X`` for NaN/inf here. The vectorized losses pass False and call
-        :func:`check_scores` on ``X @ W`` instead: a NaN or inf anywhere in a row of ``X`` makes
-        that row's scores non-finite, so the N x C scores reveal it without another pass over
-        the N x D data (which would cost as much as a third matrix product).
+        Scan ``X`` for NaN/inf here. The vectorized losses pass False: a NaN or inf anywhere in
+        ``X`` reaches every column of the gradient ``X.T @ dscores`` (``NaN * 0`` is NaN), so
+        :func:`finish_loss` reveals it without another pass over the N x D data (which would
+        cost as much as a third matrix product).
 
     Returns
     -------
@@ -108,22 +109,6 @@ def check_loss_inputs(
     return W, X, y, reg
 
 
-def check_scores(scores: np.ndarray, X: np.ndarray) -> np.ndarray:
-    """Raise ``ValueError`` if the scores ``X @ W`` (N, C) are not all finite; return them.
-
-    With finite ``W`` (checked by :func:`check_loss_inputs`), non-finite scores mean that
-    ``X`` holds NaN or inf, or that the product overflowed; the message says which.
-    """
-    if np.isfinite(scores).all():
-        return scores
-    if X.dtype.kind == "f" and not _all_finite(X):
-        raise ValueError("X contains NaN or infinity")
-    raise ValueError(
-        "the scores X @ W overflowed although W and X are finite "
-        "(if this happens while training, the learning rate is probably too large)"
-    )
-
-
 def finish_loss(loss, dW, W: np.ndarray, X: np.ndarray) -> tuple[float, np.ndarray]:
     """Return ``(float(loss), dW)`` with ``dW`` in ``W``'s dtype, checking both are finite.
 
@@ -134,7 +119,7 @@ def finish_loss(loss, dW, W: np.ndarray, X: np.ndarray) -> tuple[float, np.ndarr
     dW = np.asarray(dW, dtype=W.dtype)
     if np.isfinite(loss) and np.isfinite(dW).all():
         return loss, dW
-    if not np.isfinite(X).all():
+    if X.dtype.kind == "f" and not _all_finite(X):
         raise ValueError("X contains NaN or infinity")
     raise ValueError(
         "the loss or its gradient is not finite although W and X are: the scores X @ W overflowed "
