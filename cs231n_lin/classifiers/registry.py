@@ -233,8 +233,9 @@ def losses_of_function(function: str) -> tuple[LossSpec, ...]:
     return tuple(s for s in _REGISTRY.values() if function in s.function_names())
 
 
-_SVM = "cs231n_lin.classifiers.linear_svm"
-_SOFTMAX = "cs231n_lin.classifiers.softmax"
+_HERE = __name__.rpartition(".")[0]          # cs231n_lin.classifiers
+_SVM = f"{_HERE}.linear_svm"
+_SOFTMAX = f"{_HERE}.softmax"
 
 register(LossSpec(
     name="hinge", label="hinge (SVM)", kind="margin",
