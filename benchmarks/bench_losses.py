@@ -6,7 +6,7 @@ import numpy as np
 
 from benchmarks.rows import ratio_row
 from benchmarks.timing import extra_peak_bytes, interleaved_medians
-from cs231n_lin.classifiers.fused import softmax_loss_chunked, svm_loss_chunked
+from cs231n_lin.classifiers.chunked import softmax_loss_chunked, svm_loss_chunked
 from cs231n_lin.classifiers.linear_svm import svm_loss_naive, svm_loss_vectorized
 from cs231n_lin.classifiers.softmax import softmax_loss_naive, softmax_loss_vectorized
 

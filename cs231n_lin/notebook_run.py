@@ -18,7 +18,7 @@ from cs231n_lin._io import atomic_write_text
 NOTEBOOK_DIR = Path(__file__).resolve().parents[1] / "notebooks"
 
 
-def notebook_bytes(nb: nbformat.NotebookNode) -> str:
+def notebook_text(nb: nbformat.NotebookNode) -> str:
     """The notebook as JSON text, without per-run metadata (timestamps), ending in a newline."""
     nb = copy.deepcopy(nb)
     for cell in nb.cells:
@@ -95,7 +95,7 @@ def export_notebooks(out_dir: str | os.PathLike, *, src_dir: str | os.PathLike |
     for path in paths:
         nb = nbformat.read(path, as_version=4)
         executed, seconds = execute_notebook(nb, cwd=src_dir)
-        atomic_write_text(out / path.name, notebook_bytes(executed))
+        atomic_write_text(out / path.name, notebook_text(executed))
         html, _ = exporter.from_notebook_node(executed, resources={"metadata": {"name": path.stem}})
         target = atomic_write_text(out / f"{path.stem}.html", html)
         rows.append({"notebook": path.name, "html": str(target), "seconds": seconds})

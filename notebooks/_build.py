@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sys.path.insert(0, str(HERE.parent))
     from cs231n_lin._io import atomic_write_text
-    from cs231n_lin.notebook_run import execute_notebook, notebook_bytes
+    from cs231n_lin.notebook_run import execute_notebook, notebook_text
 
     sources = sorted(SRC.glob("[0-9][0-9]_*.py"))
     if args.names:
@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.execute:
             nb, seconds = execute_notebook(nb, cwd=HERE)
             print(f"{target.name}: executed in {seconds:.1f} s")
-        atomic_write_text(target, notebook_bytes(nb))
+        atomic_write_text(target, notebook_text(nb))
     return 0
 
 

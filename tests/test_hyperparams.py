@@ -11,7 +11,7 @@ from cs231n_lin.hyperparams import DEFAULTS, defaults_for
 @pytest.mark.parametrize("model, cls", [("svm", LinearSVM), ("svm_squared", LinearSVM), ("softmax", Softmax)])
 def test_defaults_are_valid_estimator_parameters(dataset, model, cls):
     params = defaults_for(dataset, model)
-    cls(**params)._validate_params()          # every key is a parameter, every value allowed
+    cls(**params)._check_params()             # every key is a parameter, every value allowed
 
 
 def test_defaults_for_returns_a_copy():

@@ -3,7 +3,7 @@ import json
 import nbformat
 import pytest
 
-from cs231n_lin.notebook_run import export_notebooks, notebook_bytes
+from cs231n_lin.notebook_run import export_notebooks, notebook_text
 
 
 def _tiny_notebook(path, code):
@@ -40,6 +40,6 @@ def test_notebook_bytes_drops_timestamps_and_ends_with_newline():
     cell = nbformat.v4.new_code_cell("1")
     cell.metadata["execution"] = {"iopub.status.busy": "2026-01-01T00:00:00Z"}
     nb.cells = [cell]
-    text = notebook_bytes(nb)
+    text = notebook_text(nb)
     assert "iopub" not in text and text.endswith("\n")
     assert "execution" in cell.metadata, "the caller's notebook must not be changed"

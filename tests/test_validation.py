@@ -1,11 +1,12 @@
 """Every bad-input path of the loss functions raises ValueError naming the argument."""
 
 import functools
+import inspect
 
 import numpy as np
 import pytest
 
-from cs231n_lin._validation import check_scalar
+from cs231n_lin._validation import check_scalar, validated_loss
 from cs231n_lin.classifiers import (
     softmax_loss_naive,
     softmax_loss_vectorized,
@@ -111,3 +112,98 @@ def test_check_scalar_minimum_and_name():
     assert type(check(np.float32(0.5))) is float
     with pytest.raises(ValueError, match=r"learning_rate must be >= 0.001; got 0.0001"):
         check(1e-4)
+
+
+# --- the validated_loss decorator: loss bodies are math only -----------------------------------
+
+def _decorated(result, **kwargs):
+    """A loss named like a student's whose body returns ``result`` (called with W, X, y, reg)."""
+    @validated_loss(**kwargs)
+    def svm_loss_naive(W, X, y, reg, delta=1.0):
+        return result(W, X, y, reg) if callable(result) else result
+    return svm_loss_naive
+
+
+@pytest.mark.parametrize("result, error, match", [
+    (None, TypeError, r"svm_loss_naive returned None: did you forget `return loss, dW`"),
+    ((1.0,), TypeError, r"svm_loss_naive must return the pair `loss, dW`; it returned a tuple of length 1"),
+    (1.0, TypeError, r"must return the pair `loss, dW`; it returned a float"),
+    ((1.0, None), TypeError, r"returned dW = None"),
+    ((np.ones((1, 1)), np.zeros((3, 4))), ValueError, r"a loss of shape \(1, 1\); the loss must be one"),
+    ((1.0, np.zeros((4, 3))), ValueError, r"dW of shape \(4, 3\) \(transposed\?\); it must have the shape"),
+    ((1.0, np.zeros(12)), ValueError, r"dW of shape \(12,\); it must have the shape of W, \(3, 4\)"),
+])
+def test_a_wrong_return_is_named_for_the_student(result, error, match):
+    with pytest.raises(error, match=match):
+        _decorated(result)(W, X, Y, REG)
+
+
+def test_not_written_yet_passes_through_unchanged():
+    def stub(W, X, y, reg):
+        raise NotImplementedError("write svm_loss_naive")
+    with pytest.raises(NotImplementedError, match="^write svm_loss_naive$"):
+        _decorated(stub)(W, X, Y, REG)
+
+
+def test_the_body_gets_checked_arrays_and_the_caller_gets_the_contract():
+    seen = {}
+
+    def body(W_, X_, y_, reg_):
+        seen.update(W=W_, X=X_, y=y_, reg=reg_)
+        return np.float32(2.5), np.ones(W_.shape, dtype=np.float64)   # float64 dW from float32 W
+
+    loss, dW = _decorated(body)(W.astype(np.float32), X.tolist(),
+                                Y.tolist(), np.float32(0.25))
+    assert isinstance(seen["X"], np.ndarray) and isinstance(seen["y"], np.ndarray)
+    assert type(seen["reg"]) is float and seen["reg"] == 0.25
+    assert type(loss) is float and loss == 2.5
+    assert dW.dtype == np.float32
+
+
+def test_nonnegative_parameters_are_checked_and_passed_as_floats():
+    seen = []
+
+    @validated_loss(nonnegative=("delta",))
+    def loss_fn(W, X, y, reg, delta=1.0):
+        seen.append(delta)
+        return 0.0, np.zeros_like(W)
+
+    loss_fn(W, X, Y, REG, np.float32(0.5))
+    loss_fn(W, X, Y, REG)
+    assert seen == [0.5, 1.0] and all(type(d) is float for d in seen)
+    with pytest.raises(ValueError, match=r"delta must be >= 0"):
+        loss_fn(W, X, Y, REG, delta=-1)
+    with pytest.raises(TypeError, match=r"loss_fn\(\) got an unexpected keyword argument 'squared'"):
+        loss_fn(W, X, Y, REG, squared=True)
+    with pytest.raises(TypeError, match=r"loss_fn\(\) missing required argument: 'reg'"):
+        loss_fn(W, X, Y)
+    with pytest.raises(TypeError, match=r"multiple values for argument 'delta'"):
+        loss_fn(W, X, Y, REG, 0.5, delta=0.5)
+    loss_fn(X=X, W=W, reg=REG, y=Y, delta=np.float64(2.0))            # all by keyword
+    assert seen[-1] == 2.0 and type(seen[-1]) is float
+
+
+def test_nan_in_X_is_named_with_and_without_the_up_front_scan():
+    def ignores_x(W_, X_, y_, reg_):            # a loop over "NaN > 0" margins skips the NaN
+        return 0.0, np.zeros_like(W_)
+
+    def uses_x(W_, X_, y_, reg_):               # any gradient X.T @ dscores carries a NaN of X
+        return 0.0, X_.T @ np.ones((X_.shape[0], W_.shape[1]))
+
+    with pytest.raises(ValueError, match="X contains NaN or infinity"):
+        _decorated(ignores_x, scan_X=True)(W, with_nan(X), Y, REG)
+    with pytest.raises(ValueError, match="X contains NaN or infinity"):
+        _decorated(uses_x)(W, with_nan(X), Y, REG)
+
+
+def test_the_decorated_function_keeps_its_name_docstring_and_signature():
+    assert svm_loss_naive.__name__ == "svm_loss_naive" and "explicit loops" in svm_loss_naive.__doc__
+    assert inspect.signature(svm_loss_naive) == inspect.signature(svm_loss_naive.__wrapped__)
+    assert list(inspect.signature(softmax_loss_vectorized).parameters) == ["W", "X", "y", "reg"]
+
+
+def test_the_decorator_refuses_a_function_that_is_not_a_loss():
+    with pytest.raises(TypeError, match=r"a loss takes \(W, X, y, reg, ...\)"):
+        validated_loss()(lambda scores, y: 0.0)
+    with pytest.raises(TypeError, match="has no parameter 'delta'"):
+        validated_loss(nonnegative=("delta",))(lambda W, X, y, reg: 0.0)

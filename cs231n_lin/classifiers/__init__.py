@@ -1,7 +1,15 @@
-"""The code students write: loss functions and the SGD-trained linear classifiers."""
+"""The code students write: loss functions and the SGD-trained linear classifiers.
+
+:mod:`~cs231n_lin.classifiers.registry` maps loss names to their functions. Import the softmax
+function from its module (``from cs231n_lin.classifiers.softmax import softmax``): the package
+attribute of the same name is still the function, for the grader's probes, which look functions
+up on this package; it is to become the module once they look ``softmax`` up in its module
+(see docs/ARCHITECTURE.md, "In flux").
+"""
 
 from cs231n_lin.classifiers.linear_classifier import LinearSVM, Softmax
 from cs231n_lin.classifiers.linear_svm import svm_loss_naive, svm_loss_vectorized
+from cs231n_lin.classifiers.registry import LossSpec, get_loss, loss_names, register
 from cs231n_lin.classifiers.softmax import (
     log_softmax,
     softmax,
@@ -11,8 +19,12 @@ from cs231n_lin.classifiers.softmax import (
 
 __all__ = [
     "LinearSVM",
+    "LossSpec",
     "Softmax",
+    "get_loss",
     "log_softmax",
+    "loss_names",
+    "register",
     "softmax",
     "softmax_loss_naive",
     "softmax_loss_vectorized",

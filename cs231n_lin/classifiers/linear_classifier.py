@@ -11,12 +11,21 @@ import sys
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.utils._param_validation import Interval
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from cs231n_lin.classifiers.fused import softmax_loss_chunked, svm_loss_chunked
+from cs231n_lin._validation import check_scalar
+from cs231n_lin.classifiers.registry import get_loss
 from cs231n_lin.classifiers.softmax import log_softmax, softmax
+
+
+def _check_integer(value, name: str, minimum: int) -> int:
+    """``value`` as an int ``>= minimum``, or a ``ValueError`` naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise ValueError(f"{name} must be an integer; got {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}; got {value}")
+    return int(value)
 
 
 class LinearClassifier(ClassifierMixin, BaseEstimator):
@@ -51,16 +60,6 @@ class LinearClassifier(ClassifierMixin, BaseEstimator):
         Number of features seen in ``fit``.
     """
 
-    _parameter_constraints: dict = {
-        "learning_rate": [Interval(numbers.Real, 0, None, closed="neither")],
-        "reg": [Interval(numbers.Real, 0, None, closed="left")],
-        "num_iters": [Interval(numbers.Integral, 0, None, closed="left")],
-        "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
-        "fit_intercept": ["boolean"],
-        "random_state": ["random_state", np.random.Generator],
-        "verbose": ["verbose"],
-    }
-
     def __init__(
         self, *, learning_rate=1e-2, reg=1e-4, num_iters=1000, batch_size=200,
         fit_intercept=True, random_state=None, verbose=False,
@@ -73,9 +72,40 @@ class LinearClassifier(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
         self.verbose = verbose
 
-    def loss(self, W: np.ndarray, X: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
-        """Loss and gradient on a minibatch; ``y`` holds class indices. Subclasses define it."""
+    @property
+    def loss_name(self) -> str:
+        """The registered loss (:mod:`cs231n_lin.classifiers.registry`) this estimator minimizes."""
         raise NotImplementedError("use LinearSVM or Softmax")
+
+    def _loss_kwargs(self) -> dict:
+        """Keyword arguments of the registered loss besides ``W, X, y, reg`` (e.g. ``delta``)."""
+        return {}
+
+    def loss(self, W: np.ndarray, X: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
+        """Loss and gradient on a minibatch; ``y`` holds class indices.
+
+        The registered loss :meth:`loss_name`, block by block for batches of more than 512 rows
+        so that ``X`` is read from memory once (:mod:`cs231n_lin.classifiers.chunked`); smaller
+        batches go straight to its vectorized function.
+        """
+        return get_loss(self.loss_name).chunked_loss(W, X, y, self.reg, **self._loss_kwargs())
+
+    def _check_params(self) -> None:
+        """Raise ``ValueError`` naming the first bad parameter (checked at ``fit``, as sklearn does)."""
+        if check_scalar(self.learning_rate, "learning_rate") == 0:
+            raise ValueError("learning_rate must be > 0; got 0")
+        check_scalar(self.reg, "reg")
+        _check_integer(self.num_iters, "num_iters", 0)
+        _check_integer(self.batch_size, "batch_size", 1)
+        for name in ("fit_intercept", "verbose"):
+            if not isinstance(getattr(self, name), bool | numbers.Integral):
+                raise ValueError(f"{name} must be True or False; got {getattr(self, name)!r}")
+        state = self.random_state
+        if not (state is None or isinstance(state, np.random.Generator | np.random.RandomState)
+                or (isinstance(state, numbers.Integral) and not isinstance(state, bool))):
+            raise ValueError(
+                f"random_state must be None, an int or a numpy Generator/RandomState; got {state!r}"
+            )
 
     def _rng(self) -> np.random.Generator:
         if isinstance(self.random_state, np.random.Generator):
@@ -98,7 +128,7 @@ class LinearClassifier(ClassifierMixin, BaseEstimator):
         -------
         self
         """
-        self._validate_params()
+        self._check_params()
         X, y = validate_data(self, X, y, dtype=[np.float64, np.float32], y_numeric=False)
         check_classification_targets(y)
         self.classes_, y_index = np.unique(y, return_inverse=True)
@@ -186,12 +216,6 @@ class LinearSVM(LinearClassifier):
     True
     """
 
-    _parameter_constraints: dict = {
-        **LinearClassifier._parameter_constraints,
-        "delta": [Interval(numbers.Real, 0, None, closed="left")],
-        "squared": ["boolean"],
-    }
-
     def __init__(
         self, *, learning_rate=1e-2, reg=1e-4, num_iters=1000, batch_size=200, delta=1.0,
         squared=False, fit_intercept=True, random_state=None, verbose=False,
@@ -203,10 +227,18 @@ class LinearSVM(LinearClassifier):
         self.delta = delta
         self.squared = squared
 
-    def loss(self, W, X, y):
-        # A minibatch of <= 512 rows goes straight to svm_loss_vectorized; a larger batch is
-        # split into blocks so that X is read from memory once (cs231n_lin.classifiers.fused).
-        return svm_loss_chunked(W, X, y, self.reg, delta=self.delta, squared=self.squared)
+    @property
+    def loss_name(self) -> str:
+        return "squared_hinge" if self.squared else "hinge"
+
+    def _loss_kwargs(self) -> dict:
+        return {"delta": self.delta}
+
+    def _check_params(self) -> None:
+        super()._check_params()
+        check_scalar(self.delta, "delta")
+        if not isinstance(self.squared, bool | np.bool_):
+            raise ValueError(f"squared must be True or False; got {self.squared!r}")
 
 
 class Softmax(LinearClassifier):
@@ -226,9 +258,9 @@ class Softmax(LinearClassifier):
     array([1., 1.])
     """
 
-    def loss(self, W, X, y):
-        # softmax_loss_vectorized itself for minibatches of <= 512 rows (see LinearSVM.loss).
-        return softmax_loss_chunked(W, X, y, self.reg)
+    @property
+    def loss_name(self) -> str:
+        return "softmax"
 
     def predict_proba(self, X) -> np.ndarray:
         """Softmax probabilities of the classes, shape (N, C)."""

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from cs231n_lin._validation import check_loss_inputs, check_scalar, check_scores, finish_loss
+from cs231n_lin._validation import validated_loss
 
 
+@validated_loss(scan_X=True, nonnegative=("delta",))
 def svm_loss_naive(
     W: np.ndarray, X: np.ndarray, y: np.ndarray, reg: float, delta: float = 1.0,
     squared: bool = False,
@@ -54,8 +55,6 @@ def svm_loss_naive(
     >>> svm_loss_naive(W, X, y, reg=0.0)[0]   # every margin is exactly delta
     2.0
     """
-    W, X, y, reg = check_loss_inputs(W, X, y, reg)
-    delta = check_scalar(delta, "delta")
     num_train, num_classes = X.shape[0], W.shape[1]
     loss = 0.0
     dW = np.zeros(W.shape, dtype=np.float64)
@@ -79,9 +78,10 @@ def svm_loss_naive(
     loss = loss / num_train + reg * np.sum(W * W)
     dW = dW / num_train + 2 * reg * W
     # END SOLUTION
-    return finish_loss(loss, dW, W, X)
+    return loss, dW
 
 
+@validated_loss(nonnegative=("delta",))
 def svm_loss_vectorized(
     W: np.ndarray, X: np.ndarray, y: np.ndarray, reg: float, delta: float = 1.0,
     squared: bool = False,
@@ -91,12 +91,9 @@ def svm_loss_vectorized(
     The only large operations should be the two matrix products ``X @ W`` (N x C scores)
     and ``X.T @ dS`` (D x C gradient); every other temporary is N x C.
     """
-    W, X, y, reg = check_loss_inputs(W, X, y, reg, check_finite_X=False)
-    delta = check_scalar(delta, "delta")
     num_train = X.shape[0]
     rows = np.arange(num_train)
     scores = X @ W                                               # (N, C)
-    check_scores(scores, X)                                      # NaN/inf in X shows up here
     # BEGIN SOLUTION
     # HINT: scores[rows, y] is each example's correct score; subtract it (as a column) from every score.
     # HINT: Only positive margins of wrong classes count; in dscores the correct class gets minus the row sum.
@@ -114,4 +111,4 @@ def svm_loss_vectorized(
     loss = data_loss + reg * np.sum(W * W)
     dW = X.T @ dscores / num_train + 2 * reg * W                 # (D, C)
     # END SOLUTION
-    return finish_loss(loss, dW, W, X)
+    return loss, dW

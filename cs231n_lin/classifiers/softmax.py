@@ -15,10 +15,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from cs231n_lin._validation import check_loss_inputs, check_scores, finish_loss
+from cs231n_lin._validation import validated_loss
 
 
-def _check_scores(scores) -> np.ndarray:
+def _as_float_scores(scores) -> np.ndarray:
+    """``scores`` as a non-empty, finite float array (integers become float64), or ``ValueError``.
+
+    Not :func:`cs231n_lin._validation.check_scores`, which checks the ``X @ W`` of a loss.
+    """
     scores = np.asarray(scores)
     if not np.issubdtype(scores.dtype, np.floating):
         scores = scores.astype(np.float64)
@@ -44,7 +48,7 @@ def log_softmax(scores: np.ndarray, axis: int = -1) -> np.ndarray:
     ndarray of the same shape as ``scores``
         ``scores - logsumexp(scores, axis)``; float dtype of the input (float64 for integers).
     """
-    scores = _check_scores(scores)
+    scores = _as_float_scores(scores)
     # BEGIN SOLUTION
     with np.errstate(over="ignore"):  # the shift can only overflow towards -inf, which is harmless
         shifted = scores - np.max(scores, axis=axis, keepdims=True)
@@ -72,7 +76,7 @@ def softmax(scores: np.ndarray, axis: int = -1) -> np.ndarray:
     >>> softmax([123.0, 456.0, 789.0]).round(3)   # exp(789) alone would overflow
     array([0., 0., 1.])
     """
-    scores = _check_scores(scores)
+    scores = _as_float_scores(scores)
     # BEGIN SOLUTION
     # HINT: Subtracting the largest score along `axis` does not change the probabilities.
     with np.errstate(over="ignore"):
@@ -82,6 +86,7 @@ def softmax(scores: np.ndarray, axis: int = -1) -> np.ndarray:
     # END SOLUTION
 
 
+@validated_loss(scan_X=True)
 def softmax_loss_naive(
     W: np.ndarray, X: np.ndarray, y: np.ndarray, reg: float
 ) -> tuple[float, np.ndarray]:
@@ -112,7 +117,6 @@ def softmax_loss_naive(
     >>> round(loss, 6) == round(float(np.log(4)), 6)   # uniform probabilities: -log(1/C)
     True
     """
-    W, X, y, reg = check_loss_inputs(W, X, y, reg)
     num_train, num_classes = X.shape[0], W.shape[1]
     loss = 0.0
     dW = np.zeros(W.shape, dtype=np.float64)
@@ -131,9 +135,10 @@ def softmax_loss_naive(
     loss = loss / num_train + reg * np.sum(W * W)
     dW = dW / num_train + 2 * reg * W
     # END SOLUTION
-    return finish_loss(loss, dW, W, X)
+    return loss, dW
 
 
+@validated_loss()
 def softmax_loss_vectorized(
     W: np.ndarray, X: np.ndarray, y: np.ndarray, reg: float
 ) -> tuple[float, np.ndarray]:
@@ -141,11 +146,9 @@ def softmax_loss_vectorized(
 
     Finite for any finite scores, including float32 scores of 1e4.
     """
-    W, X, y, reg = check_loss_inputs(W, X, y, reg, check_finite_X=False)
     num_train = X.shape[0]
     rows = np.arange(num_train)
     scores = X @ W                                                    # (N, C)
-    check_scores(scores, X)                                           # NaN/inf in X shows up here
     # BEGIN SOLUTION
     # HINT: Shift each row by its largest score first, so that np.exp cannot overflow.
     # HINT: dL_i/ds_j = p_j - 1[j == y_i]; average over the N examples, then add the regularization.
@@ -158,4 +161,4 @@ def softmax_loss_vectorized(
     loss = data_loss + reg * np.sum(W * W)
     dW = X.T @ dscores / num_train + 2 * reg * W
     # END SOLUTION
-    return finish_loss(loss, dW, W, X)
+    return loss, dW

@@ -173,3 +173,28 @@ def test_svm_on_digits_learns(digits, model):
     clf = LinearSVM(random_state=0, squared=(model == "svm_squared"), **kwargs)
     clf.fit(digits.X_train, digits.y_train)
     assert clf.score(digits.X_val, digits.y_val) > 0.9
+
+
+@pytest.mark.parametrize("cls, name, value", [
+    (LinearSVM, "delta", -0.5), (LinearSVM, "squared", "yes"), (Softmax, "fit_intercept", None),
+    (Softmax, "learning_rate", "fast"), (Softmax, "num_iters", 2.5), (Softmax, "random_state", True),
+])
+def test_more_bad_parameters_name_themselves(cls, name, value):
+    X, y = blobs()
+    with pytest.raises(ValueError, match=name):
+        cls(**{name: value}).fit(X, y)
+
+
+def test_no_private_module_of_another_library_is_imported():
+    import ast
+    import inspect
+
+    import cs231n_lin.classifiers.linear_classifier as module
+
+    imported = [node.module for node in ast.walk(ast.parse(inspect.getsource(module)))
+                if isinstance(node, ast.ImportFrom)]
+    imported += [alias.name for node in ast.walk(ast.parse(inspect.getsource(module)))
+                 if isinstance(node, ast.Import) for alias in node.names]
+    private = [m for m in imported if not m.startswith(("cs231n_lin", "__future__"))
+               and any(part.startswith("_") for part in m.split("."))]
+    assert "sklearn.utils.validation" in imported and private == []

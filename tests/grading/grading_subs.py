@@ -50,7 +50,7 @@ def make_submission(dest: Path, *, replace: dict[str, str] | None = None, files:
             text = re.sub(r"( *)# BEGIN SOLUTION\n.*?# END SOLUTION\n",
                           lambda m: f"{m.group(1)}raise NotImplementedError\n", text, flags=re.S)
         for name, src in (replace or {}).items():
-            pattern = re.compile(rf"^def {name}\(.*?(?=^def |^class |\Z)", re.S | re.M)
+            pattern = re.compile(rf"^def {name}\(.*?(?=^@|^def |^class |\Z)", re.S | re.M)
             if pattern.search(text):
                 text = pattern.sub(lambda m, s=src: textwrap.dedent(s).strip() + "\n\n\n", text, count=1)
         path.write_text(text)

@@ -104,9 +104,6 @@ BUGS: list[Mutant] = [
     M("svm_naive_sign_flipped", SVM, "opposite sign",
       (_SVM_NAIVE_INNER,
        "                dW[:, j] -= slope * X[i]\n                dW[:, y[i]] += slope * X[i]\n")),
-    M("svm_naive_float64_out", SVM, "dtype must be preserved",
-      ("    dW = dW / num_train + 2 * reg * W\n    # END SOLUTION\n    return finish_loss(loss, dW, W, X)\n",
-       "    dW = dW / num_train + 2 * reg * W\n    # END SOLUTION\n    return float(loss), dW\n")),
     # ---------------- svm_loss_vectorized ----------------
     M("svm_vec_counts_correct_class", SVM, "the correct class in the hinge sum",
       ("    margins[rows, y] = 0.0                                       # j == y_i does not count\n", "")),
@@ -134,11 +131,10 @@ BUGS: list[Mutant] = [
       (_SVM_VEC_DW, "    dW = dscores.T @ X / num_train + 2 * reg * W.T\n")),
     M("svm_vec_modifies_W", SVM, "in place",
       (_SVM_VEC_DW, "    dW = W\n    dW *= 2 * reg\n    dW += X.T @ dscores / num_train\n")),
-    M("svm_vec_loss_is_array", SVM, "not a Python float",
+    # the validated_loss decorator names a loss that is not one number
+    M("svm_vec_loss_is_array", SVM, "must be one number",
       ("        data_loss = np.sum(margins) / num_train\n",
-       "        data_loss = np.sum(margins, axis=(0, 1), keepdims=True) / num_train\n"),
-      (_SVM_VEC_DW + "    # END SOLUTION\n    return finish_loss(loss, dW, W, X)\n",
-       _SVM_VEC_DW + "    # END SOLUTION\n    return loss, dW.astype(W.dtype)\n")),
+       "        data_loss = np.sum(margins, axis=(0, 1), keepdims=True) / num_train\n")),
     # ---------------- softmax_loss_naive ----------------
     M("softmax_naive_no_shift", SOFTMAX, "max-shift",
       (_SM_NAIVE_SHIFT,
@@ -172,12 +168,6 @@ BUGS: list[Mutant] = [
       (_SM_VEC_DW, "    dW = X.T @ dscores / num_train + reg * W\n")),
     M("softmax_vec_grad_sign", SOFTMAX, "opposite sign",
       (_SM_VEC_DW, "    dW = -(X.T @ dscores) / num_train + 2 * reg * W\n")),
-    M("softmax_vec_float64_out", SOFTMAX, "dtype must be preserved",
-      ("    scores = X @ W                                                    # (N, C)\n",
-       "    scores = X.astype(np.float64) @ W.astype(np.float64)\n"),
-      (_SM_VEC_DW + "    # END SOLUTION\n    return finish_loss(loss, dW, W, X)\n",
-       "    dW = X.T.astype(np.float64) @ dscores / num_train + 2 * reg * W\n"
-       "    # END SOLUTION\n    return float(loss), dW\n")),
     M("softmax_vec_unnormalized", SOFTMAX, "not normalized",
       ("    log_probs = scores - log_norm\n", "    log_probs = scores + 0 * log_norm\n")),
     # ---------------- softmax / log_softmax ----------------
@@ -265,6 +255,14 @@ CORRECT: list[Mutant] = [
       (_SGD_STEP, "            W = W - self.learning_rate * grad\n")),
     M("predict_take", CLASSIFIER, None,
       (_PREDICT, "        return np.take(self.classes_, scores.argmax(axis=-1))\n")),
+    # float64 arithmetic on float32 inputs: the validated_loss decorator returns dW in W's dtype
+    M("svm_naive_float64_out", SVM, None,
+      ("    dW = dW / num_train + 2 * reg * W\n    # END SOLUTION\n    return loss, dW\n",
+       "    dW = dW / num_train + 2 * reg * W\n    # END SOLUTION\n    return float(loss), dW\n")),
+    M("softmax_vec_float64_out", SOFTMAX, None,
+      ("    scores = X @ W                                                    # (N, C)\n",
+       "    scores = X.astype(np.float64) @ W.astype(np.float64)\n"),
+      (_SM_VEC_DW, "    dW = X.T.astype(np.float64) @ dscores / num_train + 2 * reg * W\n")),
 ]
 
 # Bugs written AFTER the diagnoses, with no computed variant made for them: their diagnosis

@@ -16,6 +16,9 @@ memory once. Since the loss is a mean over rows::
 the result equals the plain vectorized one up to float rounding, and the extra memory is one
 block's temporaries instead of several N x C arrays. Batches of at most ``block`` rows (SGD
 minibatches) go straight to the vectorized loss, unchanged.
+
+Any registered loss has this form: ``get_loss(name).chunked_loss(...)`` (see
+:mod:`cs231n_lin.classifiers.registry`); the two functions below are its SVM and softmax entries.
 """
 
 from __future__ import annotations
@@ -26,8 +29,7 @@ from collections.abc import Callable
 import numpy as np
 
 from cs231n_lin._validation import check_scalar, finish_loss
-from cs231n_lin.classifiers.linear_svm import svm_loss_vectorized
-from cs231n_lin.classifiers.softmax import softmax_loss_vectorized
+from cs231n_lin.classifiers.registry import get_loss
 
 DEFAULT_BLOCK = 512
 """Rows per block: 512 x 3073 float32 is 6 MB (float64 12 MB), which stays in a typical L3 cache
@@ -123,7 +125,8 @@ def svm_loss_chunked(
     dW : ndarray of shape (D, C), the dtype of ``W``
     """
     check_scalar(delta, "delta")
-    return chunked_loss(svm_loss_vectorized, W, X, y, reg, block, delta=delta, squared=squared)
+    spec = get_loss("squared_hinge" if squared else "hinge")
+    return spec.chunked_loss(W, X, y, reg, delta=delta, block=block)
 
 
 def softmax_loss_chunked(
@@ -153,4 +156,4 @@ def softmax_loss_chunked(
     loss : float
     dW : ndarray of shape (D, C), the dtype of ``W``
     """
-    return chunked_loss(softmax_loss_vectorized, W, X, y, reg, block)
+    return get_loss("softmax").chunked_loss(W, X, y, reg, block=block)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from cs231n_lin.classifiers import LinearSVM, Softmax, softmax_loss_vectorized, svm_loss_vectorized
-from cs231n_lin.classifiers.fused import DEFAULT_BLOCK, softmax_loss_chunked, svm_loss_chunked
+from cs231n_lin.classifiers.chunked import DEFAULT_BLOCK, softmax_loss_chunked, svm_loss_chunked
 
 PAIRS = {
     "svm_hinge": (svm_loss_vectorized, svm_loss_chunked, {}),
