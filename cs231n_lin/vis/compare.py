@@ -156,7 +156,7 @@ def plot_templates_compared(Ws: Mapping[str, np.ndarray], image_shape: Sequence[
                              f"{D + 1}, {C}) for images {tuple(image_shape)} and {C} classes")
     rows = len(Ws)
     if fig is None:
-        fig = plt.figure(figsize=(1.25 * C + 1.6, 1.55 * rows + 0.5), layout="constrained")
+        fig = plt.figure(figsize=(1.25 * C + 1.6, 1.3 * rows + 0.5), layout="constrained")
     axes = np.atleast_2d(fig.subplots(rows, C))
     image = None
     for r, (name, W) in enumerate(Ws.items()):

@@ -48,7 +48,7 @@ def hinge_and_cross_entropy(S, y, delta=1.0):
     rows = np.arange(S.shape[0])
     margins = np.maximum(0.0, S - S[rows, y][:, None] + delta)
     margins[rows, y] = 0.0
-    return margins.sum(axis=1), -log_softmax(S, axis=1)[rows, y]
+    return margins.sum(axis=1), 0.0 - log_softmax(S, axis=1)[rows, y]   # 0.0 - x: no -0.0
     # END SOLUTION
 
 
@@ -108,7 +108,7 @@ for scale, svm_l, soft_l in zip(scales, svm_all, soft_all, strict=True):
 # every scale. The softmax would always like the correct probability a bit higher.
 #
 # Notebook 3 (inline question 2) said that $L_i > 0$ for any finite scores, yet from scale 10 on
-# your cross-entropy prints exactly `0.000e+00`. Both are right: that is float rounding. Here
+# your cross-entropy prints exactly 0. Both are right: that is float rounding. Here
 # $-\log p_{y} = \log(1 + x)$ with $x = \sum_{j\neq y} e^{s_j - s_y}$; once $x$ is below about
 # $10^{-16}$ (half the float64 spacing just above 1), $1 + x$ rounds to exactly 1 and
 # $\log 1 = 0$. `np.log1p(x)` computes $\log(1 + x)$ without forming $1 + x$, so it keeps
