@@ -1,7 +1,7 @@
 """Grade notebooks with nbval, on notebooks rebuilt from the reference, inside the sandbox.
 
 For each reference notebook (``notebooks/*.ipynb`` in the grader's repository) that has check
-cells (first line ``# NBVAL_CHECK_OUTPUT``):
+cells (tagged ``nbval-check-output``):
 
 * rebuild it: every cell comes from the reference (check cells with their reference outputs)
   except solution cells (code cells whose reference source contains ``# BEGIN SOLUTION``), whose
@@ -28,7 +28,7 @@ import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from cs231n_lin.grading import sandbox
+from cs231n_lin.grading import markers, sandbox
 from cs231n_lin.grading.results import TestResult
 from cs231n_lin.grading.sandbox import Limits
 
@@ -50,7 +50,8 @@ def _source(cell: dict) -> str:
 
 
 def is_check_cell(cell: dict) -> bool:
-    return cell.get("cell_type") == "code" and _source(cell).lstrip().startswith(CHECK_MARKER)
+    """A check cell by nbval's rule: the ``nbval-check-output`` tag or a ``# NBVAL_CHECK_OUTPUT`` comment."""
+    return markers.is_check_cell(cell)
 
 
 def is_solution_cell(cell: dict) -> bool:

@@ -117,8 +117,7 @@ for d in [0.0, 1.0, 2.0, 5.0, 10.0, 20.0]:
 #
 # The check below builds `W` and `X` so that the scores are exactly the worked example.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 W_ex = np.array([[13.0, -7.0, 11.0]])    # one feature, three classes
 X_ex = np.array([[1.0]])                 # so the scores are W_ex[0]
 loss, _ = svm_loss_naive(W_ex, X_ex, np.array([0]), reg=0.0, delta=10.0)
@@ -158,8 +157,7 @@ def hinge_score_gradient(scores, y, delta=1.0):
     # END SOLUTION
 
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 g = hinge_score_gradient(np.array([13.0, -7.0, 11.0]), 0, delta=10.0)
 print("worked example dL/ds:", g)
 print("PASS: [-1, 0, 1]" if np.array_equal(g, [-1.0, 0.0, 1.0])
@@ -190,8 +188,7 @@ print("PASS: matches the numeric gradient on 20 random score vectors" if ok
 # Complete `dW` in **`svm_loss_naive`** (`cs231n_lin/classifiers/linear_svm.py`). The check
 # compares it with centered differences at random entries.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 for reg in [0.0, 0.1]:
     loss, dW = svm_loss_naive(W0, X_dev, y_dev, reg)
     errs = grad_check_sparse(lambda W, reg=reg: svm_loss_naive(W, X_dev, y_dev, reg)[0], W0.copy(), dW,
@@ -207,8 +204,7 @@ for reg in [0.0, 0.1]:
 # returns the average of the two slopes: 0.5 for class 2 and −0.5 for the correct class.
 # Take the worked example with $\Delta = 2$: class 2's margin is $11 - 13 + 2 = 0$.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 s_kink = np.array([13.0, -7.0, 11.0])
 numeric = eval_numerical_gradient(lambda v: hinge_of_scores(v, 0, 2.0), s_kink.copy())
 analytic = hinge_score_gradient(s_kink, 0, delta=2.0)
@@ -247,8 +243,7 @@ print(f"margin 1e-3 away from the kink: relative error {err:.1e}")
 # gradient with no Python loop. Build the `(N, C)` margin matrix from `X @ W`, zero the correct
 # class, take `max(0, ·)`, and get `dW` from one more product `X.T @ dS`.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 for reg in [0.0, 0.1]:
     l_naive, g_naive = svm_loss_naive(W0, X_dev, y_dev, reg)
     l_vec, g_vec = svm_loss_vectorized(W0, X_dev, y_dev, reg)
@@ -311,8 +306,7 @@ for lam in [0.02, 0.05, 0.1, 0.2, 1.0, 10.0]:
 # $R$ depends only on the weights, not on the data. Two weight vectors can give the same score
 # and still have different penalties:
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 x = np.array([1.0, 1.0, 1.0, 1.0])
 w1 = np.array([1.0, 0.0, 0.0, 0.0])
 w2 = np.array([0.25, 0.25, 0.25, 0.25])

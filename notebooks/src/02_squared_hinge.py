@@ -65,8 +65,7 @@ def margin_loss(m, squared=False):
     # END SOLUTION
 
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 m = np.array([-2.0, -0.5, 0.5, 2.0])
 for squared in (False, True):
     loss, slope = margin_loss(m, squared)
@@ -114,8 +113,7 @@ plt.show()
 #
 # The worked example with $\Delta = 2$ puts class 2's margin exactly at 0 (see notebook 1).
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 W_kink = np.array([[13.0, -7.0, 11.0]])
 X_one, y_one = np.array([[1.0]]), np.array([0])
 for squared in (False, True):
@@ -133,8 +131,7 @@ for squared in (False, True):
 # positive margin is $2m$ instead of 1, so each positive margin adds $2m\,x_i$ to column $j$ of
 # `dW` and subtracts it from column $y_i$.
 
-# %%
-# NBVAL_CHECK_OUTPUT
+# %% tags=["nbval-check-output"]
 X_dev = add_bias(data.X_dev).astype(np.float64)
 y_dev = data.y_dev
 D = X_dev.shape[1]
