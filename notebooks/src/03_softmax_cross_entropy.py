@@ -168,7 +168,7 @@ print(f"on {X_some.shape[0]} examples: naive {1000 * (t1 - t0):.1f} ms, vectoriz
 # Check it on real numbers, with $q$ the softmax of our example scores:
 
 # %%
-q = np.exp(f) / np.exp(f).sum()
+q = probs                                               # the softmax of f, from the first cell
 
 
 def cross_entropy(p, q):
@@ -186,7 +186,7 @@ def kl(p, q):
 for name, p in [("soft p", np.array([0.1, 0.3, 0.6])), ("one-hot p (class 2)", np.array([0.0, 0.0, 1.0]))]:
     print(f"{name}: H(p,q) = {cross_entropy(p, q):.6f}, H(p) = {entropy(p):.6f}, "
           f"KL(p||q) = {kl(p, q):.6f}, H(p) + KL = {entropy(p) + kl(p, q):.6f}")
-print(f"softmax loss of the example: {-np.log(q[2]):.6f}")
+print(f"softmax loss of the example (your cross_entropy_two_ways): {cross_entropy_two_ways(f, 2)[0]:.6f}")
 
 # %% [markdown]
 # The identity alone does not say where the cross-entropy is smallest. Sweep the estimate $q$:
@@ -250,21 +250,21 @@ print(f"first loss {clf.loss_history_[0]:.3f} (log C = {np.log(C):.3f}), "
       f"last loss {clf.loss_history_[-1]:.3f}")
 
 # %%
-ax = plot_loss_history({"Softmax": clf.loss_history_})
-ax.axhline(np.log(C), color="grey", linestyle=":", label=f"log C = {np.log(C):.2f} (uniform guess)")
-ax.legend(loc="upper right")
+ax = plot_loss_history({"Softmax": clf.loss_history_}, expected_initial=np.log(C),
+                       expected_label=f"log C = {np.log(C):.2f}: the loss of\nuniform probabilities", logy=True)
 ax.set_title(f"Softmax training loss on {data.name}")
 plt.show()
 
 # %%
 fig = plot_weight_templates(clf.W_, data.image_shape, data.class_names,
-                            title=f"Softmax weight templates ({data.name}, mean-subtracted inputs)")
+                            title=f"Softmax weight templates ({data.name})")
 plt.show()
 
 # %% [markdown]
 # The classifier gives every class a probability, through `softmax`. You write a `softmax` that
 # cannot overflow in notebook 4, and look at the probabilities of single images there.
-#
+
+# %% [markdown]
 # **Inline question 2** — What are the smallest and largest values the softmax loss $L_i$ can
 # take? Can it reach them with finite scores?
 

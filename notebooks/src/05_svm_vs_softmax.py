@@ -71,7 +71,8 @@ print(f"softmax loss = -log({softmax(scores)[2]:.3f}) = {soft_l:.2f}")
 # %% [markdown]
 # The numbers 1.58 and 1.04 are not comparable to each other; they only rank score vectors
 # within one loss.
-#
+
+# %% [markdown]
 # **Inline question 1** — True or false: the training loss is the sum of the per-example losses.
 # Adding a new example to the training set can leave the SVM loss unchanged, but it always changes
 # the softmax loss. Explain, then test your answer with `hinge_and_cross_entropy` in the next
@@ -114,6 +115,17 @@ for scale, svm_l, soft_l in zip(scales, svm_all, soft_all, strict=True):
 # $\log 1 = 0$. `np.log1p(x)` computes $\log(1 + x)$ without forming $1 + x$, so it keeps
 # $4\times10^{-31}$.
 #
+# Back to inline question 1: a small training set, then the same set with one more example whose
+# scores are the base scores above.
+
+# %%
+S_train, y_train = np.array([[-2.85, 0.86, 0.28], [2.0, 3.0, 1.0]]), np.array([2, 0])
+S_more, y_more = np.vstack([S_train, base]), np.append(y_train, 0)
+for label, (S_set, y_set) in {"2 examples": (S_train, y_train), "3 examples": (S_more, y_more)}.items():
+    hinge_sum, ce_sum = (losses.sum() for losses in hinge_and_cross_entropy(S_set, y_set))
+    print(f"{label}: summed SVM loss {hinge_sum:.6f}, summed softmax loss {ce_sum:.6f}")
+
+# %% [markdown]
 # The SVM also does not care *how* the margins are met; the softmax does:
 
 # %%

@@ -31,7 +31,7 @@ NAMES = ("03_softmax_cross_entropy", "04_numeric_stability", "05_svm_vs_softmax"
 
 # Package mutants: appended to cs231n_lin/classifiers/softmax.py (they override the right ones).
 PACKAGE_MUTANTS = """
-_right_naive, _right_vectorized, _right_log_softmax = softmax_loss_naive, softmax_loss_vectorized, log_softmax
+_right_naive, _right_vectorized, _right_softmax = softmax_loss_naive, softmax_loss_vectorized, softmax
 
 def softmax_loss_naive(W, X, y, reg):            # data loss summed, not averaged
     loss, dW = _right_naive(W, X, y, reg)
@@ -47,8 +47,8 @@ def softmax(scores, axis=-1):                    # no max shift
     e = np.exp(np.asarray(scores, dtype=float))
     return e / np.sum(e, axis=axis, keepdims=True)
 
-def log_softmax(scores, axis=-1):                # log of the (unshifted) softmax
-    return np.log(softmax(scores, axis=axis))
+def log_softmax(scores, axis=-1):                # log of the (right, shifted) softmax: log(0) = -inf
+    return np.log(_right_softmax(scores, axis=axis))
 """
 
 # Notebook-cell mutants: the new body of the cell's solution region, by function name.
@@ -69,8 +69,8 @@ EXPECTED_WRONG = {
     "checks.softmax_naive(": "FAIL: softmax_loss_naive",
     "checks.softmax_vectorized(": "FAIL: softmax_loss_vectorized",
     "checks.logsumexp_rows(": "Likely cause: one maximum for the whole matrix",
-    "checks.softmax(": "FAIL: softmax(scores, axis)",
-    "checks.log_softmax(": "FAIL: log_softmax(scores, axis)",
+    "checks.softmax(": "Likely cause: The result of your softmax is not finite",
+    "checks.log_softmax(": "Likely cause: Your log_softmax takes the log of probabilities that underflowed",
     "checks.softmax_losses_large_scores(": "FAIL: softmax losses",
     "checks.hinge_and_cross_entropy(": "Likely cause: the correct class adds a margin",
 }
