@@ -1,4 +1,4 @@
-"""Checks of the functions written in notebook 3's cells: ``cross_entropy_two_ways``, ``softmax_score_gradient``.
+"""Checks of notebook 3's cell functions: ``cross_entropy_two_ways`` and ``softmax_score_gradient``.
 
 Expected values come from a library oracle (``scipy.special.logsumexp``) and from centered
 differences (:func:`cs231n_lin.gradient_check.eval_numerical_gradient`), never from a formula
@@ -74,9 +74,8 @@ def cross_entropy_two_ways(ck: Checker, fn: Callable) -> None:
                                        ("-f_y + log sum exp f (second)", second, second_variants)):
             if np.isfinite(value) and abs(value - expected) <= 1e-9 * max(1.0, abs(expected)):
                 continue
-            key = next((k for k, v in variants.items()
-                        if v is not None and np.isfinite(value) and abs(value - v) <= 1e-6 * max(1.0, abs(v))),
-                       None)
+            key = next((k for k, v in variants.items() if v is not None and np.isfinite(value)
+                        and abs(value - v) <= 1e-6 * max(1.0, abs(v))), None)
             if key == "ce.argmax" and abs(p.max() - p[y]) < 1e-12:
                 key = None
             ck.fail(f"the {label} number is {value:.6g}, expected {expected:.6f}", details=where,
@@ -108,7 +107,7 @@ def softmax_score_gradient(ck: Checker, fn: Callable) -> None:
         onehot = np.eye(len(f))[y]
         variants = {"grad.no_minus_one": numeric + onehot, "grad.sign": -numeric,
                     "grad.minus_one_everywhere": numeric + onehot - 1.0}
-        key = next((k for k, v in variants.items() if np.isfinite(got).all() and np.allclose(got, v, rtol=1e-5, atol=1e-6)),
-                   None)
+        key = next((k for k, v in variants.items()
+                    if np.isfinite(got).all() and np.allclose(got, v, rtol=1e-5, atol=1e-6)), None)
         ck.fail(f"your gradient {np.round(got, 4).tolist()} differs from the numeric gradient "
                 f"{np.round(numeric, 4).tolist()}", details=where, key=key, cause=CAUSES.get(key), stop=True)

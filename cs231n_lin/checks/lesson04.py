@@ -59,7 +59,8 @@ def logsumexp_rows(ck: Checker, fn: Callable) -> None:
         key = "lse.keepdims" if shape == (N, 1) else "lse.wrong_axis" if shape in ((C,), (1, C)) else None
         ck.fail(f"the result has shape {shape}, expected ({N},) for a score matrix of shape {(N, C)}",
                 key=key, cause=CAUSES.get(key), stop=True)
-    bad = [i for i in range(N) if not np.isfinite(got[i]) or abs(got[i] - expected[i]) > 1e-9 * max(1, abs(expected[i]))]
+    bad = [i for i in range(N)
+           if not np.isfinite(got[i]) or abs(got[i] - expected[i]) > 1e-9 * max(1, abs(expected[i]))]
     if not bad:
         return
     rows = ", ".join(f"row {i}: {got[i]:.6g} (expected {expected[i]:.6f})" for i in bad)

@@ -85,9 +85,9 @@ def hinge_and_cross_entropy(ck: Checker, fn: Callable) -> None:
                 key = "both.delta"
             else:
                 key = None
-            ck.fail(f"hinge losses with delta = {delta:g}: rows {wrong} are {hinge[wrong].round(4).tolist()}, "
-                    f"expected {expected[wrong].tolist()}", details=where, key=key, cause=CAUSES.get(key),
-                    stop=True)
+            ck.fail(f"hinge losses with delta = {delta:g}: rows {wrong} are "
+                    f"{hinge[wrong].round(4).tolist()}, expected {expected[wrong].tolist()}", details=where,
+                    key=key, cause=CAUSES.get(key), stop=True)
         if not (np.isfinite(ce).all() and np.allclose(ce, expected_ce, rtol=1e-9, atol=1e-12)):
             wrong = [int(i) for i in rows if not (np.isfinite(ce[i]) and np.isclose(ce[i], expected_ce[i]))]
             log_p_max = logsumexp(SCORES, axis=1) - SCORES.max(axis=1)

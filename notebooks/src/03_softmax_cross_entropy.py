@@ -250,8 +250,8 @@ print(f"first loss {clf.loss_history_[0]:.3f} (log C = {np.log(C):.3f}), "
       f"last loss {clf.loss_history_[-1]:.3f}")
 
 # %%
-ax = plot_loss_history({"Softmax": clf.loss_history_}, expected_initial=np.log(C),
-                       expected_label=f"log C = {np.log(C):.2f}: the loss of\nuniform probabilities", logy=True)
+ax = plot_loss_history({"Softmax": clf.loss_history_}, logy=True, expected_initial=np.log(C),
+                       expected_label=f"log C = {np.log(C):.2f}: the loss of\nuniform probabilities")
 ax.set_title(f"Softmax training loss on {data.name}")
 plt.show()
 
