@@ -1,3 +1,5 @@
+# GRADER ONLY
+# (it holds reference solutions of notebook cells, so it stays out of the student release)
 """Notebook 3's cell checks: pass on reference code, fail with the right likely cause on known mistakes."""
 
 from __future__ import annotations

@@ -1,3 +1,5 @@
+# GRADER ONLY
+# (it holds reference solutions of notebook cells, so it stays out of the student release)
 """Notebook 4's checks: logsumexp_rows and the softmax losses at scores of 1e4."""
 
 from __future__ import annotations

@@ -1,3 +1,5 @@
+# GRADER ONLY
+# (it holds reference solutions of notebook cells, so it stays out of the student release)
 """Notebook 5's check of hinge_and_cross_entropy."""
 
 from __future__ import annotations

@@ -1,3 +1,5 @@
+# GRADER ONLY
+# (it holds reference solutions of notebook cells, so it stays out of the student release)
 """Every check cell of notebooks 03-05 fails on an unwritten copy and on a plausible wrong function.
 
 Two runs per notebook, each on a copy of the package and of the notebook (the sources are never
