@@ -87,16 +87,20 @@ def _release(args) -> int:
 
 
 def _add_check(sub) -> None:
-    p = sub.add_parser("check", help="run inside your copy: visible tests and notebook checks, with points")
+    p = sub.add_parser("check", help="run inside your copy: the visible checks, with points and likely causes")
+    p.add_argument("part", nargs="?", default=None, metavar="PART",
+                   help="only this part: svm, softmax, sgd, or a notebook (01 ... 05)")
+    p.add_argument("--json", dest="as_json", action="store_true",
+                   help="print the report as one JSON object (score, max_score, parts, failures)")
     p.add_argument("--root", default=None, help="your copy of the assignment (default: found from here)")
-    p.add_argument("--timeout", type=float, default=600.0, help="seconds before the run is stopped")
+    p.add_argument("--timeout", type=float, default=20.0, help="seconds allowed per check (default 20)")
     p.set_defaults(func=_check)
 
 
 def _check(args) -> int:
-    from cs231n_lin.grading.check import main
+    from cs231n_lin.checks.verb import main
 
-    return main(root=args.root, timeout=args.timeout)
+    return main(root=args.root, part=args.part, as_json=args.as_json, per_check=args.timeout)
 
 
 def _add_gradescope(sub) -> None:
