@@ -87,7 +87,7 @@ def _release(args) -> int:
 
 
 def _add_check(sub) -> None:
-    p = sub.add_parser("check", help="run inside your copy: the visible checks, with points and likely causes")
+    p = sub.add_parser("check", help="run inside your copy: the visible checks, points, likely causes")
     p.add_argument("part", nargs="?", default=None, metavar="PART",
                    help="only this part: svm, softmax, sgd, or a notebook (01 ... 05)")
     p.add_argument("--json", dest="as_json", action="store_true",

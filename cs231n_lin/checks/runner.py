@@ -129,7 +129,7 @@ class _Runner:
                 syntax = exc
             if index not in wanted:
                 if tree is not None:
-                    self._quiet(lambda t=tree: _exec(t if full else _light(t), ns, filename))
+                    self._quiet(_exec, tree if full else _light(tree), ns, filename)
                 continue
             cid = wanted[index]
             self.emit({"start": cid})
@@ -146,7 +146,7 @@ class _Runner:
                             s = "".join(c["source"]) if isinstance(c["source"], list) else c["source"]
                             with contextlib.suppress(SyntaxError):
                                 t = ast.parse(_strip_magics(s))
-                                self._quiet(lambda t=t, k=k: _exec(t, ns, f"<cell {k}>"))
+                                self._quiet(_exec, t, ns, f"<cell {k}>")
                     result = self._check_cell(tree, ns, filename, cid)
             self.emit({"id": cid, "result": result, "seconds": time.perf_counter() - t0})
 
@@ -155,10 +155,11 @@ class _Runner:
         return any("raised NameError" in f["what"] for f in result["failures"])
 
     @staticmethod
-    def _quiet(fn) -> None:
+    def _quiet(fn, *args) -> None:
         sink = io.StringIO()
-        with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink), contextlib.suppress(Exception):
-            fn()
+        with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink), \
+                contextlib.suppress(Exception):
+            fn(*args)
 
     def _check_cell(self, tree: ast.Module, ns: dict[str, Any], filename: str, cid: str) -> dict[str, Any]:
         sink = io.StringIO()
