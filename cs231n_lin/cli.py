@@ -30,7 +30,14 @@ def build_parser() -> argparse.ArgumentParser:
 def _demo(args) -> int:
     from cs231n_lin.demo import main
 
-    return main(out_dir=args.out, dataset=args.dataset, seed=args.seed, notebooks=args.notebooks)
+    try:
+        return main(out_dir=args.out, dataset=args.dataset, seed=args.seed, notebooks=args.notebooks)
+    except NotImplementedError as exc:
+        what = str(exc) or "a function"
+        print(f"cs231n-lin demo: the demo trains the classifiers you write, and {what}.\n"
+              "Run `cs231n-lin check` to see what is still to write, in the order the notebooks "
+              "ask for it.", file=sys.stderr)
+        return 1
 
 
 def _add_data_parser(sub) -> None:
@@ -137,8 +144,12 @@ def _add_grade_parser(sub) -> None:
 
 
 def _grade(args) -> int:
-    from cs231n_lin.grading.grade import GradeOptions, main
-    from cs231n_lin.grading.sandbox import Limits
+    try:
+        from cs231n_lin.grading.grade import GradeOptions, main
+        from cs231n_lin.grading.sandbox import Limits
+    except ModuleNotFoundError:
+        raise ValueError("grade is an instructor tool; it is not part of the student version "
+                         "(use `cs231n-lin check` to check your work)") from None
 
     limits = Limits(wall=args.wall, cpu=max(1, int(args.wall)), memory=args.memory_mb * 1024**2)
     options = GradeOptions(hidden_dir=args.hidden, notebooks_dir=args.notebooks, limits=limits,
