@@ -81,9 +81,14 @@ def plot_search_heatmap(results: Mapping, best: tuple[float, float] | None = Non
     edges = best_on_grid_edge(results, best)
     if ax is None:
         _, ax = plt.subplots(figsize=(1.2 * len(regs) + 2.5, 0.7 * len(lrs) + 1.8), layout="constrained")
-    image = ax.imshow(val, cmap="viridis", origin="lower", aspect="auto")
-    ax.figure.colorbar(image, ax=ax, label="validation accuracy")
-    mid = np.nanmin(val) + 0.5 * (np.nanmax(val) - np.nanmin(val))
+    # Colours span the best 0.1 of accuracy, so that differences among the good cells show; worse
+    # cells all get the darkest colour (the colour bar's pointed end says so).
+    top = float(np.nanmax(val))
+    low = max(float(np.nanmin(val)), top - 0.1)
+    clipped = float(np.nanmin(val)) < low
+    image = ax.imshow(val, cmap="viridis", origin="lower", aspect="auto", vmin=low, vmax=top)
+    ax.figure.colorbar(image, ax=ax, label="validation accuracy", extend="min" if clipped else "neither")
+    mid = low + 0.5 * (top - low)
     for i in range(len(lrs)):
         for j in range(len(regs)):
             if np.isfinite(val[i, j]):
@@ -91,8 +96,8 @@ def plot_search_heatmap(results: Mapping, best: tuple[float, float] | None = Non
                         color="black" if val[i, j] > mid else "white")
     i, j = lrs.index(float(best[0])), regs.index(float(best[1]))
     ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, edgecolor="red", linewidth=2.5))
-    ax.set_xticks(range(len(regs)), [f"{r:.0e}" for r in regs], rotation=30)
-    ax.set_yticks(range(len(lrs)), [f"{lr:.0e}" for lr in lrs])
+    ax.set_xticks(range(len(regs)), [f"{r:.2g}" for r in regs])
+    ax.set_yticks(range(len(lrs)), [f"{lr:.2g}" for lr in lrs])
     ax.set_xlabel("regularization strength (log grid)")
     ax.set_ylabel("learning rate (log grid)")
     if edges:
