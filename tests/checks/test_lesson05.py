@@ -62,3 +62,9 @@ def test_mistakes_are_named(key, fn):
     result = checks.hinge_and_cross_entropy(fn)
     assert not result.passed and result.failures[0].key == key, repr(result)
     assert f"Likely cause: {lesson05.CAUSES[key]}" in repr(result)
+
+
+def test_stored_largest_margins_agree_with_a_loop():
+    for delta, expected in lesson05.LARGEST_MARGIN.items():
+        largest = _largest_margin(lesson05.SCORES, lesson05.LABELS, delta)
+        np.testing.assert_allclose(largest, expected, atol=1e-12)
