@@ -15,6 +15,7 @@ Three layers, each usable without the next:
 
 from __future__ import annotations
 
+import base64
 import html
 import io
 from collections.abc import Sequence
@@ -535,6 +536,12 @@ class Explorer:
     def __repr__(self) -> str:
         return f"<Explorer: {self.state.summary()}>"
 
+    def _repr_mimebundle_(self, **kwargs) -> dict:
+        """The live widget, plus a PNG of the figure for viewers without widgets (HTML export, GitHub)."""
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        bundle["image/png"] = base64.b64encode(self.image.value).decode("ascii")
+        return bundle
+
 
 @dataclass
 class StaticExplorer:
@@ -594,7 +601,7 @@ def explore(X, y, *, loss: str = "hinge", delta: float = 1.0, reg: float = 0.0, 
         app = Explorer(state, class_names=class_names, weight_range=weight_range, resolution=resolution)
         if display:
             from IPython.display import display as show
-            show(app.widget)
+            show(app)                           # the widget, and a PNG kept in the saved notebook
         return app
     print(
         f"explore(): interactive widgets are not available because {reason}.\n"

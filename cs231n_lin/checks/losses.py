@@ -214,15 +214,17 @@ def softmax_naive(ck: Checker, fn: Callable, *, large_scores: bool = True) -> No
 
 
 @named_check("softmax_loss_vectorized: loss and gradient")
-def softmax_vectorized(ck: Checker, fn: Callable) -> None:
-    """Loss and gradient against stored values, scores of about 1000, and float32 inputs."""
+def softmax_vectorized(ck: Checker, fn: Callable, *, large_scores: bool = True) -> None:
+    """Loss and gradient against stored values and float32 inputs; with ``large_scores`` also
+    scores of about 1000 (the max-shift, which notebook 4 asks for: notebook 3 passes False)."""
     judge_loss(ck, fn, "softmax")
     if ck.failures:
         return
-    judge_loss(ck, fn, "softmax_large")
-    if ck.failures:
-        return
-    judge_loss(ck, fn, "softmax_spread")
-    if ck.failures:
-        return
+    if large_scores:
+        judge_loss(ck, fn, "softmax_large")
+        if ck.failures:
+            return
+        judge_loss(ck, fn, "softmax_spread")
+        if ck.failures:
+            return
     judge_loss(ck, fn, "softmax", dtype=np.float32)

@@ -22,18 +22,17 @@ import io
 import json
 import re
 import tokenize
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
-BEGIN_CODE = "# BEGIN SOLUTION"
-END_CODE = "# END SOLUTION"
-BEGIN_MD = "<!-- BEGIN SOLUTION -->"
-END_MD = "<!-- END SOLUTION -->"
-HINT_PREFIX = "# HINT:"
-CHECK_OUTPUT = "NBVAL_CHECK_OUTPUT"
-ANSWER_HERE = "Your answer here"
-NOT_WRITTEN = "not written yet"
+from cs231n_lin.checks.cells import (  # the one home of the marker strings and cell predicates
+    ANSWER_HERE,
+    BEGIN_CODE,
+    BEGIN_MD,
+    END_CODE,
+    END_MD,
+    HINT_PREFIX,
+    NOT_WRITTEN,
+)
 
 # Anything that looks like a marker but is not spelled exactly like one: an error, because a
 # misspelled marker would silently ship its solution to the students.
@@ -281,43 +280,3 @@ def _is_stub(line: str) -> bool:
     text = line.strip()
     return (text.startswith("raise NotImplementedError(") or text.startswith(f'"{NOT_WRITTEN}: ')
             or text.lstrip("# ") == ANSWER_HERE)
-
-
-# ---------------------------------------------------------------------------- notebook cells
-
-def cell_source(cell: Mapping[str, Any]) -> str:
-    """A notebook cell's source as one string (the JSON may store a list of lines)."""
-    src = cell.get("source", "")
-    return "".join(src) if isinstance(src, list) else str(src)
-
-
-def is_solution_cell(cell: Mapping[str, Any]) -> bool:
-    """True for a code cell with a ``# BEGIN SOLUTION`` region or a markdown cell with an answer region."""
-    text = cell_source(cell)
-    if cell.get("cell_type") == "code":
-        return any(_is_marker_line(ln, BEGIN_CODE) for ln in text.splitlines())
-    if cell.get("cell_type") == "markdown":
-        return any(ln.strip() == BEGIN_MD for ln in text.splitlines())
-    return False
-
-
-def _is_marker_line(line: str, marker: str) -> bool:
-    text = line.strip()
-    return text == marker or text.startswith(marker + " ")
-
-
-def is_check_cell(cell: Mapping[str, Any]) -> bool:
-    """True for a code cell whose output nbval compares (``# NBVAL_CHECK_OUTPUT`` or the tag).
-
-    Uses nbval's own rule: any comment line reading ``NBVAL_CHECK_OUTPUT``, or the cell tag
-    ``nbval-check-output``.
-    """
-    if cell.get("cell_type") != "code":
-        return False
-    tags = cell.get("metadata", {}).get("tags", [])
-    if isinstance(tags, list) and "nbval-check-output" in tags:
-        return True
-    return any(
-        ln.strip().startswith("#") and ln.strip().lstrip("#").strip() == CHECK_OUTPUT
-        for ln in cell_source(cell).splitlines()
-    )
