@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -135,8 +136,10 @@ def plot_weight_templates(W: np.ndarray, image_shape: Sequence[int], class_names
     C = W.shape[1]
     cols = min(C, 5)
     rows = int(np.ceil(C / cols))
-    if fig is None:
-        fig = plt.figure(figsize=(2.0 * cols + 1.0, 2.1 * rows + 0.9), layout="constrained")
+    if fig is None:      # a fixed layout: constrained layout costs seconds for many small axes
+        fig = plt.figure(figsize=(2.0 * cols + 1.0, 2.1 * rows + 0.9))
+        fig.subplots_adjust(left=0.02, right=0.98, top=1 - 0.75 / fig.get_figheight(),
+                            bottom=0.45 / fig.get_figheight(), wspace=0.08, hspace=0.25)
     bound = float(np.abs(W).max()) or 1.0
     axes, image = [], None
     for c in range(C):
@@ -151,9 +154,11 @@ def plot_weight_templates(W: np.ndarray, image_shape: Sequence[int], class_names
         ax.set_yticks([])
         axes.append(ax)
     if image is not None:
-        fig.colorbar(image, ax=axes, shrink=0.8, label="weight (red raises the score)")
+        fig.colorbar(image, ax=axes, shrink=0.8, fraction=0.04, pad=0.02,
+                     label="weight (red raises the score)")
     if title:
         fig.suptitle(title)
-    if note:
-        fig.supxlabel(note, fontsize=9)
+    if note:             # wrapped to the (sub)figure's width, about 12 characters per inch at 9 pt
+        width_in = fig.bbox.width / fig.dpi
+        fig.supxlabel(textwrap.fill(note, max(30, int(12 * width_in))), fontsize=9)
     return fig
