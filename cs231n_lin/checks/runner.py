@@ -180,6 +180,10 @@ def main() -> int:
     stream = os.fdopen(os.dup(1), "w", encoding="utf-8")
     sys.stdout = io.StringIO()                   # stray prints never reach the event stream
     runner = _Runner(stream)
+    for library in ("numpy", "sklearn.base", "sklearn.utils.validation", "cs231n_lin.checks"):
+        with contextlib.suppress(Exception):      # libraries, loaded before any check's time starts
+            importlib.import_module(library)
+    runner.emit({"ready": True})
     for item in plan.get("package", []):
         runner.run_package(item)
     for item in plan.get("notebooks", []):
