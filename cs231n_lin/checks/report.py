@@ -75,11 +75,13 @@ def format_report(p, data: dict[str, Any]) -> str:
         lines += ["", f"Next thing to write: {what}"]
         if _where(nxt):
             lines.append(f"  asked in {_where(nxt)}")
-        rest = [f for f in data["failures"] if f["not_written"]][1:]
+        first = what.split(" in ")[0]
+        names = [f["what"].removeprefix("not written yet: ").split(" in ")[0]
+                 for f in data["failures"] if f["not_written"]]
+        rest = [n for n in dict.fromkeys(names) if n != first]
         if rest:
-            names = [f["what"].removeprefix("not written yet: ").split(" in ")[0] for f in rest]
-            shown = ", ".join(dict.fromkeys(names[:6]))
-            lines.append(f"  then {len(rest)} more: {shown}{' ...' if len(names) > 6 else ''}")
+            shown = ", ".join(rest[:5])
+            lines.append(f"  then {len(rest)} more: {shown}{' ...' if len(rest) > 5 else ''}")
     wrong = [f for f in data["failures"] if not f["not_written"]]
     if wrong:
         lines += ["", f"To fix ({len(wrong)}):"]
