@@ -153,14 +153,16 @@ def judge_loss(ck: Checker, fn: Callable, case_name: str, *, check_loss: bool = 
     ctx = {"N": len(inp["X"]), "NC": len(inp["X"]) * len(inp["W"][0]), "N2": len(inp["X"]) ** 2,
            "delta": float(inp.get("delta", 1.0))}
     causes = _causes(c, lparts, gparts, ctx)
+    first = len(ck.failures)
     if check_loss and not loss_ok:
         ck.fail(f"the loss is {loss:.6g}, expected {expected_loss:.6g}", details=where)
     if not dW_ok:
         err = scaled_error(dW, expected_dW)
-        ck.fail(f"dW is wrong (largest difference {err:.3g} x the size of the correct dW)", details=where)
-    if causes:
+        ck.fail(f"dW is wrong (largest difference {err:.3g} x the size of the correct dW)",
+                details="" if len(ck.failures) > first else where)
+    if causes:                                   # the cause goes right under the first wrong thing
         key, cause = causes[0]
-        ck.failures[-1] = replace(ck.failures[-1], likely_cause=cause, key=key)
+        ck.failures[first] = replace(ck.failures[first], likely_cause=cause, key=key)
         for key, cause in causes[1:]:
             ck.fail("and also", cause=cause, key=key)
 

@@ -26,10 +26,10 @@ def to_json(p) -> dict[str, Any]:
     """The report as a JSON-ready dict.
 
     Keys: ``score``, ``max_score`` (numbers), ``parts`` (each ``name``, ``title``, ``score``,
-    ``max_score``, ``passed``, ``checks``), ``failures`` (every failing check in notebook order,
-    each ``check``, ``title``, ``part``, ``notebook``, ``section``, ``what``, ``details``,
-    ``likely_cause`` (None when unknown) and ``not_written``), ``next`` (the first failure that
-    is "not written yet", or None) and ``all_passed``.
+    ``max_score``, ``passed``, ``checks``), ``failures`` (one per failing check, in notebook order,
+    each ``check``, ``title``, ``part``, ``notebook``, ``section``, ``what`` (the first thing that
+    failed), ``details``, ``likely_cause`` (None when unknown) and ``not_written``), ``next``
+    (the first failure that is "not written yet", or None) and ``all_passed``.
     """
     parts = _score(p)
     failures = []
@@ -40,11 +40,11 @@ def to_json(p) -> dict[str, Any]:
         fs = res.get("failures") or [{"what": "failed", "details": "", "likely_cause": None}]
         if res.get("not_written"):
             fs = [f for f in fs if f["what"].startswith("not written yet")][:1] or fs[:1]
-        for f in fs:
-            failures.append({"check": it.check or it.id, "title": it.title, "part": it.part,
-                             "notebook": it.notebook, "section": it.section, "what": f["what"],
-                             "details": f.get("details", ""), "likely_cause": f.get("likely_cause"),
-                             "not_written": bool(res.get("not_written"))})
+        cause = next((f["likely_cause"] for f in fs if f.get("likely_cause")), None)
+        failures.append({"check": it.check or it.id, "title": it.title, "part": it.part,
+                         "notebook": it.notebook, "section": it.section, "what": fs[0]["what"],
+                         "details": fs[0].get("details", ""), "likely_cause": cause,
+                         "not_written": bool(res.get("not_written"))})
     still = [f for f in failures if f["not_written"]]
     return {
         "score": round(sum(x["score"] for x in parts), 2),
@@ -75,11 +75,13 @@ def format_report(p, data: dict[str, Any]) -> str:
         lines += ["", f"Next thing to write: {what}"]
         if _where(nxt):
             lines.append(f"  asked in {_where(nxt)}")
-        rest = [f for f in data["failures"] if f["not_written"]][1:]
+        first = what.split(" in ")[0]
+        names = [f["what"].removeprefix("not written yet: ").split(" in ")[0]
+                 for f in data["failures"] if f["not_written"]]
+        rest = [n for n in dict.fromkeys(names) if n != first]
         if rest:
-            names = [f["what"].removeprefix("not written yet: ").split(" in ")[0] for f in rest]
-            shown = ", ".join(dict.fromkeys(names[:6]))
-            lines.append(f"  then {len(rest)} more: {shown}{' ...' if len(names) > 6 else ''}")
+            shown = ", ".join(rest[:5])
+            lines.append(f"  then {len(rest)} more: {shown}{' ...' if len(rest) > 5 else ''}")
     wrong = [f for f in data["failures"] if not f["not_written"]]
     if wrong:
         lines += ["", f"To fix ({len(wrong)}):"]

@@ -7,9 +7,10 @@ out of that stream.
 
 Notebook check cells are run without a kernel and without executing the whole notebook: the
 imports, ``def`` and ``class`` statements (and literal constants) of the cells above a check
-cell are executed, then the check cell itself. Only when a check cell needs a name those do
-not define, the notebook's cells above it are executed in full (matplotlib's Agg backend, in
-this process only).
+cell, and the student's solution cells in full, are executed, then the check cell itself.
+Only when a check cell needs a name those do not define, the notebook's cells above it are
+executed in full (matplotlib's Agg backend, in this process only). A check cell that needs a
+name a still-unwritten solution cell would define is reported as "not written yet".
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ import sys
 import time
 import traceback
 from typing import Any
+
+from cs231n_lin.checks.cells import is_solution_cell
 
 _LIGHT = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
@@ -117,6 +120,7 @@ class _Runner:
         wanted = {int(i): cid for i, cid in item["cells"]}
         ns: dict[str, Any] = {"__name__": "__main__"}
         full = False
+        unwritten = ""               # the message of a solution cell that is still a stub
         for index, cell in enumerate(cells):
             if cell.get("cell_type") != "code":
                 continue
@@ -129,7 +133,10 @@ class _Runner:
                 syntax = exc
             if index not in wanted:
                 if tree is not None:
-                    self._quiet(_exec, tree if full else _light(tree), ns, filename)
+                    whole = full or is_solution_cell(cell)      # the student's own cells run as written
+                    error = self._quiet(_exec, tree if whole else _light(tree), ns, filename)
+                    if isinstance(error, NotImplementedError) and is_solution_cell(cell):
+                        unwritten = str(error) or f"not written yet: a cell of {item['path']}"
                 continue
             cid = wanted[index]
             self.emit({"start": cid})
@@ -138,7 +145,9 @@ class _Runner:
                 result = _error_json(syntax, cid, filename)
             else:
                 result = self._check_cell(tree, ns, filename, cid)
-                if not full and self._needs_full(result):
+                if unwritten and self._needs_full(result):     # it uses what the stub did not define
+                    result = _error_json(NotImplementedError(unwritten), cid, filename)
+                elif not full and self._needs_full(result):
                     full = True
                     ns = {"__name__": "__main__"}
                     for k, c in enumerate(cells[:index]):
@@ -155,11 +164,14 @@ class _Runner:
         return any("raised NameError" in f["what"] for f in result["failures"])
 
     @staticmethod
-    def _quiet(fn, *args) -> None:
+    def _quiet(fn, *args) -> BaseException | None:
         sink = io.StringIO()
-        with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink), \
-                contextlib.suppress(Exception):
-            fn(*args)
+        try:
+            with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+                fn(*args)
+        except Exception as exc:  # noqa: BLE001 - the check cell reports what is missing
+            return exc
+        return None
 
     def _check_cell(self, tree: ast.Module, ns: dict[str, Any], filename: str, cid: str) -> dict[str, Any]:
         sink = io.StringIO()
@@ -180,6 +192,10 @@ def main() -> int:
     stream = os.fdopen(os.dup(1), "w", encoding="utf-8")
     sys.stdout = io.StringIO()                   # stray prints never reach the event stream
     runner = _Runner(stream)
+    for library in ("numpy", "sklearn.base", "sklearn.utils.validation", "cs231n_lin.checks"):
+        with contextlib.suppress(Exception):      # libraries, loaded before any check's time starts
+            importlib.import_module(library)
+    runner.emit({"ready": True})
     for item in plan.get("package", []):
         runner.run_package(item)
     for item in plan.get("notebooks", []):

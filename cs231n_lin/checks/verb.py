@@ -147,7 +147,7 @@ def _run_once(items: list[Planned], root: Path, per_check: float) -> list[Planne
     proc.stdin.write(json.dumps(_runner_input(list(todo.values()), root)))
     proc.stdin.close()
     current: str | None = None
-    deadline = time.monotonic() + per_check * 3          # imports and the first notebook cells
+    deadline = time.monotonic() + max(60.0, per_check * 3)   # loading numpy and scikit-learn
     try:
         while True:
             try:
@@ -166,6 +166,7 @@ def _run_once(items: list[Planned], root: Path, per_check: float) -> list[Planne
             elif "id" in event and event["id"] in todo:
                 todo[event["id"]].result = event["result"]
                 current = None
+                deadline = time.monotonic() + max(60.0, per_check * 3)   # cells between two checks
             elif event.get("done"):
                 break
     finally:

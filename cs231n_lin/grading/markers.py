@@ -193,7 +193,7 @@ def _py_regions(text: str, where: str) -> list[tuple[Region, bool]]:
     return both
 
 
-def strip_py(text: str, path: str, *, cell: str | None = None) -> str:
+def strip_py(text: str, path: str, *, cell: str | None = None, name: str | None = None) -> str:
     """The student version of Python source: each solution region becomes a stub.
 
     The marker lines and any ``# HINT:`` lines stay; the other lines of the region become one
@@ -209,7 +209,10 @@ def strip_py(text: str, path: str, *, cell: str | None = None) -> str:
     path : str
         The file's path relative to the repository (used in messages).
     cell : str, optional
-        For a notebook code cell, how to name the cell (e.g. ``"cell 4"``).
+        For a notebook code cell, how to name the cell in errors (e.g. ``"cell 4 (id 01-004)"``).
+    name : str, optional
+        How the stub message names a notebook cell for the student (default: ``cell``), e.g.
+        ``'the cell under "Your code: a search"'``.
 
     Returns
     -------
@@ -233,7 +236,7 @@ def strip_py(text: str, path: str, *, cell: str | None = None) -> str:
             code = [ln for ln in body if not _is_hint(ln)]
             indent = _indent(code[0]) if code else _indent(plain[r.begin])
             out.extend(f"{indent}{ln.strip()}\n" for ln in body if _is_hint(ln))
-            out.append(_raise_line(indent, stub_message(plain, r, path, cell)))
+            out.append(_raise_line(indent, stub_message(plain, r, path, name or cell)))
         out.append(lines[r.end])
         pos = r.end + 1
     out.extend(lines[pos:])

@@ -1,7 +1,8 @@
 """The notebook transforms of the release, applied to every cell in the order of :data:`CELL_TRANSFORMS`.
 
-Each transform takes a cell (a dict from the notebook's JSON) and returns the student's cell;
-none changes the cell's ``id`` or ``metadata``.
+Each transform takes a cell (a dict from the notebook's JSON) with keywords ``path``, ``label``
+(how errors name the cell) and ``heading`` (the section it sits in, how a student finds it),
+and returns the student's cell; none changes the cell's ``id`` or ``metadata``.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import copy
 import json
 from collections.abc import Callable
 
-from cs231n_lin.checks.cells import cell_source
+from cs231n_lin.checks.cells import cell_source, section_heading
 from cs231n_lin.grading.markers import strip_markdown, strip_py
 
 __all__ = ["CELL_TRANSFORMS", "blank_solution_markdown", "cell_label", "clear_outputs", "dump_notebook",
@@ -19,16 +20,17 @@ __all__ = ["CELL_TRANSFORMS", "blank_solution_markdown", "cell_label", "clear_ou
 CellTransform = Callable[..., dict]
 
 
-def stub_solution_code(cell: dict, *, path: str, label: str) -> dict:
+def stub_solution_code(cell: dict, *, path: str, label: str, heading: str = "") -> dict:
     """A code cell's solution regions become ``NotImplementedError`` stubs."""
     if cell.get("cell_type") != "code":
         return cell
     text = cell_source(cell)
-    new = strip_py(text, path, cell=label)
+    name = f'the cell under "{heading}"' if heading else label      # as a student finds it
+    new = strip_py(text, path, cell=label, name=name)
     return _with_source(cell, new) if new != text else cell
 
 
-def blank_solution_markdown(cell: dict, *, path: str, label: str) -> dict:
+def blank_solution_markdown(cell: dict, *, path: str, label: str, heading: str = "") -> dict:
     """A markdown cell's answer regions become ``Your answer here``."""
     if cell.get("cell_type") != "markdown":
         return cell
@@ -37,7 +39,7 @@ def blank_solution_markdown(cell: dict, *, path: str, label: str) -> dict:
     return _with_source(cell, new) if new != text else cell
 
 
-def clear_outputs(cell: dict, *, path: str, label: str) -> dict:
+def clear_outputs(cell: dict, *, path: str, label: str, heading: str = "") -> dict:
     """Outputs and execution counts go, from every code cell, check cells included.
 
     Outputs were made by the solution (or by code that calls it), so they could show what the
@@ -73,8 +75,9 @@ def release_notebook(nb: dict, path: str) -> dict:
     nb = copy.deepcopy(nb)
     cells = []
     for k, cell in enumerate(nb.get("cells", [])):
+        heading = section_heading(nb["cells"], k)
         for transform in CELL_TRANSFORMS:
-            cell = transform(cell, path=path, label=cell_label(k, cell))
+            cell = transform(cell, path=path, label=cell_label(k, cell), heading=heading)
         cells.append(cell)
     nb["cells"] = cells
     return nb

@@ -70,7 +70,7 @@ SKIPPED_SUFFIXES = (".pyc", ".pyo", ".egg-info")
 #: Paths (relative to the source, "/"-separated) that only the grader may see: the hidden tests,
 #: the tests of the grading tools and of the checks (they need the solutions), the grading package.
 GRADER_ONLY = ("tests/hidden", "tests/grading", "tests/checks", "tests/student", "datasets/cache",
-               "cs231n_lin/grading", "benchmarks/bench_check.py")
+               "cs231n_lin/grading")
 #: A ``.py`` file with this comment in its first five lines is grader-only wherever it is.
 GRADER_ONLY_MARK = "# GRADER ONLY"
 
