@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
-from cs231n_lin.checks._core import Checker, named_check
+from cs231n_lin.checks._core import NOT_WRITTEN, Checker, named_check
 
 __all__ = ["hinge_score_gradient", "log_grid", "search_hyperparameters"]
 
@@ -113,6 +113,8 @@ def hinge_score_gradient(ck: Checker, fn: Callable) -> None:
 def log_grid(ck: Checker, learning_rates, regs) -> None:
     """At least 3 positive values of each, sorted, with a constant ratio (a log grid)."""
     for name, values in (("learning_rates", learning_rates), ("regs", regs)):
+        if values is None:
+            ck.fail(f"{NOT_WRITTEN}: {name} (the search grid) in this notebook", stop=True)
         try:
             v = np.sort(np.asarray(values, dtype=float).ravel())
         except (TypeError, ValueError):

@@ -1,3 +1,5 @@
+# GRADER ONLY
+# (it holds reference solutions of notebook cells, so it stays out of the student release)
 """Notebook 1's cell checks: pass on the reference, fail with the right likely cause on known mistakes."""
 
 from __future__ import annotations
@@ -89,6 +91,9 @@ def test_log_grid():
     assert not linear.passed and linear.failures[0].key == "grid.linear"
     assert checks.log_grid([0.1, 1.0], [1e-4, 1e-3, 1e-2]).failures[0].key == "grid.small"
     assert checks.log_grid([0.1, 1.0, 10.0], [0.0, 1e-3, 1e-2]).failures[0].key == "grid.positive"
+    unwritten = checks.log_grid(None, None)
+    assert repr(unwritten).startswith("FAIL: the search grid")
+    assert "not written yet: learning_rates" in repr(unwritten)
 
 
 def search_reference(estimator, learning_rates, regs, X_train, y_train, X_val, y_val):

@@ -1,3 +1,5 @@
+# GRADER ONLY
+# (it holds reference solutions of notebook cells, so it stays out of the student release)
 """Notebook 2's cell check (margin_loss): the reference passes, each known mistake gets its cause."""
 
 from __future__ import annotations

@@ -132,3 +132,37 @@ def test_notebooks_need_defaults_for_every_model():
     sources = "\n".join((NOTEBOOKS / "src" / f"{n}.py").read_text() for n in EXPECTED)
     for model in ("svm", "svm_squared", "softmax"):
         assert f'defaults_for(data.name, "{model}")' in sources
+
+
+#: notebook -> (text in a code cell that runs a student's function, the check call that asks for it).
+#: The first code cell containing the text (its own solution cell aside) must not come before the check.
+FIRST_USE = {
+    "01_svm_hinge_loss": [
+        ("svm_loss_naive(", "checks.svm_naive_loss("),
+        ("hinge_score_gradient(", "checks.hinge_score_gradient("),
+        ("svm_loss_vectorized(", "checks.svm_vectorized("),
+        ("per_example_losses(", "checks.svm_vectorized("),        # calls svm_loss_vectorized
+        (".fit(", "checks.sgd_step("),
+        (".score(", "checks.predict("),
+        ("search_hyperparameters(", "checks.search_hyperparameters("),
+    ],
+    "02_squared_hinge": [
+        ("margin_loss(", "checks.margin_loss("),
+        ("squared=True", "checks.svm_squared("),
+        ("squared=squared", "checks.svm_squared("),
+        ("per_example_losses(", "checks.svm_squared("),
+    ],
+}
+
+
+@pytest.mark.parametrize("name", sorted(FIRST_USE))
+def test_no_cell_runs_a_student_function_before_the_notebook_asks_for_it(name):
+    cells = build.build_notebook(NOTEBOOKS / "src" / f"{name}.py").cells
+    code = [(k, c) for k, c in enumerate(cells) if c.cell_type == "code"]
+    for text, check in FIRST_USE[name]:
+        asked = next((k for k, c in code if build.is_check(c) and check in c.source), None)
+        assert asked is not None, f"{name}: no check cell calls {check}"
+        used = [k for k, c in code[1:]                       # the first cell only imports
+                if text in c.source and "# BEGIN SOLUTION" not in c.source and not build.is_check(c)]
+        assert not used or used[0] > asked, (
+            f"{name}: cell {used[0]} uses {text!r} before the check cell {asked} asks for it")
