@@ -25,7 +25,7 @@ def _grid(X: np.ndarray, resolution: int, padding: float) -> tuple[np.ndarray, n
     return xs, ys, np.column_stack([gx.ravel(), gy.ravel()])
 
 
-def plot_boundaries_overlay(models: Mapping[str, object], X, y, *, ax=None, resolution: int = 300,
+def plot_boundaries_overlay(models: Mapping[str, object], X, y, *, ax=None, resolution: int = 200,
                             padding: float = 0.15):
     """Both models' decision boundaries in one panel; grey where they predict different classes.
 
@@ -36,7 +36,7 @@ def plot_boundaries_overlay(models: Mapping[str, object], X, y, *, ax=None, reso
     y : array-like of shape (N,)
         The models' labels.
     ax : matplotlib Axes, optional
-    resolution : int, default=300
+    resolution : int, default=200
         Grid points per axis.
     padding : float, default=0.15
         Room around the data as a fraction of its range (as in ``plot_decision_regions``).
@@ -155,9 +155,11 @@ def plot_templates_compared(Ws: Mapping[str, np.ndarray], image_shape: Sequence[
             raise ValueError(f"weights of {name!r} have shape {np.asarray(W).shape}; expected ({D} or "
                              f"{D + 1}, {C}) for images {tuple(image_shape)} and {C} classes")
     rows = len(Ws)
-    if fig is None:
-        fig = plt.figure(figsize=(1.25 * C + 1.6, 1.3 * rows + 0.5), layout="constrained")
-    axes = np.atleast_2d(fig.subplots(rows, C))
+    if fig is None:      # a fixed layout: constrained layout takes seconds for this many axes
+        fig = plt.figure(figsize=(1.25 * C + 1.6, 1.3 * rows + 0.5))
+    axes = np.atleast_2d(fig.subplots(rows, C, squeeze=False,
+                                      gridspec_kw={"left": 0.06, "right": 0.88, "bottom": 0.04, "top": 0.88,
+                                                   "wspace": 0.08, "hspace": 0.08}))
     image = None
     for r, (name, W) in enumerate(Ws.items()):
         W = np.asarray(W, dtype=float)[:D]
@@ -176,6 +178,6 @@ def plot_templates_compared(Ws: Mapping[str, np.ndarray], image_shape: Sequence[
             if c == 0:
                 ax.set_ylabel(name, fontsize=10)
     if image is not None:
-        bar = fig.colorbar(image, ax=axes, shrink=0.9, pad=0.02)
+        bar = fig.colorbar(image, cax=fig.add_axes((0.9, 0.1, 0.012, 0.72)))
         bar.set_label("weight ÷ largest |weight|\nof that model", fontsize=9)
     return fig

@@ -53,7 +53,8 @@ def test_templates_compared_share_one_colour_bar():
                                   (2, 2), ["x", "y"])
     images = [im for ax in fig.axes for im in ax.images]
     assert len(images) == 4 and all(im.get_clim() == (-1, 1) for im in images)
-    assert any(ax.get_label() == "<colorbar>" for ax in fig.axes)
+    bars = [ax for ax in fig.axes if ax.get_ylabel().startswith("weight ÷ largest |weight|")]
+    assert len(bars) == 1 and bars[0].get_ylim() == (-1.0, 1.0)
     plt.close(fig)
     with pytest.raises(ValueError, match="expected"):
         plot_templates_compared({"a": np.zeros((3, 2))}, (2, 2), ["x", "y"])
