@@ -22,8 +22,8 @@
 # | this notebook | a search grid and `search_hyperparameters` | 30 min |
 # | this notebook | six inline questions (answer in the cell below each) | 40 min |
 #
-# Edit the files in any editor; thanks to `%autoreload` the notebook picks up your changes
-# without a restart.
+# Edit the files in any editor; `%autoreload` (first cell) picks up most changes when you re-run
+# a cell. If a change does not seem to take effect, restart the kernel and run the cells again.
 
 # %%
 # %load_ext autoreload
