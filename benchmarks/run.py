@@ -71,6 +71,10 @@ def run(sizes: Sizes, *, log=print) -> list[dict]:
     log("fitting on digits ...")
     rows += fit_on_digits(sizes.fit_repeats, quick=sizes is QUICK)
     rows.append(explorer_row(sizes))
+    log("cs231n-lin check ...")
+    from benchmarks.bench_check import check_times
+
+    rows += check_times(1 if sizes is QUICK else 3)
     return rows
 
 

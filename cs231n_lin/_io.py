@@ -12,6 +12,20 @@ from collections.abc import Callable
 from pathlib import Path
 
 
+def _current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _mode_for(path: Path) -> int:
+    """The target's permissions if it exists, else what ``open(path, "w")`` would give (umask)."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        return 0o666 & ~_current_umask()
+
+
 def atomic_write(path: str | os.PathLike, write: Callable[[str], None]) -> Path:
     """Call ``write(tmp_path)`` and then move ``tmp_path`` onto ``path``; returns ``path``."""
     path = Path(path)
@@ -20,6 +34,7 @@ def atomic_write(path: str | os.PathLike, write: Callable[[str], None]) -> Path:
     os.close(fd)
     try:
         write(tmp)
+        os.chmod(tmp, _mode_for(path))       # mkstemp makes 0600; keep the usual permissions
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

@@ -89,6 +89,11 @@ def check_loss_inputs(
         raise ValueError("X is empty: N == 0, so the average loss is undefined")
     if check_finite_X and X.dtype.kind == "f" and not _all_finite(X):
         raise ValueError("X contains NaN or infinity")
+    if X.shape[1] != W.shape[0] and X.shape[1] == W.shape[1]:
+        raise ValueError(
+            f"X and W do not agree: X has D={X.shape[1]} columns but W has {W.shape[0]} rows; W has "
+            f"shape {W.shape}, did you pass W transposed? W must be (D, C) = ({X.shape[1]}, C)"
+        )
     if X.shape[1] != W.shape[0]:
         raise ValueError(
             f"X and W do not agree: X has D={X.shape[1]} columns but W has {W.shape[0]} rows "

@@ -30,7 +30,14 @@ def build_parser() -> argparse.ArgumentParser:
 def _demo(args) -> int:
     from cs231n_lin.demo import main
 
-    return main(out_dir=args.out, dataset=args.dataset, seed=args.seed, notebooks=args.notebooks)
+    try:
+        return main(out_dir=args.out, dataset=args.dataset, seed=args.seed, notebooks=args.notebooks)
+    except NotImplementedError as exc:
+        what = str(exc) or "a function"
+        print(f"cs231n-lin demo: the demo trains the classifiers you write, and {what}.\n"
+              "Run `cs231n-lin check` to see what is still to write, in the order the notebooks "
+              "ask for it.", file=sys.stderr)
+        return 1
 
 
 def _add_data_parser(sub) -> None:
@@ -87,16 +94,20 @@ def _release(args) -> int:
 
 
 def _add_check(sub) -> None:
-    p = sub.add_parser("check", help="run inside your copy: visible tests and notebook checks, with points")
+    p = sub.add_parser("check", help="run inside your copy: the visible checks, points, likely causes")
+    p.add_argument("part", nargs="?", default=None, metavar="PART",
+                   help="only this part: svm, softmax, sgd, or a notebook (01 ... 05)")
+    p.add_argument("--json", dest="as_json", action="store_true",
+                   help="print the report as one JSON object (score, max_score, parts, failures)")
     p.add_argument("--root", default=None, help="your copy of the assignment (default: found from here)")
-    p.add_argument("--timeout", type=float, default=600.0, help="seconds before the run is stopped")
+    p.add_argument("--timeout", type=float, default=20.0, help="seconds allowed per check (default 20)")
     p.set_defaults(func=_check)
 
 
 def _check(args) -> int:
-    from cs231n_lin.grading.check import main
+    from cs231n_lin.checks.verb import main
 
-    return main(root=args.root, timeout=args.timeout)
+    return main(root=args.root, part=args.part, as_json=args.as_json, per_check=args.timeout)
 
 
 def _add_gradescope(sub) -> None:
@@ -133,8 +144,12 @@ def _add_grade_parser(sub) -> None:
 
 
 def _grade(args) -> int:
-    from cs231n_lin.grading.grade import GradeOptions, main
-    from cs231n_lin.grading.sandbox import Limits
+    try:
+        from cs231n_lin.grading.grade import GradeOptions, main
+        from cs231n_lin.grading.sandbox import Limits
+    except ModuleNotFoundError:
+        raise ValueError("grade is an instructor tool; it is not part of the student version "
+                         "(use `cs231n-lin check` to check your work)") from None
 
     limits = Limits(wall=args.wall, cpu=max(1, int(args.wall)), memory=args.memory_mb * 1024**2)
     options = GradeOptions(hidden_dir=args.hidden, notebooks_dir=args.notebooks, limits=limits,

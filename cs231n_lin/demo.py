@@ -80,8 +80,7 @@ def _save_figures(fitted: dict, data, out: Path) -> None:
     from cs231n_lin.vis import plot_loss_history, plot_weight_templates
 
     ours = {k: m for k, m in fitted.items() if hasattr(m, "loss_history_")}
-    ax = plot_loss_history({k: m.loss_history_ for k, m in ours.items()})
-    ax.set_yscale("log")
+    ax = plot_loss_history({k: m.loss_history_ for k, m in ours.items()}, logy=True)
     savefig_atomic(ax.figure, out / "loss_curves.png", dpi=110)
     plt.close(ax.figure)
     for name, model in ours.items():

@@ -1,12 +1,17 @@
 """Run the lesson notebooks and export them to HTML (used by ``make notebooks`` and ``cs231n-lin demo``).
 
 Executed copies are written elsewhere; a source notebook is only replaced by ``make notebooks``.
+The HTML renders its formulas without a network: MathJax comes from the ``jupyter-server-mathjax``
+package (a MathJax 2 copy made for serving Jupyter offline), copied once into ``OUT_DIR/_mathjax/``
+and loaded through a relative URL, so the folder can be moved or zipped as a whole.
 """
 
 from __future__ import annotations
 
 import copy
 import os
+import shutil
+import tempfile
 import time
 from pathlib import Path
 
@@ -16,6 +21,79 @@ from cs231n_lin._io import atomic_write_text
 
 #: Where the lesson notebooks live in a checkout of the repository.
 NOTEBOOK_DIR = Path(__file__).resolve().parents[1] / "notebooks"
+#: MathJax's folder inside an export folder, and the configuration the HTML asks for (both files
+#: ship with jupyter-server-mathjax: TeX and MathML input, HTML-CSS output, the Safe extension).
+MATHJAX_DIRNAME = "_mathjax"
+MATHJAX_CONFIG = "TeX-AMS-MML_HTMLorMML-full,Safe"
+#: nbconvert's "lab" page without require.js, which nbconvert fetches from a CDN and which only
+#: live widgets need (a widget's state is dropped before export: it cannot run without a kernel).
+_OFFLINE_TEMPLATE = (
+    "{%- extends 'lab/index.html.j2' -%}\n"
+    "{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}\n"
+)
+
+
+def offline_html_exporter(mathjax_url: str):
+    """An nbconvert ``HTMLExporter`` whose page loads nothing from the network.
+
+    Parameters
+    ----------
+    mathjax_url : str
+        Where the page loads MathJax from, e.g. the relative URL :func:`install_mathjax` returns.
+    """
+    from jinja2 import DictLoader
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(template_name="lab", template_file="cs231n_offline.html.j2",
+                        extra_loaders=[DictLoader({"cs231n_offline.html.j2": _OFFLINE_TEMPLATE})],
+                        mathjax_url=mathjax_url)
+
+
+def mathjax_source() -> Path:
+    """The folder holding ``MathJax.js`` in the installed ``jupyter-server-mathjax`` package.
+
+    Raises
+    ------
+    ModuleNotFoundError
+        When the package is missing, with the command that installs it.
+    """
+    try:
+        import jupyter_server_mathjax
+    except ModuleNotFoundError as exc:
+        raise ModuleNotFoundError(
+            "exporting notebooks to HTML needs MathJax from the package jupyter-server-mathjax; "
+            "install it with `pip install jupyter-server-mathjax` (it is a dependency of cs231n-lin)",
+            name=exc.name) from None
+    folder = Path(jupyter_server_mathjax.__file__).resolve().parent / "static"
+    if not (folder / "MathJax.js").is_file():
+        raise FileNotFoundError(f"no MathJax.js in {folder}; reinstall jupyter-server-mathjax")
+    return folder
+
+
+def install_mathjax(out_dir: str | os.PathLike) -> str:
+    """Copy MathJax into ``out_dir/_mathjax`` (unless the same copy is there) and return its relative URL.
+
+    The copy is made in a temporary folder beside the target and renamed into place, so a reader
+    never sees half a MathJax.
+    """
+    source = mathjax_source()
+    out = Path(out_dir)
+    target = out / MATHJAX_DIRNAME
+    url = f"{MATHJAX_DIRNAME}/MathJax.js?config={MATHJAX_CONFIG}"
+    if (target / "MathJax.js").is_file() and \
+            (target / "MathJax.js").read_bytes() == (source / "MathJax.js").read_bytes():
+        return url
+    out.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{MATHJAX_DIRNAME}.", dir=out))
+    try:
+        shutil.copytree(source, staging / "copy", ignore=shutil.ignore_patterns("__pycache__"),
+                        copy_function=shutil.copyfile)   # files get the umask, not site-packages modes
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(staging / "copy", target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return url
 
 
 def notebook_text(nb: nbformat.NotebookNode) -> str:
@@ -63,7 +141,9 @@ def export_notebooks(out_dir: str | os.PathLike, *, src_dir: str | os.PathLike |
                      names: list[str] | None = None) -> list[dict]:
     """Execute copies of the notebooks in ``src_dir`` and write ``OUT_DIR/NAME.html`` and ``NAME.ipynb``.
 
-    Figures are embedded in the HTML. Source notebooks are never modified.
+    Figures are embedded in the HTML; formulas are rendered by the MathJax copied to
+    ``OUT_DIR/_mathjax`` (see :func:`install_mathjax`), so the HTML needs no network. Source
+    notebooks are never modified.
 
     Parameters
     ----------
@@ -79,8 +159,6 @@ def export_notebooks(out_dir: str | os.PathLike, *, src_dir: str | os.PathLike |
     list of dict
         ``{"notebook", "html", "seconds"}`` per notebook, in name order.
     """
-    from nbconvert import HTMLExporter
-
     src_dir = Path(src_dir) if src_dir is not None else NOTEBOOK_DIR
     if not src_dir.is_dir():
         raise FileNotFoundError(f"no notebooks folder at {src_dir}; run from a checkout of the repository")
@@ -90,13 +168,15 @@ def export_notebooks(out_dir: str | os.PathLike, *, src_dir: str | os.PathLike |
     if not paths:
         raise FileNotFoundError(f"no notebooks (*.ipynb) found in {src_dir}")
     out = Path(out_dir)
-    exporter = HTMLExporter()
+    exporter = offline_html_exporter(install_mathjax(out))
     rows = []
     for path in paths:
         nb = nbformat.read(path, as_version=4)
         executed, seconds = execute_notebook(nb, cwd=src_dir)
         atomic_write_text(out / path.name, notebook_text(executed))
-        html, _ = exporter.from_notebook_node(executed, resources={"metadata": {"name": path.stem}})
+        page = copy.deepcopy(executed)
+        page.metadata.pop("widgets", None)
+        html, _ = exporter.from_notebook_node(page, resources={"metadata": {"name": path.stem}})
         target = atomic_write_text(out / f"{path.stem}.html", html)
         rows.append({"notebook": path.name, "html": str(target), "seconds": seconds})
     return rows

@@ -146,6 +146,10 @@ class LinearClassifier(ClassifierMixin, BaseEstimator):
         history = np.empty(self.num_iters)
         for it in range(self.num_iters):
             # BEGIN SOLUTION
+            # HINT: A minibatch: batch_size row indices drawn with replacement from rng (rng.integers);
+            # HINT: X_batch (batch_size, dim) with the bias column (self._with_bias), labels from y_index.
+            # HINT: self.loss(W, X_batch, y_batch) returns (loss, grad), grad of W's shape (dim, C);
+            # HINT: then one SGD step on W with self.learning_rate.
             idx = rng.integers(0, num_train, size=self.batch_size)    # sample with replacement
             X_batch = self._with_bias(X[idx])
             loss, grad = self.loss(W, X_batch, y_index[idx])
@@ -191,6 +195,7 @@ class LinearClassifier(ClassifierMixin, BaseEstimator):
         """The label with the highest score, shape (N,)."""
         scores = self._scores(X)                                      # (N, C)
         # BEGIN SOLUTION
+        # HINT: Return shape (N,): labels (values of self.classes_), not column indices of scores.
         return self.classes_[np.argmax(scores, axis=1)]
         # END SOLUTION
 

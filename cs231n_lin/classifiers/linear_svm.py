@@ -95,9 +95,10 @@ def svm_loss_vectorized(
     rows = np.arange(num_train)
     scores = X @ W                                               # (N, C)
     # BEGIN SOLUTION
-    # HINT: scores[rows, y] is each example's correct score; subtract it (as a column) from every score.
-    # HINT: Only positive margins of wrong classes count; in dscores the correct class gets minus the row sum.
-    # HINT: Averaging over the N examples and the regularization go into both the loss and dW.
+    # HINT: scores is (N, C); every temporary you need can be (N, C) too, and dW is (D, C) like W.
+    # HINT: Useful: integer indexing a[rows, y] (one entry per row), broadcasting an (N, 1) column,
+    # HINT: np.maximum, boolean arrays and .astype, .sum(axis=...), and one more matrix product.
+    # HINT: As in svm_loss_naive: average over the N examples, and regularize the loss and dW.
     margins = scores - scores[rows, y][:, None] + delta          # (N, C)
     margins[rows, y] = 0.0                                       # j == y_i does not count
     np.maximum(margins, 0.0, out=margins)

@@ -5,10 +5,9 @@ class ``y``::
 
     p_j = exp(s_j) / sum_k exp(s_k)
     L_i = -log p_y = -s_y + log sum_k exp(s_k)
-    dL_i/ds_j = p_j - 1[j == y]
 
-Subtracting ``max_k s_k`` from every score of a row changes nothing mathematically but keeps
-``exp`` from overflowing; it is what makes these functions safe for any finite scores.
+Notebook 3 asks for the losses and their gradients, notebook 4 for ``softmax`` and
+``log_softmax`` that stay finite for any finite scores.
 """
 
 from __future__ import annotations
@@ -78,7 +77,7 @@ def softmax(scores: np.ndarray, axis: int = -1) -> np.ndarray:
     """
     scores = _as_float_scores(scores)
     # BEGIN SOLUTION
-    # HINT: Subtracting the largest score along `axis` does not change the probabilities.
+    # HINT: np.max(..., axis=axis, keepdims=True) keeps a length-1 axis, so it broadcasts against scores.
     with np.errstate(over="ignore"):
         shifted = scores - np.max(scores, axis=axis, keepdims=True)   # max of each row becomes 0
     exp = np.exp(shifted)
@@ -150,8 +149,8 @@ def softmax_loss_vectorized(
     rows = np.arange(num_train)
     scores = X @ W                                                    # (N, C)
     # BEGIN SOLUTION
-    # HINT: Shift each row by its largest score first, so that np.exp cannot overflow.
-    # HINT: dL_i/ds_j = p_j - 1[j == y_i]; average over the N examples, then add the regularization.
+    # HINT: scores is (N, C); np.sum(..., axis=1, keepdims=True) gives an (N, 1) column that broadcasts.
+    # HINT: scores[rows, y] picks each row's correct score; dscores (N, C) gives dW = X.T @ dscores (D, C).
     scores = scores - np.max(scores, axis=1, keepdims=True)           # per-row shift
     log_norm = np.log(np.sum(np.exp(scores), axis=1, keepdims=True))  # (N, 1)
     log_probs = scores - log_norm

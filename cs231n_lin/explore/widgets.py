@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -171,6 +172,12 @@ class Explorer:
     def __repr__(self) -> str:
         return f"<Explorer: {self.state.summary()}>"
 
+    def _repr_mimebundle_(self, **kwargs) -> dict:
+        """The live widget, plus a PNG of the figure for viewers without widgets (HTML export, GitHub)."""
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        bundle["image/png"] = base64.b64encode(self.image.value).decode("ascii")
+        return bundle
+
 
 @dataclass
 class StaticExplorer:
@@ -231,7 +238,7 @@ def explore(X, y, *, loss: str = "hinge", delta: float = 1.0, reg: float = 0.0, 
         app = Explorer(state, class_names=class_names, weight_range=weight_range, resolution=resolution)
         if display:
             from IPython.display import display as show
-            show(app.widget)
+            show(app)                           # the widget, and a PNG kept in the saved notebook
         return app
     print(
         f"explore(): interactive widgets are not available because {reason}.\n"

@@ -21,6 +21,9 @@ from typing import Any
 
 import numpy as np
 
+from cs231n_lin.checks.messages import MESSAGES as _MESSAGES
+from cs231n_lin.checks.messages import message
+from cs231n_lin.checks.tolerances import scaled_error, tolerance
 from cs231n_lin.grading.probes import ARRAY_FUNCTIONS, LOSS_FUNCTIONS, Probe
 
 __all__ = ["diagnose", "diagnose_keys", "probe_correct", "reference_loss", "summarize"]
@@ -31,144 +34,14 @@ _FLOAT32_EXP_MAX = 88.0
 _FLOAT32_EXP_MIN = -103.0
 
 
-def _tol(dtype: np.dtype) -> float:
-    return 2e-3 if np.dtype(dtype).itemsize <= 4 else 1e-6
+_tol = tolerance
+_rel = scaled_error
 
 
-def _rel(a: Any, b: Any) -> float:
-    """Max absolute difference relative to the size of ``b`` (inf for shape mismatch/non-finite)."""
-    a = np.asarray(a, dtype=np.float64)
-    b = np.asarray(b, dtype=np.float64)
-    if a.shape != b.shape or not np.isfinite(a).all() or not np.isfinite(b).all():
-        return float("inf")
-    scale = max(float(np.max(np.abs(b))) if b.size else 0.0, 1e-12)
-    return float(np.max(np.abs(a - b))) / scale if a.size else 0.0
-
-
-# --------------------------------------------------------------------------------------------
-# Messages. Each key names one mistake; "{what}" is "loss", "dW" or "loss and dW".
-# --------------------------------------------------------------------------------------------
-
-_MESSAGES: dict[str, str] = {
-    "avg_sum": (
-        "Your {what} {be} not averaged over the examples: {it_matches} the SUM over the N = {N} examples "
-        "(N times too large). Did you forget to divide by N, the number of examples?"
-    ),
-    "avg_nc": (
-        "Your {what} {be} divided by N * C = {NC} instead of N = {N}: np.mean over the whole (N, C) "
-        "matrix averages over the classes too. Sum over the classes, then divide by N."
-    ),
-    "avg_twice": (
-        "Your {what} {be} divided by N twice (by N ** 2 = {N2}): divide the data term by N = {N} once."
-    ),
-    "loss_sign": (
-        "The data part of your loss has the wrong sign: each L_i is >= 0 (a sum of hinge terms, or "
-        "-log p_y), so the average must be too."
-    ),
-    "loss.reg_missing": (
-        "Your loss has no regularization term: add reg * np.sum(W * W) after averaging the data loss."
-    ),
-    "dW.reg_missing": (
-        "Your dW has no regularization gradient: add the derivative of reg * sum(W * W), "
-        "which is 2 * reg * W."
-    ),
-    "loss.reg_half": (
-        "Your regularization term is 0.5 * reg * sum(W * W); this assignment's loss is "
-        "data_loss + reg * sum(W * W), without the 0.5."
-    ),
-    "loss.reg_l1": (
-        "Your regularization term is reg * sum(|W|) (an L1 penalty); the loss uses the L2 penalty "
-        "reg * sum(W * W)."
-    ),
-    "loss.reg_double": (
-        "Your regularization term is 2 * reg * sum(W * W): the factor 2 belongs to the gradient "
-        "(2 * reg * W), not to the loss."
-    ),
-    "loss.reg_mean": (
-        "Your regularization term is divided by N: average only the data loss, then add "
-        "reg * sum(W * W)."
-    ),
-    "dW.reg_factor1": (
-        "Your regularization gradient is reg * W, but the derivative of reg * sum(W * W) is "
-        "2 * reg * W (the factor 2 is missing)."
-    ),
-    "dW.reg_l1": (
-        "Your regularization gradient is reg * sign(W) (the L1 penalty's); the derivative of "
-        "reg * sum(W * W) is 2 * reg * W."
-    ),
-    "dW.reg_mean": (
-        "Your regularization gradient is divided by N: average only the data gradient, then add "
-        "2 * reg * W."
-    ),
-    "dW.reg_4": (
-        "Your regularization gradient is 4 * reg * W: the derivative of reg * sum(W * W) is "
-        "2 * reg * W (did you double it twice?)."
-    ),
-    "sign": (
-        "Your dW has the right values with the opposite sign (it is the gradient of -loss): "
-        "check the sign of the gradient."
-    ),
-    "data_sign": (
-        "The data part of your dW has the opposite sign (the regularization part is right): "
-        "a positive margin pushes score j DOWN, so its gradient is +x_i for class j and -x_i for y_i."
-    ),
-    "svm_counted": (
-        "Your {what} {counts} the correct class in the hinge sum: for j == y_i the margin is delta, "
-        "so every example adds delta. Skip j == y_i (or set those margins to 0 before the max)."
-    ),
-    "svm_delta1": (
-        "Your {what} {it} delta = 1, but this probe uses delta = {delta:g}: use the delta "
-        "argument instead of a hard-coded 1 (delta ignored)."
-    ),
-    "svm_hinge_for_squared": (
-        "With squared=True your {what} {be} the plain hinge: the squared hinge squares each positive "
-        "margin, max(0, m) ** 2, and its gradient is 2 * max(0, m)."
-    ),
-    "svm_sq_no2": (
-        "Your squared-hinge gradient is missing its factor 2: d/ds max(0, m) ** 2 = 2 * max(0, m)."
-    ),
-    "svm_sq_slope1": (
-        "Your squared-hinge gradient uses slope 1 for every positive margin (the plain hinge's); "
-        "for max(0, m) ** 2 the slope is 2 * max(0, m) (the factor 2 and the margin are missing)."
-    ),
-    "svm_no_correct_grad": (
-        "Your dW never pushes the correct class up: for every positive margin also subtract x_i from "
-        "column y_i (dW[:, y_i] -= x_i, or dscores[i, y_i] = -(number of positive margins))."
-    ),
-    "softmax_axis0": (
-        "Your {what} {subtracts} the maximum over the wrong axis (axis=0, over the examples): "
-        "subtract each row's own maximum, np.max(scores, axis=1, keepdims=True)."
-    ),
-    "softmax_norm_axis0": (
-        "Your probabilities are normalized over the wrong axis (over the examples, axis=0): "
-        "each row must sum to 1 over the classes (axis=1)."
-    ),
-    "softmax_no_onehot": (
-        "Your dW misses the one-hot term: the score gradient is p_j - 1[j == y_i], so subtract 1 "
-        "at the correct class (dscores[np.arange(N), y] -= 1)."
-    ),
-    "softmax_onehot_plus": (
-        "Your dW adds the one-hot term instead of subtracting it: the score gradient is "
-        "p_j - 1[j == y_i] (dscores[np.arange(N), y] -= 1)."
-    ),
-    "softmax_unnormalized": (
-        "Your {what} {uses} probabilities that are not normalized: p_j = exp(s_j) / sum_k exp(s_k), so "
-        "log p_y = shifted_y - log(sum(exp(shifted))) (the log of the sum is missing)."
-    ),
-    "softmax_no_log": (
-        "Your loss uses the probability of the correct class without the log: L_i = -log(p_{{y_i}})."
-    ),
-}
-
+# Messages live in cs231n_lin.checks.messages (shared with the student-side checks).
 
 def _msg(key: str, what: str, ctx: dict[str, Any]) -> str:
-    template = _MESSAGES.get(f"{what}.{key}", _MESSAGES.get(key, key))
-    plural = " and " in what
-    verbs = {"be": "are" if plural else "is", "it": "match" if plural else "matches",
-             "it_matches": "they match" if plural else "it matches",
-             "counts": "count" if plural else "counts", "subtracts": "subtract" if plural else "subtracts",
-             "uses": "use" if plural else "uses"}
-    return template.format(what=what, **verbs, **ctx)
+    return message(key, what, **ctx)
 
 
 # --------------------------------------------------------------------------------------------

@@ -22,18 +22,17 @@ import io
 import json
 import re
 import tokenize
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
-BEGIN_CODE = "# BEGIN SOLUTION"
-END_CODE = "# END SOLUTION"
-BEGIN_MD = "<!-- BEGIN SOLUTION -->"
-END_MD = "<!-- END SOLUTION -->"
-HINT_PREFIX = "# HINT:"
-CHECK_OUTPUT = "NBVAL_CHECK_OUTPUT"
-ANSWER_HERE = "Your answer here"
-NOT_WRITTEN = "not written yet"
+from cs231n_lin.checks.cells import (  # the one home of the marker strings and cell predicates
+    ANSWER_HERE,
+    BEGIN_CODE,
+    BEGIN_MD,
+    END_CODE,
+    END_MD,
+    HINT_PREFIX,
+    NOT_WRITTEN,
+)
 
 # Anything that looks like a marker but is not spelled exactly like one: an error, because a
 # misspelled marker would silently ship its solution to the students.
@@ -194,7 +193,7 @@ def _py_regions(text: str, where: str) -> list[tuple[Region, bool]]:
     return both
 
 
-def strip_py(text: str, path: str, *, cell: str | None = None) -> str:
+def strip_py(text: str, path: str, *, cell: str | None = None, name: str | None = None) -> str:
     """The student version of Python source: each solution region becomes a stub.
 
     The marker lines and any ``# HINT:`` lines stay; the other lines of the region become one
@@ -210,7 +209,10 @@ def strip_py(text: str, path: str, *, cell: str | None = None) -> str:
     path : str
         The file's path relative to the repository (used in messages).
     cell : str, optional
-        For a notebook code cell, how to name the cell (e.g. ``"cell 4"``).
+        For a notebook code cell, how to name the cell in errors (e.g. ``"cell 4 (id 01-004)"``).
+    name : str, optional
+        How the stub message names a notebook cell for the student (default: ``cell``), e.g.
+        ``'the cell under "Your code: a search"'``.
 
     Returns
     -------
@@ -234,7 +236,7 @@ def strip_py(text: str, path: str, *, cell: str | None = None) -> str:
             code = [ln for ln in body if not _is_hint(ln)]
             indent = _indent(code[0]) if code else _indent(plain[r.begin])
             out.extend(f"{indent}{ln.strip()}\n" for ln in body if _is_hint(ln))
-            out.append(_raise_line(indent, stub_message(plain, r, path, cell)))
+            out.append(_raise_line(indent, stub_message(plain, r, path, name or cell)))
         out.append(lines[r.end])
         pos = r.end + 1
     out.extend(lines[pos:])
@@ -281,43 +283,3 @@ def _is_stub(line: str) -> bool:
     text = line.strip()
     return (text.startswith("raise NotImplementedError(") or text.startswith(f'"{NOT_WRITTEN}: ')
             or text.lstrip("# ") == ANSWER_HERE)
-
-
-# ---------------------------------------------------------------------------- notebook cells
-
-def cell_source(cell: Mapping[str, Any]) -> str:
-    """A notebook cell's source as one string (the JSON may store a list of lines)."""
-    src = cell.get("source", "")
-    return "".join(src) if isinstance(src, list) else str(src)
-
-
-def is_solution_cell(cell: Mapping[str, Any]) -> bool:
-    """True for a code cell with a ``# BEGIN SOLUTION`` region or a markdown cell with an answer region."""
-    text = cell_source(cell)
-    if cell.get("cell_type") == "code":
-        return any(_is_marker_line(ln, BEGIN_CODE) for ln in text.splitlines())
-    if cell.get("cell_type") == "markdown":
-        return any(ln.strip() == BEGIN_MD for ln in text.splitlines())
-    return False
-
-
-def _is_marker_line(line: str, marker: str) -> bool:
-    text = line.strip()
-    return text == marker or text.startswith(marker + " ")
-
-
-def is_check_cell(cell: Mapping[str, Any]) -> bool:
-    """True for a code cell whose output nbval compares (``# NBVAL_CHECK_OUTPUT`` or the tag).
-
-    Uses nbval's own rule: any comment line reading ``NBVAL_CHECK_OUTPUT``, or the cell tag
-    ``nbval-check-output``.
-    """
-    if cell.get("cell_type") != "code":
-        return False
-    tags = cell.get("metadata", {}).get("tags", [])
-    if isinstance(tags, list) and "nbval-check-output" in tags:
-        return True
-    return any(
-        ln.strip().startswith("#") and ln.strip().lstrip("#").strip() == CHECK_OUTPUT
-        for ln in cell_source(cell).splitlines()
-    )

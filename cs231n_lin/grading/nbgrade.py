@@ -28,12 +28,12 @@ import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from cs231n_lin.checks.cells import CHECK_OUTPUT, cell_source, is_check_cell, is_solution_cell
 from cs231n_lin.grading import sandbox
 from cs231n_lin.grading.results import TestResult
 from cs231n_lin.grading.sandbox import Limits
 
-CHECK_MARKER = "# NBVAL_CHECK_OUTPUT"
-SOLUTION_MARKER = "# BEGIN SOLUTION"
+CHECK_MARKER = f"# {CHECK_OUTPUT}"
 KERNEL_NAME = "cs231n-sandbox"
 ANSI = re.compile(r"(\x1b|#x1B)\[[0-9;]*m")
 GUARD_SOURCE = (
@@ -42,19 +42,6 @@ GUARD_SOURCE = (
     "print(_grader_np.allclose([0.0], [1.0]), _grader_np.array_equal([1], [2]), abs(-3), 0.1 + 0.2 == 0.3)"
 )
 GUARD_OUTPUT = "False False 3 False\n"
-
-
-def _source(cell: dict) -> str:
-    src = cell.get("source", "")
-    return "".join(src) if isinstance(src, list) else str(src)
-
-
-def is_check_cell(cell: dict) -> bool:
-    return cell.get("cell_type") == "code" and _source(cell).lstrip().startswith(CHECK_MARKER)
-
-
-def is_solution_cell(cell: dict) -> bool:
-    return cell.get("cell_type") == "code" and SOLUTION_MARKER in _source(cell)
 
 
 def rebuild(reference: dict, student: dict | None) -> tuple[dict, list[tuple[int, int, dict]]]:
@@ -71,7 +58,7 @@ def rebuild(reference: dict, student: dict | None) -> tuple[dict, list[tuple[int
         cell = copy.deepcopy(cell)
         if is_solution_cell(cell):
             mine = by_id.get(cell.get("id"))
-            src = _source(mine) if mine is not None else (
+            src = cell_source(mine) if mine is not None else (
                 f"raise NotImplementedError('solution cell {cell.get('id')} is missing from your notebook')")
             cell["source"] = src
             cell["outputs"] = []

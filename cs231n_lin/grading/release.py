@@ -4,49 +4,60 @@ What happens, in order:
 
 1. **Select files.** Everything under the source except caches and tool directories
    (:data:`SKIPPED_NAMES`), files git ignores (in a git checkout), and grader-only paths
-   (:data:`GRADER_ONLY`: hidden tests, the grading tool's own tests, the datasets cache, the
-   grading package except the student's ``check`` (:data:`STUDENT_TOOLS`); and any ``.py``
+   (:data:`GRADER_ONLY`: hidden tests, the grading tools' and checks' own tests, the datasets
+   cache, the whole grading package -- the student's tools live in ``cs231n_lin/checks``; and any ``.py``
    file that says ``# GRADER ONLY`` on a line of its own among its first five lines).
 2. **Transform each file.** ``.py``: every solution region becomes a ``NotImplementedError``
    stub (:func:`cs231n_lin.grading.markers.strip_py`), and the result must still compile.
-   ``.ipynb``: the ordered cell transforms in :data:`CELL_TRANSFORMS`; cell ids, metadata and
-   check cells' reference outputs are kept. Anything else is copied byte for byte.
-3. **Leak check** (:func:`find_leaks`): no solution line and no hidden-test line may occur
-   anywhere in the output (nor a hidden file's exact bytes). A leak stops the release and
-   removes the output. Not secret: trivial lines (:func:`is_trivial`: short lines, imports,
-   block headers) and lines that the same file shows as code outside its solution regions
-   (say, a notebook's visible cell repeating a call).
-4. **Publish**: all of this happens in a temporary directory beside ``OUT_DIR``, renamed to
+   ``.ipynb``: the ordered cell transforms in :data:`CELL_TRANSFORMS` (every output cleared);
+   cell ids and metadata are kept. Anything else is copied byte for byte.
+3. **Student README**: ``README.md`` becomes the student section of the instructor README
+   (:func:`cs231n_lin.grading.student_readme.student_readme`).
+4. **Leak check** (:mod:`cs231n_lin.grading.leaks`): no solution line and no hidden-test line
+   may occur anywhere in the output (nor a hidden file's exact bytes), and no code outside the
+   regions may compute what students write (:data:`~cs231n_lin.grading.leaks.ANSWER_PATTERNS`).
+   A leak stops the release and removes the output. Not secret: trivial lines (short lines,
+   imports, block headers) and lines that the same file shows as code outside its solution
+   regions (say, a notebook's visible cell repeating a call).
+5. **Publish**: all of this happens in a temporary directory beside ``OUT_DIR``, renamed to
    ``OUT_DIR`` only at the end, so ``OUT_DIR`` is either complete or absent. An ``OUT_DIR``
    that exists and is not empty is refused: release never overwrites anyone's files.
 """
 
 from __future__ import annotations
 
-import copy
-import hashlib
-import json
 import os
-import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
+from cs231n_lin.checks.cells import cell_source, is_solution_cell
+from cs231n_lin.grading.leaks import Secrets, find_answer_code, find_leaks, hidden_candidates, is_trivial
 from cs231n_lin.grading.markers import (
     MarkerError,
-    cell_source,
     code_regions,
-    is_check_cell,
-    is_solution_cell,
     markdown_regions,
     solution_lines,
-    strip_markdown,
     strip_py,
 )
+from cs231n_lin.grading.nb_transforms import (
+    CELL_TRANSFORMS,
+    blank_solution_markdown,
+    cell_label,
+    clear_outputs,
+    dump_notebook,
+    load_notebook,
+    release_notebook,
+    stub_solution_code,
+    validate_notebook,
+)
+from cs231n_lin.grading.student_readme import student_readme
+
+__all__ = ["CELL_TRANSFORMS", "GRADER_ONLY", "LeakError", "ReleaseReport", "blank_solution_markdown",
+           "clear_outputs", "find_source", "is_trivial", "main", "release", "release_notebook",
+           "stub_solution_code", "walk"]
 
 #: Directory or file names never released, wherever they are.
 SKIPPED_NAMES = frozenset({
@@ -56,17 +67,12 @@ SKIPPED_NAMES = frozenset({
 })
 #: Suffixes of names never released.
 SKIPPED_SUFFIXES = (".pyc", ".pyo", ".egg-info")
-#: Paths (relative to the source, "/"-separated) that only the grader may see.
-GRADER_ONLY = ("tests/hidden", "tests/grading", "datasets/cache", "cs231n_lin/grading")
-#: Exceptions inside :data:`GRADER_ONLY`: the student's own tool, ``cs231n-lin check``.
-STUDENT_TOOLS = ("cs231n_lin/grading/__init__.py", "cs231n_lin/grading/check.py",
-                 "cs231n_lin/grading/points.py", "cs231n_lin/grading/markers.py")
+#: Paths (relative to the source, "/"-separated) that only the grader may see: the hidden tests,
+#: the tests of the grading tools and of the checks (they need the solutions), the grading package.
+GRADER_ONLY = ("tests/hidden", "tests/grading", "tests/checks", "tests/student", "datasets/cache",
+               "cs231n_lin/grading")
 #: A ``.py`` file with this comment in its first five lines is grader-only wherever it is.
 GRADER_ONLY_MARK = "# GRADER ONLY"
-#: Where the hidden tests live; every line of them is secret.
-HIDDEN = "tests/hidden"
-#: Lines shorter than this (after stripping) are too common to count as a leak.
-MIN_SECRET_LENGTH = 16
 
 
 class LeakError(ValueError):
@@ -99,8 +105,6 @@ def _skipped(name: str) -> bool:
 
 
 def _grader_only(rel: str, path: Path) -> bool:
-    if rel in STUDENT_TOOLS:
-        return False
     if any(rel == g or rel.startswith(g + "/") for g in GRADER_ONLY):
         return True
     if path.suffix != ".py":
@@ -170,190 +174,6 @@ def find_source() -> Path:
     return root
 
 
-# ---------------------------------------------------------------------------- notebook transforms
-
-CellTransform = Callable[..., dict]
-
-
-def stub_solution_code(cell: dict, *, path: str, label: str) -> dict:
-    """A code cell's solution regions become ``NotImplementedError`` stubs."""
-    if cell.get("cell_type") != "code":
-        return cell
-    text = cell_source(cell)
-    new = strip_py(text, path, cell=label)
-    return _with_source(cell, new) if new != text else cell
-
-
-def blank_solution_markdown(cell: dict, *, path: str, label: str) -> dict:
-    """A markdown cell's answer regions become ``Your answer here``."""
-    if cell.get("cell_type") != "markdown":
-        return cell
-    text = cell_source(cell)
-    new = strip_markdown(text, f"{path}, {label}")
-    return _with_source(cell, new) if new != text else cell
-
-
-def clear_outputs(cell: dict, *, path: str, label: str) -> dict:
-    """Outputs and execution counts go, except in check cells (nbval compares against them).
-
-    Outputs of any other cell were made by the solution (or by code that calls it), so they
-    could show what the student is asked to produce.
-    """
-    if cell.get("cell_type") != "code" or is_check_cell(cell):
-        return cell
-    cell = dict(cell)
-    cell["outputs"] = []
-    cell["execution_count"] = None
-    return cell
-
-
-#: Applied to every cell, in this order. Each takes a cell (a dict from the notebook's JSON)
-#: and returns the student's cell; none changes the cell's ``id`` or ``metadata``.
-CELL_TRANSFORMS: tuple[CellTransform, ...] = (stub_solution_code, blank_solution_markdown, clear_outputs)
-
-
-def _with_source(cell: dict, text: str) -> dict:
-    cell = dict(cell)
-    cell["source"] = text.splitlines(keepends=True) if isinstance(cell.get("source"), list) else text
-    return cell
-
-
-def _cell_label(index: int, cell: dict) -> str:
-    cid = cell.get("id")
-    return f"cell {index + 1}" + (f" (id {cid})" if cid else "")
-
-
-def release_notebook(nb: dict, path: str) -> dict:
-    """The student version of a notebook (given and returned as its JSON dict)."""
-    nb = copy.deepcopy(nb)
-    cells = []
-    for k, cell in enumerate(nb.get("cells", [])):
-        for transform in CELL_TRANSFORMS:
-            cell = transform(cell, path=path, label=_cell_label(k, cell))
-        cells.append(cell)
-    nb["cells"] = cells
-    return nb
-
-
-def _load_notebook(text: str, path: str) -> dict:
-    try:
-        nb = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"{path} is not a valid notebook (JSON error: {exc})") from None
-    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
-        raise ValueError(f"{path} is not a valid notebook (no list of cells)")
-    return nb
-
-
-def _validate_notebook(text: str, path: str) -> None:
-    import nbformat
-
-    try:
-        nbformat.validate(nbformat.reads(text, as_version=nbformat.NO_CONVERT))
-    except nbformat.ValidationError as exc:
-        raise ValueError(f"the student version of {path} is not a valid notebook: {exc.message}") from None
-
-
-def _dump_notebook(nb: dict) -> str:
-    return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
-
-
-# ---------------------------------------------------------------------------- secrets and leaks
-
-@dataclass
-class Secrets:
-    """Text that must not reach students: line -> where it comes from; digests of hidden files."""
-
-    lines: dict[str, str] = field(default_factory=dict)
-    digests: dict[str, str] = field(default_factory=dict)
-
-    def add(self, line: str, origin: str) -> None:
-        text = line.strip()
-        if not is_trivial(text):
-            self.lines.setdefault(text, origin)
-
-
-_BLOCK_HEADER = re.compile(r"^(for|while|if|elif|else|try|except|finally|with|def|class)\b.*:$")
-
-
-def is_trivial(text: str) -> bool:
-    """Lines too short or too common to reveal anything: imports, block headers such as
-    ``for j in range(num_classes):``, lines under :data:`MIN_SECRET_LENGTH` characters."""
-    if len(text) < MIN_SECRET_LENGTH:
-        return True
-    if text.startswith("import ") or (text.startswith("from ") and " import " in text):
-        return True
-    if _BLOCK_HEADER.match(text):  # "for j in range(num_classes):" tells nothing on its own
-        return True
-    return not any(ch.isalnum() for ch in text)
-
-
-def _read_text(path: Path) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (UnicodeDecodeError, OSError):
-        return None
-
-
-def _notebook_strings(obj: Any) -> Iterable[str]:
-    if isinstance(obj, str):
-        yield obj
-    elif isinstance(obj, list):
-        if obj and all(isinstance(x, str) for x in obj):
-            yield "".join(obj)        # a multi-line source or output stored as a list of lines
-        else:
-            for x in obj:
-                yield from _notebook_strings(x)
-    elif isinstance(obj, dict):
-        for x in obj.values():
-            yield from _notebook_strings(x)
-
-
-def searchable_text(path: Path) -> str | None:
-    """A file's text as a reader sees it (a notebook's decoded sources and outputs); None if binary."""
-    text = _read_text(path)
-    if text is None or path.suffix != ".ipynb":
-        return text
-    try:
-        return "\n".join(_notebook_strings(json.loads(text)))
-    except json.JSONDecodeError:
-        return text
-
-
-def find_leaks(out_dir: Path, secrets: Secrets) -> list[tuple[str, str, str]]:
-    """``(file, leaked text, origin)`` for every secret found anywhere under ``out_dir``."""
-    leaks: list[tuple[str, str, str]] = []
-    for path in sorted(p for p in Path(out_dir).rglob("*") if p.is_file()):
-        rel = _rel(path, Path(out_dir))
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        if digest in secrets.digests:
-            leaks.append((rel, "(the whole file)", secrets.digests[digest]))
-        text = searchable_text(path)
-        if text is None:
-            continue
-        leaks.extend((rel, line, origin) for line, origin in secrets.lines.items() if line in text)
-    return leaks
-
-
-def _hidden_candidates(source: Path, grader_only: list[str]) -> tuple[list[tuple[str, str]], dict[str, str]]:
-    """Lines of the hidden tests (with their origin) and digests of the hidden files."""
-    lines: list[tuple[str, str]] = []
-    digests: dict[str, str] = {}
-    for rel in grader_only:
-        if not (rel == HIDDEN or rel.startswith(HIDDEN + "/")):
-            continue
-        data = (source / rel).read_bytes()
-        text = _read_text(source / rel)
-        mine = [] if text is None else [
-            (line, f"{rel}, line {n}") for n, line in enumerate(text.splitlines(), start=1)
-            if not is_trivial(line.strip())
-        ]
-        if mine or (text is None and len(data) >= 64):
-            digests[hashlib.sha256(data).hexdigest()] = rel
-        lines.extend(mine)
-    return lines, digests
-
-
 # ---------------------------------------------------------------------------- the release
 
 @dataclass
@@ -389,23 +209,23 @@ def _release_file(source: Path, rel: str, dest: Path, seen: _Collected, report: 
         dest.write_text(new, encoding="utf-8")
         shutil.copymode(src, dest)
     elif src.suffix == ".ipynb":
-        nb = _load_notebook(src.read_text(encoding="utf-8"), rel)
+        nb = load_notebook(src.read_text(encoding="utf-8"), rel)
         for k, cell in enumerate(nb["cells"]):
-            where = f"{rel}, {_cell_label(k, cell)}"
+            where = f"{rel}, {cell_label(k, cell)}"
             kind = cell.get("cell_type")
             text = cell_source(cell)
             secret = solution_lines(text, where, markdown=kind == "markdown") if kind in (
                 "code", "markdown") and is_solution_cell(cell) else []
             seen.text(text, secret, where, file=rel, code=kind == "code")
-            label = _cell_label(k, cell)
+            label = cell_label(k, cell)
             if kind == "markdown" and blank_solution_markdown(cell, path=rel, label=label) is not cell:
                 report.answers += len(markdown_regions(text, where))
             elif kind == "code" and stub_solution_code(cell, path=rel, label=label) is not cell:
                 report.regions += len(code_regions(text, where))
-        text = _dump_notebook(release_notebook(nb, rel))
+        text = dump_notebook(release_notebook(nb, rel))
         if any(is_solution_cell(c) for c in nb["cells"]):
             report.stubbed.append(rel)
-        _validate_notebook(text, rel)
+        validate_notebook(text, rel)
         dest.write_text(text, encoding="utf-8")
         report.notebooks += 1
     else:
@@ -457,6 +277,12 @@ def _relax_lint(pyproject: Path, stubbed: list[str]) -> None:
     pyproject.write_text(text, encoding="utf-8")
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def _check_out_dir(out: Path, source: Path) -> None:
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise ValueError(
@@ -505,6 +331,7 @@ def release(*, source: Path, out_dir: Path) -> ReleaseReport:
     released, grader_only = walk(source)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+    os.chmod(tmp, 0o777 & ~_umask())           # mkdtemp makes 0700; the folder gets the usual mode
     report = ReleaseReport(out_dir=out)
     report.left_out = sorted({next((g for g in GRADER_ONLY if r == g or r.startswith(g + "/")), r)
                               for r in grader_only})
@@ -513,7 +340,9 @@ def release(*, source: Path, out_dir: Path) -> ReleaseReport:
         for rel in released:
             _release_file(source, rel, tmp / rel, seen, report)
         _relax_lint(tmp / "pyproject.toml", report.stubbed)
-        hidden_lines, digests = _hidden_candidates(source, grader_only)
+        if (source / "README.md").is_file():
+            (tmp / "README.md").write_text(student_readme(source / "README.md"), encoding="utf-8")
+        hidden_lines, digests = hidden_candidates(source, grader_only)
         secrets = Secrets(digests=digests)
         for line, origin, file in seen.candidates + [(ln, o, "") for ln, o in hidden_lines]:
             if line.strip() in seen.public.get(file, ()):
@@ -528,6 +357,14 @@ def release(*, source: Path, out_dir: Path) -> ReleaseReport:
             raise LeakError(
                 f"release stopped, nothing written: {len(leaks)} solution or hidden-test text(s) "
                 f"would reach the students:\n{shown}{more}"
+            )
+        answers = find_answer_code(tmp)
+        if answers:
+            shown = "\n".join(f"  {f}: {code!r} computes {what}" for f, code, what in answers[:20])
+            raise LeakError(
+                f"release stopped, nothing written: {len(answers)} place(s) outside the solution regions "
+                f"compute what students must write (rewrite them, e.g. with a loop, or move them into "
+                f"a solution region):\n{shown}"
             )
         if out.exists():
             out.rmdir()

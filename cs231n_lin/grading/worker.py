@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from cs231n_lin.checks.cells import BEGIN_CODE
 from cs231n_lin.grading import sandbox
 from cs231n_lin.grading.sandbox import Limits
 
@@ -32,7 +33,7 @@ SKIP_DIRS = {".git", "__pycache__", ".venv", "venv", ".ipynb_checkpoints", "node
 MAX_SUBMISSION_BYTES = 100 * 1024**2
 MAX_FILES = 5000
 MAX_RESULT_BYTES = 64 * 1024**2
-SOLUTION_MARKER = "# BEGIN SOLUTION"
+SOLUTION_MARKER = BEGIN_CODE
 PACKAGE = "cs231n_lin"
 
 

@@ -1,15 +1,23 @@
-"""Figures: loss curves, weight templates, decision boundaries, losses against the margin."""
+"""Figures: loss curves, weight templates, margins, hyper-parameter choices, decision boundaries."""
 
 from cs231n_lin.vis.boundaries import DecisionPlot, plot_decision_regions
 from cs231n_lin.vis.losses import loss_of_margin, per_example_losses, plot_losses_vs_margin
-from cs231n_lin.vis.plots import plot_loss_history, plot_weight_templates
+from cs231n_lin.vis.margins import plot_margin_loss_and_slope, plot_margin_number_line
+from cs231n_lin.vis.plots import plot_loss_history, plot_weight_templates, smooth_history
+from cs231n_lin.vis.tuning import best_on_grid_edge, plot_regularization_sweep, plot_search_heatmap
 
 __all__ = [
     "DecisionPlot",
+    "best_on_grid_edge",
     "loss_of_margin",
     "per_example_losses",
     "plot_decision_regions",
     "plot_loss_history",
     "plot_losses_vs_margin",
+    "plot_margin_loss_and_slope",
+    "plot_margin_number_line",
+    "plot_regularization_sweep",
+    "plot_search_heatmap",
     "plot_weight_templates",
+    "smooth_history",
 ]

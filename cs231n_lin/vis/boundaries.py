@@ -328,7 +328,8 @@ class DecisionPlot:
 
 def plot_decision_regions(model_or_W, X, y, b=None, ax=None, *, delta="auto", loss="auto",
                           resolution: int = 200, padding: float = 0.15,
-                          class_names: Sequence[str] | None = None, title: str | None = None):
+                          class_names: Sequence[str] | None = None, title: str | None = None,
+                          ring_threshold: float | None = None):
     """Draw the decision regions of a classifier (or of raw ``W``, ``b``) on 2-D data.
 
     Parameters
@@ -357,6 +358,9 @@ def plot_decision_regions(model_or_W, X, y, b=None, ax=None, *, delta="auto", lo
         Extra room around the data as a fraction of its range.
     class_names : sequence of C str, optional
     title : str, optional
+    ring_threshold : float, optional
+        Points with a loss at most this get no ring. Default: ``SOFTMAX_RING_THRESHOLD`` for the
+        softmax loss (never exactly 0), else 0. Give one value to compare panels of different losses.
 
     Returns
     -------
@@ -386,6 +390,10 @@ def plot_decision_regions(model_or_W, X, y, b=None, ax=None, *, delta="auto", lo
     elif delta is not None and (not np.isfinite(delta) or delta < 0):
         raise ValueError(f"delta must be a finite number >= 0, None or 'auto'; got {delta}")
     loss = source.loss if loss == "auto" else (None if loss is None else check_loss_name(loss))
+    if ring_threshold is None:
+        ring_threshold = SOFTMAX_RING_THRESHOLD if loss == "softmax" else 0.0
+    elif not np.isfinite(ring_threshold) or ring_threshold < 0:
+        raise ValueError(f"ring_threshold must be a finite number >= 0; got {ring_threshold}")
     if ax is None:
         _, ax = plt.subplots(figsize=(7.0, 5.0), layout="constrained")
     plot = DecisionPlot(ax, X, source.y_index, source.num_classes, resolution=resolution,
@@ -397,8 +405,7 @@ def plot_decision_regions(model_or_W, X, y, b=None, ax=None, *, delta="auto", lo
         if loss is not None:
             losses = per_example_losses(source.scores(X), source.y_index, loss,
                                         1.0 if delta is None else delta)
-        plot.update(grid_scores, delta=delta, point_losses=losses, title=None,
-                    ring_threshold=SOFTMAX_RING_THRESHOLD if loss == "softmax" else 0.0)
+        plot.update(grid_scores, delta=delta, point_losses=losses, title=None, ring_threshold=ring_threshold)
     else:
         plot.update(grid_labels=source.labels(plot.grid))
         delta = None

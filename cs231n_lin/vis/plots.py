@@ -2,13 +2,41 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 
 
-def plot_loss_history(histories: Mapping[str, np.ndarray], *, ax=None, smooth: int = 20):
-    """Minibatch loss against iteration, one line per model, with a moving average.
+def smooth_history(history: np.ndarray, window: int) -> np.ndarray:
+    """Trailing moving average of ``history`` over ``window`` points, same length as ``history``.
+
+    The first points average over what is there so far (1, 2, ... points), so the smoothed curve
+    starts at the first value instead of jumping in ``window`` iterations late.
+
+    Parameters
+    ----------
+    history : ndarray of shape (T,)
+    window : int
+        Number of points averaged (``>= 1``).
+
+    Returns
+    -------
+    ndarray of shape (T,)
+    """
+    if not (isinstance(window, (int, np.integer)) and window >= 1):
+        raise ValueError(f"window must be an integer >= 1; got {window!r}")
+    history = np.asarray(history, dtype=float)
+    csum = np.concatenate([[0.0], np.cumsum(history)])
+    k = np.arange(1, len(history) + 1)
+    start = np.maximum(0, k - window)
+    return (csum[k] - csum[start]) / (k - start)
+
+
+def plot_loss_history(histories: Mapping[str, np.ndarray], *, ax=None, smooth: int = 20,
+                      expected_initial: float | None = None, expected_label: str = "expected initial loss",
+                      logy: bool = False):
+    """Minibatch loss against iteration, one colour per model: each minibatch faint, a moving average solid.
 
     Parameters
     ----------
@@ -16,36 +44,66 @@ def plot_loss_history(histories: Mapping[str, np.ndarray], *, ax=None, smooth: i
         E.g. ``{"SVM": svm.loss_history_}``.
     ax : matplotlib Axes, optional
     smooth : int, default=20
-        Window of the moving average drawn over the raw (faint) curve.
+        Window of the trailing moving average (see :func:`smooth_history`); 1 draws only the raw loss.
+    expected_initial : float, optional
+        The loss expected before any training (e.g. ``C - 1`` for the hinge with small weights,
+        ``log C`` for softmax), drawn as a dotted line with a marker at iteration 0.
+    expected_label : str
+        Its legend entry, e.g. ``"C - 1 = 9 (hinge, small W)"``.
+    logy : bool, default=False
+        Log scale on y, for when the first losses dwarf the rest.
 
     Returns
     -------
     matplotlib Axes
+        The legend sits outside the axes, to the right, so it never covers a curve.
     """
     import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
 
     if ax is None:
-        _, ax = plt.subplots(figsize=(7, 4))
+        _, ax = plt.subplots(figsize=(8, 4), layout="constrained")
+    handles = []
     for label, history in histories.items():
         history = np.asarray(history, dtype=float)
-        (line,) = ax.plot(history, alpha=0.25, linewidth=0.8)
-        if len(history) >= smooth > 1:
-            avg = np.convolve(history, np.ones(smooth) / smooth, mode="valid")
-            ax.plot(np.arange(smooth - 1, len(history)), avg, color=line.get_color(), label=label)
+        if history.ndim != 1 or history.size == 0:
+            raise ValueError(f"history {label!r} must be a non-empty 1-D array; got shape {history.shape}")
+        (raw,) = ax.plot(history, alpha=0.25, linewidth=0.8)
+        if smooth > 1 and len(history) > 1:
+            (line,) = ax.plot(smooth_history(history, smooth), color=raw.get_color(), linewidth=1.8,
+                              label=f"{label} (average of last {smooth})")
         else:
-            line.set_alpha(1.0)
-            line.set_label(label)
+            raw.set_alpha(1.0)
+            raw.set_label(label)
+            line = raw
+        handles.append(line)
+    if smooth > 1:
+        handles.append(Line2D([], [], color="0.3", alpha=0.3, linewidth=0.8,
+                              label="faint: the loss of each minibatch\n(noisy: each batch is a new sample)"))
+    if expected_initial is not None:
+        ax.axhline(expected_initial, color="0.2", linestyle=":", linewidth=1)
+        (mark,) = ax.plot([0], [expected_initial], marker="o", color="0.2", linestyle=":",
+                          label=expected_label)
+        handles.append(mark)
+    if logy:
+        ax.set_yscale("log")
     ax.set_xlabel("iteration (minibatch)")
-    ax.set_ylabel("loss")
-    ax.set_title("Training loss (faint: per minibatch; solid: moving average)")
-    ax.legend()
-    ax.grid(alpha=0.3)
+    ax.set_ylabel("loss (log scale)" if logy else "loss")
+    ax.set_title("Training loss")
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
+    ax.grid(alpha=0.3, which="both" if logy else "major")
     return ax
 
 
 def plot_weight_templates(W: np.ndarray, image_shape: Sequence[int], class_names: Sequence[str],
-                          *, title: str = "", fig=None):
-    """Show each class's weights (bias row dropped) as an image: the "template" it matches.
+                          *, title: str = "", fig=None,
+                          note: str = "inputs are mean-subtracted: a weight says how a pixel brighter "
+                                      "than the average image moves the class score"):
+    """Show each class's weights (bias row dropped) as an image: the "template" its score matches.
+
+    One colour scale for all classes, symmetric around 0. Grey-level images use a diverging map
+    (red raises the score, blue lowers it, white is 0) with a colour bar; colour images show the
+    weights of the three channels as a colour, mid-grey meaning 0.
 
     Parameters
     ----------
@@ -54,18 +112,23 @@ def plot_weight_templates(W: np.ndarray, image_shape: Sequence[int], class_names
     image_shape : tuple
         ``(H, W)`` or ``(H, W, 3)``, with ``prod(image_shape) == D``.
     class_names : sequence of C str
+    title : str, optional
+    fig : matplotlib Figure or SubFigure, optional
+        Draw into it (e.g. one half of ``plt.figure().subfigures(1, 2)`` to compare two models).
+    note : str
+        A line under the templates; ``""`` for none.
 
     Returns
     -------
-    matplotlib Figure
+    matplotlib Figure (or the SubFigure passed in)
     """
     import matplotlib.pyplot as plt
 
     W = np.asarray(W)
     D = int(np.prod(image_shape))
-    if W.shape[0] not in (D, D + 1):
+    if W.ndim != 2 or W.shape[0] not in (D, D + 1):
         raise ValueError(
-            f"W has {W.shape[0]} rows; expected {D} (or {D + 1} with bias) for images {tuple(image_shape)}"
+            f"W has shape {W.shape}; expected {D} rows (or {D + 1} with bias) for images {tuple(image_shape)}"
         )
     if W.shape[1] != len(class_names):
         raise ValueError(f"W has {W.shape[1]} columns but {len(class_names)} class names were given")
@@ -73,19 +136,29 @@ def plot_weight_templates(W: np.ndarray, image_shape: Sequence[int], class_names
     C = W.shape[1]
     cols = min(C, 5)
     rows = int(np.ceil(C / cols))
-    if fig is None:
-        fig = plt.figure(figsize=(2.0 * cols, 2.2 * rows + 0.4))
-    lo, hi = W.min(), W.max()
+    if fig is None:      # a fixed layout: constrained layout costs seconds for many small axes
+        fig = plt.figure(figsize=(2.0 * cols + 1.0, 2.1 * rows + 0.9))
+        fig.subplots_adjust(left=0.02, right=0.98, top=1 - 0.75 / fig.get_figheight(),
+                            bottom=0.45 / fig.get_figheight(), wspace=0.08, hspace=0.25)
+    bound = float(np.abs(W).max()) or 1.0
+    axes, image = [], None
     for c in range(C):
         ax = fig.add_subplot(rows, cols, c + 1)
         img = W[:, c].reshape(image_shape)
-        if img.ndim == 3:   # colour: rescale to [0, 1] on the common range
-            ax.imshow((img - lo) / (hi - lo + 1e-12))
+        if img.ndim == 3:   # colour: 0 -> mid-grey, +-bound -> the ends of [0, 1]
+            ax.imshow(0.5 + img / (2 * bound))
         else:
-            ax.imshow(img, cmap="coolwarm", vmin=-max(abs(lo), abs(hi)), vmax=max(abs(lo), abs(hi)))
+            image = ax.imshow(img, cmap="coolwarm", vmin=-bound, vmax=bound)
         ax.set_title(str(class_names[c]))
-        ax.axis("off")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        axes.append(ax)
+    if image is not None:
+        fig.colorbar(image, ax=axes, shrink=0.8, fraction=0.04, pad=0.02,
+                     label="weight (red raises the score)")
     if title:
         fig.suptitle(title)
-    fig.tight_layout()
+    if note:             # wrapped to the (sub)figure's width, about 12 characters per inch at 9 pt
+        width_in = fig.bbox.width / fig.dpi
+        fig.supxlabel(textwrap.fill(note, max(30, int(12 * width_in))), fontsize=9)
     return fig

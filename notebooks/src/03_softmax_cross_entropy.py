@@ -8,8 +8,13 @@
 #
 # $$L_i = -\log\frac{e^{f_{y_i}}}{\sum_j e^{f_j}} = -f_{y_i} + \log\sum_j e^{f_j}.$$
 #
-# In this notebook: scores → probabilities, `softmax_loss_naive` and `softmax_loss_vectorized`,
-# the initial-loss sanity check, and two readings of the loss (information theory, probability).
+# **What you will write** (about 1½ hours), each followed by a check cell:
+# 1. `cross_entropy_two_ways` and `softmax_score_gradient`, in cells of this notebook;
+# 2. `softmax_loss_naive` and `softmax_loss_vectorized` in `cs231n_lin/classifiers/softmax.py`;
+# 3. answers to two inline questions.
+#
+# Then you train the classifier (with the `fit` you wrote in notebook 1) and read the loss two
+# more ways: information theory and probability.
 
 # %%
 # %load_ext autoreload
@@ -20,12 +25,13 @@ import time
 import matplotlib.pyplot as plt
 import numpy as np
 
+from cs231n_lin import checks
 from cs231n_lin.classifiers import Softmax
 from cs231n_lin.classifiers.softmax import softmax_loss_naive, softmax_loss_vectorized
 from cs231n_lin.data import add_bias, load_dataset
-from cs231n_lin.gradient_check import grad_check_sparse, rel_error
 from cs231n_lin.hyperparams import defaults_for
 from cs231n_lin.vis import plot_loss_history, plot_weight_templates
+from cs231n_lin.vis.probabilities import plot_cross_entropy_vs_q
 
 np.set_printoptions(precision=4, suppress=True)
 data = load_dataset()
@@ -49,7 +55,8 @@ print("probabilities:                              ", probs, " sum =", round(pro
 # %% [markdown]
 # ## Your code: the loss of one example, two ways
 #
-# Write $L_i$ for one score vector both as $-\log p_{y_i}$ and as $-f_{y_i} + \log\sum_j e^{f_j}$.
+# Write $L_i$ for one score vector `f` (shape `(C,)`) both as $-\log p_{y_i}$ and as
+# $-f_{y_i} + \log\sum_j e^{f_j}$, and return the two numbers.
 
 # %%
 def cross_entropy_two_ways(f, y):
@@ -60,12 +67,8 @@ def cross_entropy_two_ways(f, y):
     # END SOLUTION
 
 
-# %%
-# NBVAL_CHECK_OUTPUT
-a, b = cross_entropy_two_ways(np.array([-2.85, 0.86, 0.28]), 2)
-print(f"-log p_y = {a:.4f}   -f_y + log sum exp f = {b:.4f}")
-print("PASS: both give 1.04 and agree" if abs(a - b) < 1e-12 and abs(a - 1.0402) < 1e-4
-      else "FAIL: expected 1.0402 both ways")
+# %% tags=["nbval-check-output"]
+checks.cross_entropy_two_ways(cross_entropy_two_ways)
 
 # %% [markdown]
 # The second form is just $\log(a/b) = \log a - \log b$ with $\log e^{f_{y_i}} = f_{y_i}$.
@@ -80,57 +83,79 @@ print(f"softmax p_1 = {np.exp(s2[1]) / np.exp(s2).sum():.6f},  sigmoid(s_1 - s_0
       f"{1 / (1 + np.exp(-(s2[1] - s2[0]))):.6f}")
 
 # %% [markdown]
-# ## Your code: `softmax_loss_naive`
+# ## Your code: the gradient, one score at a time
 #
-# Complete **`softmax_loss_naive`** in **`cs231n_lin/classifiers/softmax.py`** with loops. The
-# gradient of $L_i$ with respect to score $j$ is $p_j - \mathbb{1}[j = y_i]$, and
-# $\partial L_i/\partial W_{:,j} = x_i\,(p_j - \mathbb{1}[j = y_i])$. Average over examples and
-# add $\lambda R(W)$ and $2\lambda W$.
-#
-# **Sanity check:** with tiny random weights every score is about 0, every class gets
-# probability $1/C$, and the loss is about $-\log(1/C) = \log C$.
+# Derive $\partial L_i / \partial f_j$ yourself from $L_i = -f_{y_i} + \log\sum_k e^{f_k}$:
+# differentiate the two terms, once for $j = y_i$ and once for $j \neq y_i$, and write the result
+# in terms of the probabilities $p_j$. Then write it in `softmax_score_gradient` for one score
+# vector: it returns an array of shape `(C,)`. The check compares your gradient with a numeric
+# one at many random score vectors.
 
 # %%
-# NBVAL_CHECK_OUTPUT
+def softmax_score_gradient(f, y):
+    """dL_i/df for one example: scores f of shape (C,), correct class y. Returns shape (C,)."""
+    # BEGIN SOLUTION
+    p = np.exp(f - np.max(f))
+    p /= p.sum()
+    p[y] -= 1.0
+    return p
+    # END SOLUTION
+
+
+# %% tags=["nbval-check-output"]
+checks.softmax_score_gradient(softmax_score_gradient)
+
+# %% [markdown]
+# ## Your code: `softmax_loss_naive`
+#
+# Complete **`softmax_loss_naive`** in **`cs231n_lin/classifiers/softmax.py`** with loops over the
+# examples: the loss, and the gradient `dW`. The scores are $f = x_i W$, so the chain rule
+# takes your score gradient to $\partial L_i/\partial W$ exactly as in notebook 1. Average over the
+# examples and add the regularization (the same convention as `svm_loss_naive`). The check
+# compares your loss and `dW` with stored values on small examples.
+
+# %% tags=["nbval-check-output"]
+checks.softmax_naive(softmax_loss_naive, large_scores=False)
+
+# %% [markdown]
+# A sanity check to run at the start of any training: with tiny random weights, what is the loss?
+
+# %%
 X_dev = add_bias(data.X_dev).astype(np.float64)
 y_dev = data.y_dev
 C = data.num_classes
 rng = np.random.default_rng(0)
 W_tiny = 1e-4 * rng.standard_normal((X_dev.shape[1], C))
 loss, _ = softmax_loss_naive(W_tiny, X_dev, y_dev, reg=0.0)
-print(f"log C = {np.log(C):.4f}")
-print("PASS: initial loss ~ log C" if abs(loss - np.log(C)) < 1e-2
-      else f"FAIL: with tiny weights the loss should be about log C = {np.log(C):.4f}, got {loss:.4f}")
-W0 = 2.0 / np.sqrt(X_dev.shape[1]) * rng.standard_normal((X_dev.shape[1], C))   # scores of order 1
-for reg in (0.0, 0.1):
-    loss, dW = softmax_loss_naive(W0, X_dev, y_dev, reg)
-    errs = grad_check_sparse(lambda W, reg=reg: softmax_loss_naive(W, X_dev, y_dev, reg)[0], W0.copy(), dW,
-                             num_checks=15, seed=0)
-    print(f"reg={reg}: " + ("PASS: gradient matches the numeric gradient" if errs.max() < 1e-6
-                            else "FAIL: dW disagrees with the numeric gradient"))
+print(f"loss with tiny random weights: {loss:.4f};   C = {C}, log C = {np.log(C):.4f}")
+
+# %% [markdown]
+# **Inline question 1** — Why is the loss with tiny random weights close to $\log C$? If a new
+# model of yours started at a loss of $10\log C$, what would you suspect?
+
+# %% [markdown]
+# <!-- BEGIN SOLUTION -->
+# With tiny weights every score is about 0, so every class gets $p_j = e^0 / \sum_k e^0 = 1/C$ and
+# $L_i = -\log(1/C) = \log C$ for every example. A much larger initial loss means the scores are
+# not small: weights initialized too large (or unscaled inputs), or a bug in the loss, e.g. the
+# data loss summed over the examples instead of averaged.
+# <!-- END SOLUTION -->
 
 # %% [markdown]
 # ## Your code: `softmax_loss_vectorized`
 #
 # Complete **`softmax_loss_vectorized`** in the same file: no Python loops, the same results.
 
-# %%
-# NBVAL_CHECK_OUTPUT
-for reg in (0.0, 0.1):
-    l_n, g_n = softmax_loss_naive(W0, X_dev, y_dev, reg)
-    l_v, g_v = softmax_loss_vectorized(W0, X_dev, y_dev, reg)
-    print(f"reg={reg}: loss " + ("PASS" if abs(l_n - l_v) < 1e-9 * abs(l_n)
-                                 else f"FAIL (naive {l_n:.6f}, vectorized {l_v:.6f})")
-          + ", gradient "
-          + ("PASS" if rel_error(g_n, g_v) < 1e-8 else "FAIL: dW differs from softmax_loss_naive"))
+# %% tags=["nbval-check-output"]
+checks.softmax_vectorized(softmax_loss_vectorized, large_scores=False)
 
 # %%
+W0 = 0.01 * rng.standard_normal((X_dev.shape[1], C))
 X_some = add_bias(data.X_train[:1000]).astype(np.float64)
-W_big = 0.01 * rng.standard_normal((X_some.shape[1], C))
 t0 = time.perf_counter()
-softmax_loss_naive(W_big, X_some, data.y_train[:1000], 0.1)
+softmax_loss_naive(W0, X_some, data.y_train[:1000], 0.1)
 t1 = time.perf_counter()
-softmax_loss_vectorized(W_big, X_some, data.y_train[:1000], 0.1)
+softmax_loss_vectorized(W0, X_some, data.y_train[:1000], 0.1)
 t2 = time.perf_counter()
 print(f"on {X_some.shape[0]} examples: naive {1000 * (t1 - t0):.1f} ms, vectorized {1000 * (t2 - t1):.2f} ms")
 
@@ -143,8 +168,7 @@ print(f"on {X_some.shape[0]} examples: naive {1000 * (t1 - t0):.1f} ms, vectoriz
 # Check it on real numbers, with $q$ the softmax of our example scores:
 
 # %%
-# NBVAL_CHECK_OUTPUT
-q = np.exp(f) / np.exp(f).sum()
+q = probs                                               # the softmax of f, from the first cell
 
 
 def cross_entropy(p, q):
@@ -162,14 +186,30 @@ def kl(p, q):
 for name, p in [("soft p", np.array([0.1, 0.3, 0.6])), ("one-hot p (class 2)", np.array([0.0, 0.0, 1.0]))]:
     print(f"{name}: H(p,q) = {cross_entropy(p, q):.6f}, H(p) = {entropy(p):.6f}, "
           f"KL(p||q) = {kl(p, q):.6f}, H(p) + KL = {entropy(p) + kl(p, q):.6f}")
-print(f"softmax loss of the example: {-np.log(q[2]):.6f}")
-p_soft = np.array([0.1, 0.3, 0.6])
-print(f"q = p: H(p,p) = {cross_entropy(p_soft, p_soft):.6f} = H(p), KL(p||p) = {abs(kl(p_soft, p_soft)):.6f}")
+print(f"softmax loss of the example (your cross_entropy_two_ways): {cross_entropy_two_ways(f, 2)[0]:.6f}")
 
 # %% [markdown]
-# With the one-hot $p$ of a labelled example, $H(p) = 0$, so the cross-entropy *is* the KL
-# divergence, and both equal the softmax loss $-\log q_{y_i}$. Minimizing the loss moves all of
-# $q$'s mass onto the correct class.
+# The identity alone does not say where the cross-entropy is smallest. Sweep the estimate $q$:
+# with two classes, $q = (1 - q_1, q_1)$ for every $q_1$ in $(0, 1)$; with three classes, 20 000
+# random $q$ from the probability simplex.
+
+# %%
+plot_cross_entropy_vs_q(0.7)
+plt.show()
+
+p3 = np.array([0.1, 0.3, 0.6])
+Q = np.random.default_rng(1).dirichlet(np.ones(3), size=20_000)
+H_all = -(np.log(Q) @ p3)                               # H(p, q) for every row q of Q
+best = Q[np.argmin(H_all)]
+print(f"3 classes, p = {p3}: smallest H(p, q) over the random q = {H_all.min():.5f} "
+      f"(H(p) = {entropy(p3):.5f}) at q = {best.round(3)}")
+print(f"random q with H(p, q) < H(p): {int(np.sum(H_all < entropy(p3)))} of {len(Q)}")
+
+# %% [markdown]
+# $H(p, q)$ is never below $H(p)$ and reaches it only at $q = p$: the gap is $D_{KL}(p\|q) \ge 0$
+# (Gibbs' inequality). With the one-hot $p$ of a labelled example, $H(p) = 0$, so the cross-entropy
+# *is* the KL divergence, and both equal the softmax loss $-\log q_{y_i}$. Minimizing the loss
+# moves all of $q$'s mass onto the correct class.
 #
 # ## Probability: maximum likelihood and MAP
 #
@@ -181,14 +221,14 @@ print(f"q = p: H(p,p) = {cross_entropy(p_soft, p_soft):.6f} = H(p), KL(p||p) = {
 # Checked against an independent Gaussian density:
 
 # %%
-# NBVAL_CHECK_OUTPUT
 from scipy.stats import norm
 
 N, reg = X_dev.shape[0], 0.1
 sigma = np.sqrt(1.0 / (2 * N * reg))
-const = -norm.logpdf(np.zeros_like(W0), scale=sigma).sum() / N       # -log P(W = 0) / N
+W1 = 2.0 / np.sqrt(X_dev.shape[1]) * rng.standard_normal((X_dev.shape[1], C))
+const = -norm.logpdf(np.zeros_like(W1), scale=sigma).sum() / N       # -log P(W = 0) / N
 for scale in (0.5, 1.0, 2.0):
-    W = scale * W0
+    W = scale * W1
     reg_term = reg * np.sum(W * W)
     neg_log_prior = -norm.logpdf(W, scale=sigma).sum() / N
     print(f"W scaled by {scale}: reg * R(W) = {reg_term:.6f},  "
@@ -210,28 +250,9 @@ print(f"first loss {clf.loss_history_[0]:.3f} (log C = {np.log(C):.3f}), "
       f"last loss {clf.loss_history_[-1]:.3f}")
 
 # %%
-ax = plot_loss_history({"Softmax": clf.loss_history_})
-ax.axhline(np.log(C), color="grey", linestyle=":", label="log C (uniform guess)")
-ax.legend()
+ax = plot_loss_history({"Softmax": clf.loss_history_}, logy=True, expected_initial=np.log(C),
+                       expected_label=f"log C = {np.log(C):.2f}: the loss of\nuniform probabilities")
 ax.set_title(f"Softmax training loss on {data.name}")
-plt.show()
-
-# %% [markdown]
-# The classifier now gives every class a probability. For a few validation images:
-
-# %%
-P = clf.predict_proba(data.X_val[:4])
-fig, axes = plt.subplots(1, 4, figsize=(12, 2.8))
-for ax, p, label in zip(axes, P, data.y_val[:4], strict=True):
-    ax.bar(range(C), p, color=["tab:green" if c == label else "tab:grey" for c in range(C)])
-    ax.set_xticks(range(C))
-    long_names = max(len(n) for n in data.class_names) > 2
-    ax.set_xticklabels(data.class_names, rotation=90 if long_names else 0, fontsize=7)
-    ax.set_ylim(0, 1)
-    ax.set_title(f"true: {data.class_names[label]}")
-axes[0].set_ylabel("probability")
-fig.suptitle("Softmax probabilities (green: correct class)")
-fig.tight_layout()
 plt.show()
 
 # %%
@@ -240,13 +261,17 @@ fig = plot_weight_templates(clf.W_, data.image_shape, data.class_names,
 plt.show()
 
 # %% [markdown]
-# **Inline question 1** — What are the smallest and largest values the softmax loss $L_i$ can
+# The classifier gives every class a probability, through `softmax`. You write a `softmax` that
+# cannot overflow in notebook 4, and look at the probabilities of single images there.
+
+# %% [markdown]
+# **Inline question 2** — What are the smallest and largest values the softmax loss $L_i$ can
 # take? Can it reach them with finite scores?
 
 # %% [markdown]
 # <!-- BEGIN SOLUTION -->
 # $L_i = -\log q_{y_i}$ with $0 < q_{y_i} < 1$ for finite scores, so $0 < L_i < \infty$. The minimum 0
 # needs $q_{y_i} = 1$ (the correct score infinitely above the others); the maximum $\infty$ needs
-# $q_{y_i} = 0$ (infinitely below). Neither is reached with finite scores; at initialization,
-# with all scores equal, $L_i = \log C$.
+# $q_{y_i} = 0$ (infinitely below). Neither is reached with finite scores in exact arithmetic;
+# in floating point a loss below about $10^{-16}$ rounds to exactly 0 (notebook 5 shows it).
 # <!-- END SOLUTION -->

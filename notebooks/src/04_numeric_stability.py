@@ -4,19 +4,32 @@
 # # 4. Numeric stability of the softmax
 #
 # $e^{f}$ grows so fast that a computer cannot hold it for scores of a few hundred. This notebook
-# shows the failure live, the max-shift trick that fixes it, log-sum-exp, why the shift must be
-# taken per row, and why the loss should be computed from log-probabilities. At the end your
-# `softmax` must survive scores of $10^4$.
+# shows the failure live, a trick that fixes it, log-sum-exp, why the fix must be applied per
+# row, and why the loss should be computed from log-probabilities.
+#
+# **What you will write** (about 45 minutes), each followed by a check cell:
+# 1. `logsumexp_rows`, in a cell of this notebook;
+# 2. `softmax` and `log_softmax` in `cs231n_lin/classifiers/softmax.py`, and the same care in
+#    `softmax_loss_naive` / `softmax_loss_vectorized` (they must survive scores of $10^4$);
+# 3. the answer to one inline question.
+#
+# At the end you look at the probabilities your `softmax` gives a trained classifier.
 
 # %%
 # %load_ext autoreload
 # %autoreload 2
+# %matplotlib inline
 import warnings
 
+import matplotlib.pyplot as plt
 import numpy as np
 
+from cs231n_lin import checks
+from cs231n_lin.classifiers import Softmax
 from cs231n_lin.classifiers.softmax import log_softmax, softmax, softmax_loss_naive, softmax_loss_vectorized
 from cs231n_lin.data import load_dataset
+from cs231n_lin.hyperparams import defaults_for
+from cs231n_lin.vis.probabilities import plot_probability_bars, teaching_examples
 
 np.set_printoptions(precision=4)
 data = load_dataset()
@@ -30,7 +43,6 @@ print(data.summary())
 # NumPy then returns `inf` and emits a `RuntimeWarning`:
 
 # %%
-# NBVAL_CHECK_OUTPUT
 for dtype in (np.float64, np.float32):
     biggest = np.finfo(dtype).max
     print(f"{np.dtype(dtype).name}: largest {biggest:.4g}, log of it {np.log(biggest):.2f}")
@@ -44,7 +56,11 @@ for dtype, x in [(np.float64, 1000.0), (np.float32, 100.0)]:
 # %% [markdown]
 # ## The naive softmax breaks
 #
-# With scores $[123, 456, 789]$ the numerator and the sum both overflow, and `inf / inf` is `nan`:
+# Take the scores $[123, 456, 789]$. In float64, $e^{123} \approx 2.6\times10^{53}$ and
+# $e^{456} \approx 1.1\times10^{198}$ are still finite, but $e^{789}$ overflows to `inf`, so the sum
+# is `inf` too. The first two probabilities become finite / `inf` $= 0$ (the true values are about
+# $10^{-290}$ and $10^{-145}$: close enough), the third becomes `inf / inf` $=$ `nan` (the true value
+# is 1):
 
 # %%
 f = np.array([123.0, 456.0, 789.0])
@@ -58,42 +74,52 @@ for w in caught:
     print("warning:", w.message)
 
 # %% [markdown]
-# ## The max-shift trick
+# ## A constant that changes nothing
 #
-# Multiply numerator and denominator by the same constant $C$ and push it into the exponent:
+# Multiply numerator and denominator by the same constant $K > 0$ and push it into the exponent:
 #
-# $$\frac{e^{f_{y_i}}}{\sum_j e^{f_j}} = \frac{C\,e^{f_{y_i}}}{C\sum_j e^{f_j}}
-# = \frac{e^{f_{y_i} + \log C}}{\sum_j e^{f_j + \log C}}$$
+# $$\frac{e^{f_{y_i}}}{\sum_j e^{f_j}} = \frac{K\,e^{f_{y_i}}}{K\sum_j e^{f_j}}
+# = \frac{e^{f_{y_i} + \log K}}{\sum_j e^{f_j + \log K}}$$
 #
-# Any $C$ gives the same value. Choose $\log C = -\max_j f_j$: the largest score becomes 0, every
-# exponent is $\le 0$, and $e^{(\cdot)} \le 1$ cannot overflow; the sum is between 1 and the
-# number of classes.
-#
-# (Note: $\log C$ is added to *each* $f_j$ inside the sum; adding it once outside the sum, as in
-# $\sum_j e^{f_j} + \log C$, would change the value. The cell below checks both.)
+# Any $K$ gives the same value, and we may pick it per example. Note that $\log K$ is added to
+# *each* $f_j$ inside the sum; adding it once outside the sum, as in $\sum_j e^{f_j} + \log K$,
+# would change the value. The cell below checks both on the scores $[1, 2, 3]$:
 
 # %%
-# NBVAL_CHECK_OUTPUT
 small = np.array([1.0, 2.0, 3.0])
 reference = np.exp(small) / np.exp(small).sum()
-for log_c in (-3.0, 5.0, -100.0):
-    inside = np.exp(small + log_c) / np.sum(np.exp(small + log_c))
-    outside = np.exp(small + log_c) / (np.sum(np.exp(small)) + log_c)
-    print(f"log C = {log_c:6.1f}: shift inside the sum equal: {np.allclose(inside, reference)},"
-          f"  '+ log C' outside the sum equal: {np.allclose(outside, reference)}")
-shifted = f - np.max(f)
-print("f - max(f) =", shifted)
-p = np.exp(shifted) / np.sum(np.exp(shifted))
-print("probabilities:", [f"{v:.3e}" for v in p])
+for log_k in (-3.0, 5.0, -100.0):
+    inside = np.exp(small + log_k) / np.sum(np.exp(small + log_k))
+    outside = np.exp(small + log_k) / (np.sum(np.exp(small)) + log_k)
+    print(f"log K = {log_k:6.1f}: shift inside the sum equal: {np.allclose(inside, reference)},"
+          f"  '+ log K' outside the sum equal: {np.allclose(outside, reference)}")
 
 # %% [markdown]
-# ## Log-sum-exp
+# **Inline question 1** — Which choice of $\log K$ makes overflow impossible for any finite
+# scores? Why is $\log K = -\max_j f_j$ a good choice, and what would go wrong with
+# $\log K = -\min_j f_j$? (Think about the largest exponent, and about the sum.)
+
+# %% [markdown]
+# <!-- BEGIN SOLUTION -->
+# With $\log K = -\max_j f_j$ every exponent $f_j - \max_k f_k$ is $\le 0$, so no $e^{(\cdot)}$
+# exceeds 1 and nothing overflows; and one term is exactly $e^0 = 1$, so the sum lies between 1
+# and $C$ (the number of classes): it can neither overflow nor underflow to 0, and its log is
+# finite. Subtracting the minimum makes every exponent $\ge 0$; with a large spread of scores
+# (e.g. $[123, 456, 789] \to [0, 333, 666]$, and $e^{666}$ is about $10^{289}$) the largest term
+# overflows as soon as the spread exceeds about 709.8 (88.7 in float32).
+# <!-- END SOLUTION -->
+
+# %% [markdown]
+# ## Your code: log-sum-exp
 #
-# The same trick gives the log of the normalizer without overflow:
+# The same idea gives the log of the normalizer without overflow:
 #
 # $$\log\sum_j e^{f_j} = m + \log\sum_j e^{f_j - m}, \qquad m = \max_j f_j.$$
 #
-# Write it for every row of a score matrix.
+# Write it for every row of a score matrix `S` of shape `(N, C)`, without a Python loop; it
+# returns shape `(N,)`. Useful: `np.max`, `np.sum` and `np.log` with `axis=1`, and
+# `keepdims=True` so that an `(N, 1)` column broadcasts against `(N, C)`. The check compares
+# with `scipy.special.logsumexp` and treats any overflow warning as a failure.
 
 # %%
 def logsumexp_rows(S):
@@ -104,117 +130,85 @@ def logsumexp_rows(S):
     # END SOLUTION
 
 
-# %%
-# NBVAL_CHECK_OUTPUT
-from scipy.special import logsumexp
-
-S = np.array([[123.0, 456.0, 789.0], [1.0, 2.0, 3.0], [-1000.0, -1000.0, -1000.0], [1e4, 0.0, -1e4]])
-with warnings.catch_warnings():
-    warnings.simplefilter("error")          # any overflow warning is a failure here
-    try:
-        ours = logsumexp_rows(S)
-    except RuntimeWarning as w:
-        ours = None
-        print(f"FAIL: numpy warned: {w}")
-if ours is not None:
-    print("rows:", [f"{v:.6f}" for v in ours])
-    print("PASS: matches scipy.special.logsumexp" if np.allclose(ours, logsumexp(S, axis=1), rtol=1e-12)
-          else "FAIL: differs from scipy.special.logsumexp")
+# %% tags=["nbval-check-output"]
+checks.logsumexp_rows(logsumexp_rows)
 
 # %% [markdown]
 # ## The shift must be per row
 #
 # Subtracting one global maximum from the whole matrix fixes overflow in the row that holds it,
 # but pushes rows with much smaller scores so far down that all their exponentials underflow
-# to 0, and $0/0$ is `nan`:
+# to 0, and $0/0$ is `nan`. With your per-row log-sum-exp, $p_{ij} = e^{S_{ij} - \mathrm{lse}_i}$
+# is fine in every row:
 
 # %%
-# NBVAL_CHECK_OUTPUT
 S2 = np.array([[1000.0, 1001.0, 1002.0], [1.0, 2.0, 3.0]])
 with np.errstate(under="ignore", invalid="ignore"):
     E = np.exp(S2 - S2.max())                            # one global max
     p_global = E / E.sum(axis=1, keepdims=True)
-E = np.exp(S2 - S2.max(axis=1, keepdims=True))           # one max per row
-p_row = E / E.sum(axis=1, keepdims=True)
-print("global shift:\n", p_global)
-print("per-row shift:\n", p_row)
+p_row = np.exp(S2 - logsumexp_rows(S2)[:, None])         # your log-sum-exp, one per row
+print("one global shift:\n", p_global)
+print("per row, from your logsumexp_rows:\n", p_row)
 
 # %% [markdown]
 # ## Don't take the log of a probability that underflowed
 #
-# With scores $[123, 456, 789]$ and correct class 0, $p_0 = e^{-666}/(\dots) \approx 10^{-289}$:
-# fine in float64 but 0 in float32, and $-\log 0 = \infty$. Computing the loss as
-# $-f_{y_i} + \log\sum_j e^{f_j}$ (i.e. from log-probabilities) stays exact:
+# With scores $[123, 456, 789]$ and correct class 0, $p_0 = e^{123 - \mathrm{lse}} \approx
+# 10^{-289}$: fine in float64 but 0 in float32 (the smallest float32 is about $10^{-45}$), and
+# $-\log 0 = \infty$. Computing the loss from log-probabilities, $-f_{y_i} + \log\sum_j e^{f_j}$,
+# never forms $p_0$ and gives 666 in both. It does so only because your `logsumexp_rows` shifted
+# the scores first: the unshifted $\log\sum_j e^{f_j}$ is $\log(\infty) = \infty$ already in float64.
 
 # %%
-# NBVAL_CHECK_OUTPUT
 for dtype in (np.float64, np.float32):
     fd = f.astype(dtype)
-    sh = fd - fd.max()
-    with np.errstate(divide="ignore", under="ignore"):
-        p0 = (np.exp(sh) / np.exp(sh).sum())[0]
+    lse = logsumexp_rows(fd[None, :])[0]
+    with np.errstate(divide="ignore", under="ignore", over="ignore"):
+        p0 = np.exp(fd[0] - lse)
         via_prob = -np.log(p0)
-    via_logs = -(sh[0] - np.log(np.exp(sh).sum()))
+        unshifted = -fd[0] + np.log(np.sum(np.exp(fd)))
     print(f"{np.dtype(dtype).name}: p_0 = {p0:.3e}, -log(p_0) = {via_prob:.1f}, "
-          f"from log-probabilities = {via_logs:.1f}")
+          f"-f_0 + logsumexp_rows = {lse - fd[0]:.1f}, without the shift = {unshifted}")
 
 # %% [markdown]
 # ## Your code: a softmax that survives scores of $10^4$
 #
-# In **`cs231n_lin/classifiers/softmax.py`**, make **`softmax`** and **`log_softmax`** shift each
-# row (more generally, each slice along `axis`) by its maximum, and make sure
-# **`softmax_loss_naive`** and **`softmax_loss_vectorized`** compute the loss from shifted scores.
-# The checks use float32 scores of $\pm 10^4$ and must see no warning, no `nan` and no `inf`.
+# In **`cs231n_lin/classifiers/softmax.py`**, write **`softmax`** and **`log_softmax`**: the same
+# shift as in your `logsumexp_rows`, but along any `axis` (the probabilities sum to one along
+# it). `log_softmax` must not take the log of `softmax`: compute it from shifted scores, as above.
+# The checks use scores far beyond where `np.exp` overflows, and rows whose scores differ by
+# hundreds (where `log(softmax)` would be `log 0`); they must see no `nan` and no `inf`.
 
-# %%
-# NBVAL_CHECK_OUTPUT
-big = np.array([[1e4, 0.0, -1e4], [0.0, 0.0, 0.0], [-1e4, -1e4 + 1.0, -1e4]], dtype=np.float32)
-with warnings.catch_warnings():
-    warnings.simplefilter("error")
-    try:
-        P = softmax(big, axis=1)
-        LP = log_softmax(big, axis=1)
-    except RuntimeWarning as w:
-        P = LP = None
-        print(f"FAIL: numpy warned inside softmax/log_softmax: {w}")
-if P is not None:
-    print("softmax:\n", P.round(4))
-    finite = np.isfinite(P).all() and np.isfinite(LP[1:]).all()
-    print("PASS: finite" if finite else "FAIL: nan or inf in softmax(big) or log_softmax(big)")
-    print("PASS: rows sum to 1" if np.allclose(P.sum(axis=1), 1.0, atol=1e-6)
-          else "FAIL: rows do not sum to 1")
-    print("PASS: log_softmax(big)[1] = -log 3" if np.allclose(LP[1], -np.log(3), atol=1e-6)
-          else "FAIL: log_softmax of equal scores should be -log 3")
-    P0 = softmax(big, axis=0)
-    print("PASS: axis=0 sums to 1" if np.allclose(P0.sum(axis=0), 1.0, atol=1e-6)
-          else "FAIL: softmax(axis=0) does not sum to 1 down the columns")
+# %% tags=["nbval-check-output"]
+checks.softmax(softmax)
 
-# %%
-# NBVAL_CHECK_OUTPUT
-# One feature equal to 1, so the scores are the rows of W: [1e4, 0, -1e4], correct class 1.
-W = np.array([[1e4, 0.0, -1e4]], dtype=np.float32)
-X = np.ones((2, 1), dtype=np.float32)
-y = np.array([1, 0])
-# Exact losses: example 0 -> -0 + log(e^1e4 + 1 + e^-1e4) ~ 1e4; example 1 -> ~0. Mean 5000.
-with warnings.catch_warnings():
-    warnings.simplefilter("error")
-    for fn in (softmax_loss_naive, softmax_loss_vectorized):
-        try:
-            loss, dW = fn(W, X, y, 0.0)
-        except RuntimeWarning as w:
-            print(f"FAIL: {fn.__name__} warned: {w}")
-            continue
-        ok = np.isfinite(loss) and np.isfinite(dW).all() and abs(loss - 5000.0) < 1e-2
-        print(f"{fn.__name__}: loss {loss:.2f}: " + ("PASS" if ok else "FAIL: expected 5000.00, finite dW"))
+# %% tags=["nbval-check-output"]
+checks.log_softmax(log_softmax)
 
 # %% [markdown]
-# **Inline question 1** — Why is $\log C = -\max_j f_j$ a good choice, and what would go wrong
-# with $\log C = -\min_j f_j$?
+# The losses need the same care. If your `softmax_loss_naive` and `softmax_loss_vectorized`
+# from notebook 3 exponentiate unshifted scores, fix them now (`log_softmax` may help). This
+# check feeds them scores of $\pm 10^4$ in float32, where the exact mean loss is 5000:
+
+# %% tags=["nbval-check-output"]
+checks.softmax_losses_large_scores(softmax_loss_naive, softmax_loss_vectorized)
 
 # %% [markdown]
-# <!-- BEGIN SOLUTION -->
-# After subtracting the maximum, every exponent is $\le 0$, so no $e^{(\cdot)}$ overflows, and one
-# term is exactly $e^0 = 1$, so the sum lies in $[1, C]$: it can neither overflow nor underflow to
-# 0, and its log is finite. Subtracting the minimum makes every exponent $\ge 0$; with a large
-# spread of scores (e.g. $[123, 456, 789] \to [0, 333, 666]$) the largest one still overflows.
-# <!-- END SOLUTION -->
+# ## Your softmax at work
+#
+# `Softmax.predict_proba` is your `softmax` applied to a trained classifier's scores. Three
+# validation images chosen to teach something: the most confident right answer, the image the
+# model is least sure about, and its most confident mistake (inputs shown as images; the model
+# sees them with the mean image subtracted).
+
+# %%
+clf = Softmax(random_state=0, **defaults_for(data.name, "softmax")).fit(data.X_train, data.y_train)
+P = clf.predict_proba(data.X_val)
+picked = teaching_examples(P, data.y_val)
+idx = list(picked.values())
+images = (data.X_val[idx] + data.mean_image).reshape(-1, *data.image_shape)
+plot_probability_bars(images, P[idx], data.y_val[idx], data.class_names, captions=list(picked))
+plt.show()
+for caption, i in picked.items():
+    print(f"{caption:>20}: image {i}, largest probability {P[i].max():.2f}, "
+          f"probability of the true class {P[i, data.y_val[i]]:.2f}")

@@ -19,7 +19,7 @@ MODELS = ("Softmax", "LinearSVM (hinge)", "LinearSVM (squared hinge)",
 
 def expected_ids():
     ids = {"explorer_update_ms", "fit_time_ratio/softmax_over_logreg",
-           "accuracy_ratio/softmax_over_logreg"}
+           "accuracy_ratio/softmax_over_logreg", "check_all_s", "check_svm_s"}
     ids |= {f"fit_seconds/{m}" for m in MODELS}
     for dtype in DTYPES:
         ids.add(f"gemm_ms/{dtype}")

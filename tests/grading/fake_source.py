@@ -121,7 +121,9 @@ def make_source(root: Path) -> Path:
     """Write the fake instructor repository under ``root`` and return ``root``."""
     files = {
         "pyproject.toml": PYPROJECT,
-        "README.md": "# fakepkg\n",
+        "README.md": ("# fakepkg\n\nInstructor notes: run `fakepkg grade` with the hidden tests.\n\n"
+                      "<!-- BEGIN STUDENT README -->\n## For students\n\nWrite `double` in "
+                      "fakepkg/losses.py.\n<!-- END STUDENT README -->\n"),
         "fakepkg/__init__.py": "",
         "fakepkg/losses.py": LOSSES,
         "tests/test_losses.py": VISIBLE_TEST,

@@ -8,12 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cs231n_lin.checks.cells import ANSWER_HERE, is_check_cell, is_solution_cell
 from cs231n_lin.grading.markers import (
-    ANSWER_HERE,
     MarkerError,
     code_regions,
-    is_check_cell,
-    is_solution_cell,
     solution_lines,
     strip_markdown,
     strip_py,

@@ -16,8 +16,10 @@ import pytest
 import tomllib
 
 from cs231n_lin import cli
+from cs231n_lin.grading import nb_transforms
 from cs231n_lin.grading import release as rel
 from cs231n_lin.grading.markers import MarkerError
+from cs231n_lin.grading.student_readme import student_section
 
 from .fake_source import HIDDEN_CANARY, SOLUTION_CANARY, all_text, make_source
 
@@ -93,7 +95,8 @@ def test_notebook_transforms(released: Path, source: Path):
     solve = "".join(cells["solve"]["source"])
     assert "raise NotImplementedError(" in solve and "return 2 * x" not in solve
     assert cells["solve"]["outputs"] == [] and cells["solve"]["execution_count"] is None
-    assert cells["check"] == before["cells"][2]                 # reference output kept as it was
+    assert cells["check"]["outputs"] == [] and cells["check"]["execution_count"] is None  # no free PASS
+    assert cells["check"]["source"] == before["cells"][2]["source"]
     assert cells["plain"]["outputs"] == []
     answer = "".join(cells["answer"]["source"])
     assert "Your answer here" in answer and "**Question:** why?" in answer
@@ -167,7 +170,7 @@ def test_leak_check_catches_a_solution_line_in_prose(source: Path, tmp_path: Pat
 
 
 def test_leak_check_catches_a_transform_that_lets_a_solution_through(source, tmp_path, monkeypatch):
-    monkeypatch.setattr(rel, "CELL_TRANSFORMS", (rel.clear_outputs,))   # a broken pipeline
+    monkeypatch.setattr(nb_transforms, "CELL_TRANSFORMS", (rel.clear_outputs,))   # a broken pipeline
     with pytest.raises(rel.LeakError, match=r"notebooks/squares\.ipynb.*return 2 \* x"):
         rel.release(source=source, out_dir=tmp_path / "out")
     assert not (tmp_path / "out").exists()
@@ -211,13 +214,21 @@ def test_release_of_this_repository(tmp_path: Path):
     assert report.regions >= 10
     assert not (out / "tests/hidden").exists() and not (out / ".git").exists()
     assert not (out / ".venv").exists()
-    assert (out / "cs231n_lin/grading/check.py").is_file()
-    assert (out / "cs231n_lin/grading/markers.py").is_file()
-    assert not (out / "cs231n_lin/grading/release.py").exists()
-    proc = _run([sys.executable, "-m", "cs231n_lin", "release", str(tmp_path / "again")], out,
-                PYTHONPATH=str(out))
-    assert proc.returncode == 2
-    assert "release is an instructor tool; it is not part of the student version" in proc.stderr
+    assert not (out / "cs231n_lin/grading").exists()             # dropped wholesale
+    assert (out / "cs231n_lin/checks/fingerprints.json").is_file()  # the student's checks ship
+    assert not (out / "tests/checks").exists() and not (out / "tests/student").exists()
+    for verb in (["release", str(tmp_path / "again")], ["gradescope", str(tmp_path / "ag.zip")],
+                 ["grade", str(out)]):
+        proc = _run([sys.executable, "-m", "cs231n_lin", *verb], out, PYTHONPATH=str(out))
+        assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+        assert f"{verb[0]} is an instructor tool; it is not part of the student version" in proc.stderr
+    readme = (out / "README.md").read_text()
+    assert student_section(readme) == student_section((REPO / "README.md").read_text())
+    assert "cs231n-lin check" in readme and "zip -r" in readme and "jupyter lab notebooks/01" in readme
+    for word in ("release", "grade ", "gradescope", "hidden", "tests/hidden", "make demo"):
+        assert word not in readme.lower(), word
+    for nb in (out / "notebooks").glob("*.ipynb"):
+        assert all(not c.get("outputs") for c in json.loads(nb.read_text())["cells"]), nb
     for name in ("linear_svm", "softmax", "linear_classifier"):
         text = (out / f"cs231n_lin/classifiers/{name}.py").read_text()
         assert "raise NotImplementedError(" in text and "# BEGIN SOLUTION" in text
@@ -262,7 +273,7 @@ def test_each_cell_transform_on_its_own():
     assert {k: v for k, v in cleared.items() if k not in ("outputs", "execution_count")} == {
         k: v for k, v in stubbed.items() if k not in ("outputs", "execution_count")}
     check = _cell("code", "# NBVAL_CHECK_OUTPUT\nprint(7)\n", outputs=out, execution_count=5)
-    assert rel.clear_outputs(check, path="nb.ipynb", label="cell 2") is check
+    assert rel.clear_outputs(check, path="nb.ipynb", label="cell 2")["outputs"] == []   # no stored PASS
     answer = _cell("markdown", "Q?\n<!-- BEGIN SOLUTION -->\nA.\n<!-- END SOLUTION -->\n")
     blank = rel.blank_solution_markdown(answer, path="nb.ipynb", label="cell 3")
     assert blank["source"] == "Q?\n<!-- BEGIN SOLUTION -->\nYour answer here\n<!-- END SOLUTION -->\n"
@@ -292,3 +303,58 @@ def test_files_git_ignores_are_not_released(source: Path, tmp_path: Path):
     assert (tmp_path / "out/datasets/get_data.py").is_file()       # untracked but not ignored
     assert not (tmp_path / "out/datasets/cifar.tar.gz").exists()
     assert (tmp_path / "out/fakepkg/losses.py").is_file()
+
+
+# ---------------------------------------------------------------------------- answer code, umask, README
+
+_DEMO_NB = {"cells": [{"cell_type": "code", "execution_count": None, "id": "demo", "metadata": {},
+                       "outputs": [], "source": "rows = np.arange(len(y))\nmargins = np.maximum(S, 0)\n"
+                       "margins[rows, data.y_train] = 0.0\n"}],
+            "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+
+
+@pytest.mark.parametrize(("path", "text", "what"), [
+    # issue 11, item 5: a notebook demo computing the vectorized hinge margins ...
+    ("notebooks/demo.ipynb", json.dumps(_DEMO_NB), "the correct class zeroed"),
+    # ... a row-shifted softmax outside the regions ...
+    ("notebooks/src/04_demo.py", "E = np.exp(S2 - S2.max(axis=1, keepdims=True))\n", "each row's maximum"),
+    ("fakepkg/vis.py", "p = np.exp(s - np.max(s, axis=1, keepdims=True))\n", "each row's maximum"),
+    # ... and a test helper with the vectorized margin computation.
+    ("tests/loss_problems.py", "def margins(W, X, y, delta):\n    scores = X @ W\n"
+     "    return scores - scores[np.arange(len(y)), y][:, None] + delta\n", "vectorized hinge margins"),
+    ("fakepkg/grad.py", "dscores[np.arange(N), y] -= 1\n", "one-hot term"),
+])
+def test_leak_check_catches_answer_code_outside_the_regions(source: Path, tmp_path: Path, path, text, what):
+    (source / path).parent.mkdir(parents=True, exist_ok=True)
+    (source / path).write_text(text)
+    with pytest.raises(rel.LeakError, match=rf"compute what students must write[\s\S]*{path}.*{what}"):
+        rel.release(source=source, out_dir=tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_answer_code_in_strings_and_comments_is_no_leak(source: Path, tmp_path: Path):
+    (source / "fakepkg/messages.py").write_text(
+        'HINT = "subtract 1 at the correct class (dscores[np.arange(N), y] -= 1)"\n'
+        "# p = np.exp(s - np.max(s, axis=1, keepdims=True))\n")
+    rel.release(source=source, out_dir=tmp_path / "out")
+    assert (tmp_path / "out/fakepkg/messages.py").is_file()
+
+
+def test_release_respects_the_umask(source: Path, tmp_path: Path):
+    old = os.umask(0o022)
+    try:
+        rel.release(source=source, out_dir=tmp_path / "out")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "out").stat().st_mode & 0o777 == 0o755
+    assert (tmp_path / "out/README.md").stat().st_mode & 0o777 == 0o644
+    assert (tmp_path / "out/notebooks/squares.ipynb").stat().st_mode & 0o777 == 0o644
+
+
+def test_student_readme_is_the_student_section_and_a_source_without_one_is_refused(source, tmp_path):
+    rel.release(source=source, out_dir=tmp_path / "out")
+    readme = (tmp_path / "out/README.md").read_text()
+    assert "Write `double`" in readme and "Instructor notes" not in readme and "grade" not in readme
+    (source / "README.md").write_text("# no student section\n")
+    with pytest.raises(ValueError, match="one student section"):
+        rel.release(source=source, out_dir=tmp_path / "out2")

@@ -50,13 +50,57 @@ def test_parse_cells_splits_markdown_and_code_and_restores_magics():
     assert cells[1].source == "%autoreload 2\nx = 1  # %d"
 
 
+def test_cell_metadata_is_read_from_the_marker_and_check_cells_are_tagged():
+    text = '# %% tags=["nbval-check-output"] points=2\nchecks.f(f)\n# %%\nx = 1\n'
+    check, plain = build.parse_cells(text)
+    assert check.metadata == {"tags": ["nbval-check-output"], "points": 2}
+    assert build.is_check(check) and not build.is_check(plain)
+    assert check.source == "checks.f(f)"
+
+
+def test_the_old_check_comment_is_refused_with_the_way_to_write_it():
+    with pytest.raises(ValueError, match=r'line 1: mark a check cell with `# %% tags=\["nbval-check-output'):
+        build.parse_cells("# %%\n# NBVAL_CHECK_OUTPUT\nprint(1)\n")
+    with pytest.raises(ValueError, match="cell metadata points=two is not JSON"):
+        build.parse_cells("# %% points=two\nx = 1\n")
+
+
+def test_stored_timings_are_sanitized_outside_check_cells():
+    nb = nbformat.v4.new_notebook()
+    timed = nbformat.v4.new_code_cell("t")
+    timed.outputs = [nbformat.v4.new_output("stream", name="stdout", text="naive 38.0 ms, ~73x faster\n")]
+    check = nbformat.v4.new_code_cell("c", metadata={"tags": ["nbval-check-output"]})
+    check.outputs = [nbformat.v4.new_output("stream", name="stdout", text="PASS in 3 s\n")]
+    nb.cells = [timed, check]
+    build.sanitize_outputs(nb, build.sanitize_rules())
+    assert timed.outputs[0].text == "naive TIME, ~Nx faster\n"
+    assert check.outputs[0].text == "PASS in 3 s\n", "check cells are compared by nbval, not rewritten"
+
+
+@pytest.mark.slow
+def test_execution_is_deterministic_and_keeps_the_built_metadata():
+    nb = nbformat.v4.new_notebook()
+    code = "import os\nprint(hash('cs231n'), os.environ['OPENBLAS_NUM_THREADS'])"
+    nb.cells = [nbformat.v4.new_code_cell(code)]
+    nb.metadata = {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+                   "language_info": {"name": "python"}}
+    first, _ = build.execute_deterministically(nb)
+    second, _ = build.execute_deterministically(nb)
+    text = first.cells[0].outputs[0].text
+    assert text == second.cells[0].outputs[0].text and text.endswith(" 1\n")
+    assert first.metadata["language_info"] == {"name": "python"}, "the kernel's Python version leaked in"
+
+
 @solved_notebooks_only
 @pytest.mark.parametrize("name", EXPECTED)
 def test_notebook_matches_its_source(name):
     """A stale .ipynb (source edited, `make notebooks` not run) fails here."""
     built = build.build_notebook(NOTEBOOKS / "src" / f"{name}.py")
     stored = _read(name)
-    assert [(c.cell_type, c.source) for c in stored.cells] == [(c.cell_type, c.source) for c in built.cells]
+    def cells(nb):
+        return [(c.cell_type, c.source, c.metadata.get("tags")) for c in nb.cells]
+
+    assert cells(stored) == cells(built)
 
 
 @solved_notebooks_only
@@ -69,13 +113,13 @@ def test_notebook_follows_the_course_rules(name):
     assert "(8, 8)" not in everything, "notebooks must use data.image_shape, not digits' shape"
     assert all(c.execution_count for c in code), "run `make notebooks` to store the outputs"
     assert not any(o.output_type == "error" for c in code for o in c.outputs)
-    checks = [c for c in code if c.source.startswith("# NBVAL_CHECK_OUTPUT")]
+    checks = [c for c in code if build.is_check(c)]
     assert checks, "every notebook has check cells"
     for k, cell in enumerate(nb.cells):
         if cell.cell_type == "code" and "# BEGIN SOLUTION" in cell.source:
             assert "# END SOLUTION" in cell.source
             after = nb.cells[k + 1]
-            assert after.source.startswith("# NBVAL_CHECK_OUTPUT"), f"cell {k}: no check cell right after"
+            assert build.is_check(after), f"cell {k}: no check cell right after"
         if cell.cell_type == "markdown" and re.match(r"\*\*Inline question \d+\*\*", cell.source):
             answer = nb.cells[k + 1].source
             assert answer.startswith("<!-- BEGIN SOLUTION -->") and answer.endswith("<!-- END SOLUTION -->")
@@ -88,3 +132,37 @@ def test_notebooks_need_defaults_for_every_model():
     sources = "\n".join((NOTEBOOKS / "src" / f"{n}.py").read_text() for n in EXPECTED)
     for model in ("svm", "svm_squared", "softmax"):
         assert f'defaults_for(data.name, "{model}")' in sources
+
+
+#: notebook -> (text in a code cell that runs a student's function, the check call that asks for it).
+#: The first code cell containing the text (its own solution cell aside) must not come before the check.
+FIRST_USE = {
+    "01_svm_hinge_loss": [
+        ("svm_loss_naive(", "checks.svm_naive_loss("),
+        ("hinge_score_gradient(", "checks.hinge_score_gradient("),
+        ("svm_loss_vectorized(", "checks.svm_vectorized("),
+        ("per_example_losses(", "checks.svm_vectorized("),        # calls svm_loss_vectorized
+        (".fit(", "checks.sgd_step("),
+        (".score(", "checks.predict("),
+        ("search_hyperparameters(", "checks.search_hyperparameters("),
+    ],
+    "02_squared_hinge": [
+        ("margin_loss(", "checks.margin_loss("),
+        ("squared=True", "checks.svm_squared("),
+        ("squared=squared", "checks.svm_squared("),
+        ("per_example_losses(", "checks.svm_squared("),
+    ],
+}
+
+
+@pytest.mark.parametrize("name", sorted(FIRST_USE))
+def test_no_cell_runs_a_student_function_before_the_notebook_asks_for_it(name):
+    cells = build.build_notebook(NOTEBOOKS / "src" / f"{name}.py").cells
+    code = [(k, c) for k, c in enumerate(cells) if c.cell_type == "code"]
+    for text, check in FIRST_USE[name]:
+        asked = next((k for k, c in code if build.is_check(c) and check in c.source), None)
+        assert asked is not None, f"{name}: no check cell calls {check}"
+        used = [k for k, c in code[1:]                       # the first cell only imports
+                if text in c.source and "# BEGIN SOLUTION" not in c.source and not build.is_check(c)]
+        assert not used or used[0] > asked, (
+            f"{name}: cell {used[0]} uses {text!r} before the check cell {asked} asks for it")
