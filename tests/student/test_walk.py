@@ -185,18 +185,17 @@ def test_unmodified_release_scores_0_and_says_what_to_write_first(released: Path
 
 # ---------------------------------------------------------------------------- six typical bugs
 
-_mutants = None
-
-
 def _catalogue():
+    """The grader's mutant catalogue (tests/grading/mutants.py), loaded once."""
     import importlib.util
 
-    global _mutants
-    if _mutants is None:
-        spec = importlib.util.spec_from_file_location("_walk_mutants", ROOT / "tests/grading/mutants.py")
-        _mutants = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(_mutants)
-    return _mutants
+    name = "_mutant_catalogue"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, ROOT / "tests/grading/mutants.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
 
 
 #: (issue label, mutant of the catalogue, named check of the notebook cell that introduces it, cause)
