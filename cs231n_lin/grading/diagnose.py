@@ -254,19 +254,11 @@ def _stability_message(kind: str, top: float, spread: float, is32: bool) -> tupl
     underflow = -spread < emin
     prec = "float32" if is32 else "float64"
     if overflow and not underflow:
-        return ("no_shift",
-                f"The {kind} is not finite for scores around {top:.4g}: np.exp overflows ({prec} exp "
-                f"overflows above ~{emax:g}). Subtract each row's maximum score before np.exp "
-                "(the max-shift); it does not change the result.")
+        return "no_shift", message("no_shift", kind, top=top, prec=prec, emax=emax)
     if underflow and not overflow:
-        return ("log_underflow",
-                f"The {kind} is not finite when scores in a row differ by {spread:.4g}: the probability "
-                "of the correct class underflows to 0 and log(0) = -inf. Compute log p_y as "
-                "shifted_y - log(sum(exp(shifted))) (log-sum-exp) instead of log of probabilities.")
-    return ("not_finite",
-            f"The {kind} is not finite (scores up to {top:.4g}, row spread up to {spread:.4g}): "
-            "use the max-shift before np.exp and compute log-probabilities as "
-            "shifted - log(sum(exp(shifted))) so that neither overflow nor log(0) can happen.")
+        return "log_underflow", message("log_underflow", kind, spread=spread)
+    return "not_finite", message("not_finite", kind,
+                                 where=f" (scores up to {top:.4g}, row spread up to {spread:.4g})")
 
 
 def _error_message(probe: Probe, error: str) -> tuple[str, str]:
