@@ -20,6 +20,7 @@ import pytest
 from nbclient import NotebookClient
 
 from cs231n_lin.checks.cells import is_check_cell, is_solution_cell, named_check_call, section_heading
+from cs231n_lin.checks.points import PACKAGE_PARTS
 from cs231n_lin.grading import release as rel
 
 from .walk import (
@@ -249,8 +250,9 @@ def test_six_typical_bugs_each_fail_with_their_cause(solved: Path, tmp_path: Pat
         cell = client.execute_cell(nb.cells[index], index)
     text = cell_text(cell)
     assert text.startswith("FAIL") and "Likely cause:" in text and cause in text, text
-    # And in `cs231n-lin check`.
-    proc = subprocess.run([sys.executable, "-m", "cs231n_lin", "check", "--json"], cwd=root,
+    # And in `cs231n-lin check PART` (the package part of that check).
+    part = next(p.name for p in PACKAGE_PARTS if any(c.check == check for c in p.checks))
+    proc = subprocess.run([sys.executable, "-m", "cs231n_lin", "check", part, "--json"], cwd=root,
                           env=kernel_env(root), capture_output=True, text=True, timeout=300)
     data = json.loads(proc.stdout.strip().splitlines()[-1])
     causes = [f["likely_cause"] or "" for f in data["failures"] if f["check"] == check]
