@@ -146,8 +146,9 @@ def _walk_notebook(w: Walker, steps: list[str]) -> None:
         i += 1
 
 
-def test_student_walk(released: Path):
-    root = released
+def test_student_walk(released: Path, tmp_path: Path):
+    root = tmp_path / "student"
+    shutil.copytree(released, root)                  # the release itself stays unmodified
     steps: list[str] = []
     problems: list[str] = []
     for path in sorted((root / "notebooks").glob("[0-9][0-9]_*.ipynb")):
