@@ -237,7 +237,7 @@ def test_release_of_this_repository(tmp_path: Path):
         text = (out / f"cs231n_lin/classifiers/{name}.py").read_text()
         stub = text[text.index(f"def {function}("):]
         stub = stub[stub.index("# BEGIN SOLUTION"):stub.index("# END SOLUTION")]
-        assert "# HINT: " in stub and "N examples" in stub, stub      # the vectorized stubs keep hints
+        assert "# HINT: " in stub, stub                               # the vectorized stubs keep hints
     # The released module loads on its own (beside the installed package) and its stub raises.
     path = out / "cs231n_lin/classifiers/linear_svm.py"
     spec = importlib.util.spec_from_file_location("released_svm", path)
