@@ -34,10 +34,10 @@ def _demo(args) -> int:
     try:
         return main(out_dir=args.out, dataset=args.dataset, seed=args.seed, notebooks=args.notebooks)
     except NotImplementedError as exc:
-        what = str(exc) or "a function"
-        print(f"cs231n-lin demo: the demo trains the classifiers you write, and {what}.\n"
-              "Run `cs231n-lin check` to see what is still to write, in the order the notebooks "
-              "ask for it.", file=sys.stderr)
+        what = str(exc) or "a function it needs"
+        print(f"cs231n-lin demo: the demo trains the classifiers you write, and one part is still to "
+              f"write ({what}).\nRun `cs231n-lin check` to see every part still to write, in the order "
+              "the notebooks ask for them.", file=sys.stderr)
         return 1
 
 
