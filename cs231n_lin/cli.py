@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -33,10 +34,10 @@ def _demo(args) -> int:
     try:
         return main(out_dir=args.out, dataset=args.dataset, seed=args.seed, notebooks=args.notebooks)
     except NotImplementedError as exc:
-        what = str(exc) or "a function"
-        print(f"cs231n-lin demo: the demo trains the classifiers you write, and {what}.\n"
-              "Run `cs231n-lin check` to see what is still to write, in the order the notebooks "
-              "ask for it.", file=sys.stderr)
+        what = str(exc) or "a function it needs"
+        print(f"cs231n-lin demo: the demo trains the classifiers you write, and one part is still to "
+              f"write ({what}).\nRun `cs231n-lin check` to see every part still to write, in the order "
+              "the notebooks ask for them.", file=sys.stderr)
         return 1
 
 
@@ -77,6 +78,19 @@ def _data_fetch(args) -> int:
     return 0
 
 
+def _require_instructor_tools(verb: str) -> None:
+    """A clean error for an instructor verb in a student copy (which has no ``cs231n_lin/grading/``).
+
+    Judged by the package actually running, so an instructor install elsewhere on the machine
+    does not lend a student copy its grading tools.
+    """
+    import cs231n_lin
+
+    if not (Path(cs231n_lin.__file__).resolve().parent / "grading" / "__init__.py").is_file():
+        raise ValueError(f"{verb} is an instructor tool; it is not part of the student version "
+                         "(use `cs231n-lin check` to check your work)")
+
+
 def _add_release(sub) -> None:
     p = sub.add_parser("release", help="write the student version (solutions stubbed, hidden tests left out)")
     p.add_argument("out_dir", metavar="OUT_DIR", help="new or empty directory for the student version")
@@ -86,10 +100,9 @@ def _add_release(sub) -> None:
 
 
 def _release(args) -> int:
-    try:
-        from cs231n_lin.grading.release import main
-    except ModuleNotFoundError:
-        raise ValueError("release is an instructor tool; it is not part of the student version") from None
+    _require_instructor_tools("release")
+    from cs231n_lin.grading.release import main
+
     return main(out_dir=args.out_dir, source=args.source)
 
 
@@ -119,10 +132,9 @@ def _add_gradescope(sub) -> None:
 
 
 def _gradescope(args) -> int:
-    try:
-        from cs231n_lin.grading.gradescope import main
-    except ModuleNotFoundError:
-        raise ValueError("gradescope is an instructor tool; it is not part of the student version") from None
+    _require_instructor_tools("gradescope")
+    from cs231n_lin.grading.gradescope import main
+
     return main(out_zip=args.out_zip, source=args.source)
 
 
@@ -144,12 +156,9 @@ def _add_grade_parser(sub) -> None:
 
 
 def _grade(args) -> int:
-    try:
-        from cs231n_lin.grading.grade import GradeOptions, main
-        from cs231n_lin.grading.sandbox import Limits
-    except ModuleNotFoundError:
-        raise ValueError("grade is an instructor tool; it is not part of the student version "
-                         "(use `cs231n-lin check` to check your work)") from None
+    _require_instructor_tools("grade")
+    from cs231n_lin.grading.grade import GradeOptions, main
+    from cs231n_lin.grading.sandbox import Limits
 
     limits = Limits(wall=args.wall, cpu=max(1, int(args.wall)), memory=args.memory_mb * 1024**2)
     options = GradeOptions(hidden_dir=args.hidden, notebooks_dir=args.notebooks, limits=limits,
