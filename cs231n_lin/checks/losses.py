@@ -64,6 +64,10 @@ def _stability_cause(c: dict[str, Any], fn_name: str, dtype: Any) -> tuple[str, 
 def _on_error(c: dict[str, Any], fn_name: str, dtype: Any) -> Callable[[BaseException], tuple]:
     def explain(exc: BaseException) -> tuple[str | None, str | None]:
         text = str(exc).lower()
+        if isinstance(exc, (ValueError, TypeError)) and text.startswith(
+                (f"{fn_name} returned".lower(), f"{fn_name} must return".lower())):
+            # The loss decorator describes what the function returned, already in a student's words.
+            return "bad_return", str(exc)
         if "not finite" in text or "overflow" in text or "nan" in text:
             return _stability_cause(c, fn_name, dtype)
         if "transposed" in text:
