@@ -113,7 +113,7 @@ def where_defined(fn: Any) -> tuple[str, str]:
     The file is relative to the folder holding the ``cs231n_lin`` package when possible;
     functions defined in a notebook cell are "in this notebook".
     """
-    target = getattr(fn, "__func__", fn)
+    target = inspect.unwrap(getattr(fn, "__func__", fn))   # the student's function, not a decorator
     name = getattr(target, "__qualname__", None) or getattr(target, "__name__", None) or repr(target)
     name = name.rsplit("<locals>.", 1)[-1]
     try:
@@ -132,7 +132,7 @@ def where_defined(fn: Any) -> tuple[str, str]:
 
 def _student_line(exc: BaseException, fn: Any) -> str:
     """``line N of FILE: code`` of the deepest frame in the student's file (or the last frame)."""
-    target = getattr(fn, "__func__", fn)
+    target = inspect.unwrap(getattr(fn, "__func__", fn))   # the student's function, not a decorator
     code = getattr(target, "__code__", None)
     student_file = code.co_filename if code else None
     frames = traceback.extract_tb(exc.__traceback__)

@@ -38,7 +38,8 @@ CAUSES = {
                       "so reduce over axis=1.",
     "lse.modified": "your function changed the score matrix it was given; work on a copy.",
     "loss.not_finite": "exp of 1e4 overflows float32 (above 88.7), so this loss exponentiates unshifted "
-                       "scores: subtract each row's largest score first (or build it on log_softmax).",
+                       "scores: apply the max-shift, subtracting each row's largest score first (or build "
+                       "the loss on log_softmax).",
     "loss.dtype": "the gradient must keep the dtype of W (float32 here).",
 }
 
@@ -87,12 +88,20 @@ LARGE_LOSS = 5000.0
 LARGE_DW = np.array([[0.5, -0.5, 0.0]])
 
 
+def _explain_not_finite(exc: BaseException) -> tuple[str | None, str | None]:
+    """The loss functions refuse to return NaN/inf: that refusal means exp overflowed."""
+    if "not finite" in str(exc):
+        return "loss.not_finite", CAUSES["loss.not_finite"]
+    return None, None
+
+
 @named_check("softmax losses: finite and right for float32 scores of ±1e4")
 def softmax_losses_large_scores(ck: Checker, naive: Callable, vectorized: Callable) -> None:
     """Both loss functions on scores [1e4, 0, -1e4] (float32): loss 5000, dW [[0.5, -0.5, 0]]."""
     for fn in (naive, vectorized):
         name = getattr(fn, "__name__", "the loss")
-        result = ck.call(fn, LARGE_W.copy(), LARGE_X.copy(), LARGE_Y.copy(), 0.0, label=name)
+        result = ck.call(fn, LARGE_W.copy(), LARGE_X.copy(), LARGE_Y.copy(), 0.0, label=name,
+                         on_error=_explain_not_finite)
         try:
             loss, dW = result
             loss = float(loss)
