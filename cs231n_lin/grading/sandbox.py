@@ -311,7 +311,8 @@ def bwrap_argv(argv: list[str], *, sandbox_dir: str, cwd: str, env: dict, hide: 
     for hidden in hide:
         if any(hidden == b or hidden.startswith(b + "/") for b in bound) and os.path.isdir(hidden):
             args += ["--size", "4096", "--tmpfs", hidden, "--remount-ro", hidden]
-    args += ["--bind", os.path.realpath(sandbox_dir), "/sandbox", "--ro-bind", str(LAUNCHER), REAPER,
+    args += ["--bind", os.path.realpath(sandbox_dir), "/sandbox", "--perms", "0755", "--dir", "/run",
+             "--ro-bind", str(LAUNCHER), REAPER,
              "--chdir", cwd, "--clearenv"]
     for k, v in env.items():
         args += ["--setenv", str(k), str(v)]

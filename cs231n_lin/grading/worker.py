@@ -17,7 +17,9 @@ import math
 import os
 import shutil
 import stat
+import subprocess
 import tempfile
+import time
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +33,7 @@ SKIP_DIRS = {".git", "__pycache__", ".venv", "venv", ".ipynb_checkpoints", "node
              ".pytest_cache", "build", "datasets"}
 MAX_SUBMISSION_BYTES = 100 * 1024**2
 MAX_FILES = 5000
-MAX_RESULT_BYTES = 64 * 1024**2
+MAX_RESULT_BYTES = 64 * 1024**2  # per task: bytes of the result files, and declared bytes of its arrays
 SOLUTION_MARKER = "# BEGIN SOLUTION"
 PACKAGE = "cs231n_lin"
 
@@ -258,6 +260,32 @@ def _read_regular(path: Path) -> bytes:
     return data
 
 
+def load_npz_capped(data: bytes, cap: int, max_members: int = 64) -> dict[str, np.ndarray]:
+    """Arrays of an ``.npz`` written by the sandbox, every size checked BEFORE anything is inflated.
+
+    The zip directory's uncompressed sizes and each member's ``.npy`` header (shape and dtype,
+    read with :mod:`numpy.lib.format`) must stay within ``cap`` bytes in total; no pickles.
+    """
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        infos = zf.infolist()
+        if len(infos) > max_members:
+            raise ValueError(f"{len(infos)} arrays; at most {max_members}")
+        if sum(i.file_size for i in infos) > cap:
+            raise ValueError("the arrays declare more bytes than allowed")
+        out = {}
+        for info in infos:
+            with zf.open(info) as f:
+                version = np.lib.format.read_magic(f)
+                header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                          else np.lib.format.read_array_header_2_0)
+                shape, _, dtype = header(f)
+                if dtype.hasobject or int(np.prod(shape, dtype=np.int64)) * dtype.itemsize > cap:
+                    raise ValueError("an array declares an object dtype or too many bytes")
+            with zf.open(info) as f:
+                out[info.filename.removesuffix(".npy")] = np.lib.format.read_array(f, allow_pickle=False)
+        return out
+
+
 def _read_outcome(out_dir: Path, task: Task) -> TaskOutcome | None:
     jpath, npath = out_dir / f"{task.id}.json", out_dir / f"{task.id}.npz"
     if not os.path.lexists(jpath):
@@ -266,8 +294,7 @@ def _read_outcome(out_dir: Path, task: Task) -> TaskOutcome | None:
         data = json.loads(_read_regular(jpath).decode("utf-8", errors="replace"))
         arrays = {}
         if os.path.lexists(npath):
-            with np.load(io.BytesIO(_read_regular(npath)), allow_pickle=False) as npz:
-                arrays = {k: np.array(npz[k]) for k in npz.files[:64]}
+            arrays = load_npz_capped(_read_regular(npath), MAX_RESULT_BYTES)
         if not isinstance(data, dict) or data.get("id") != task.id:
             raise ValueError("wrong id")
     except Exception as exc:  # noqa: BLE001 - anything unreadable is the submission's fault
@@ -291,32 +318,23 @@ def _read_outcome(out_dir: Path, task: Task) -> TaskOutcome | None:
     )
 
 
-def _perf_module() -> Path | None:
-    return _helper_module("perf", "measure")
-
-
-def _helper_module(name: str, attr: str) -> Path | None:
-    """Source file of ``cs231n_lin.grading.<name>`` if it exists and defines ``attr``.
-
-    Such helpers (``perf``, ``probes``) run INSIDE the sandbox, copied there as plain files, so
-    they may import only the standard library and numpy.
-    """
+def _helper_module(name: str) -> Path:
+    """Source file of ``cs231n_lin.grading.<name>``, a helper copied into the sandbox as a plain file
+    (so it may import only the standard library and numpy: ``perf``, ``probes``)."""
     import importlib
 
-    try:
-        module = importlib.import_module(f"cs231n_lin.grading.{name}")
-    except ImportError:
-        return None
-    return Path(module.__file__) if hasattr(module, attr) else None
+    return Path(importlib.import_module(f"cs231n_lin.grading.{name}").__file__)
 
 
 def run_tasks(
     submission_dir: Path, sandbox_dir: Path, tasks: list[Task], *, limits: Limits,
-    mode: str | None = None, max_restarts: int = 8,
+    mode: str | None = None, max_restarts: int = 8, deadline: float | None = None,
 ) -> tuple[dict[str, TaskOutcome], list[str]]:
     """Run ``tasks`` on the scratch copy ``submission_dir`` (inside ``sandbox_dir``).
 
     Returns the outcomes by task id and notes for the student (crashes, timeouts, import errors).
+    ``deadline`` (a ``time.monotonic()`` value) bounds all the worker runs together: restarts
+    after a crash or a timeout share it, they do not multiply it.
     """
     mode = mode or sandbox.detect_mode()
     uid = sandbox.sandbox_uid()
@@ -325,9 +343,9 @@ def run_tasks(
     driver = io_dir / "driver.py"
     shutil.copyfile(Path(__file__).with_name("worker_driver.py"), driver)
     helpers = {}
-    for kind, name, attr in (("perf", "perf", "measure"), ("probe", "probes", "run_probe")):
-        src = _helper_module(name, attr) if any(t.kind == kind for t in tasks) else None
-        if src:
+    for kind, name in (("perf", "perf"), ("probe", "probes")):
+        if any(t.kind == kind for t in tasks):
+            src = _helper_module(name)
             shutil.copyfile(src, io_dir / f"grader_{name}.py")
             helpers[name] = sandbox.inside(str(io_dir / f"grader_{name}.py"), str(sandbox_dir), mode)
     arrays = {f"{t.id}__{name}": np.asarray(a) for t in tasks for name, a in t.arrays.items()}
@@ -341,6 +359,15 @@ def run_tasks(
     paths = sandbox.python_paths()
     run = 0
     while remaining:
+        left = float("inf") if deadline is None else deadline - time.monotonic()
+        if left < 1.0:
+            for task in remaining:
+                outcomes[task.id] = TaskOutcome(task.id, ok=False, crash="out of time",
+                                                error="not run: your submission used up its time budget")
+            notes.append(f"{len(remaining)} calls were not run: the submission used up its time budget.")
+            break
+        run_limits = limits if left >= limits.wall + limits.startup else Limits(
+            **{**limits.__dict__, "wall": min(limits.wall, left), "startup": min(limits.startup, left)})
         out_dir = io_dir / f"out{run}"
         out_dir.mkdir()
         if is_root:
@@ -363,7 +390,7 @@ def run_tasks(
         result = sandbox.run_sandboxed(
             [paths["executable"], "-I", "-S", sandbox.inside(str(driver), str(sandbox_dir), mode),
              sandbox.inside(str(cfg_path), str(sandbox_dir), mode)],
-            sandbox_dir=str(sandbox_dir), cwd=config["submission"], limits=limits, mode=mode,
+            sandbox_dir=str(sandbox_dir), cwd=config["submission"], limits=run_limits, mode=mode,
             env=_worker_env(), hide=_hidden_paths(),
             started=lambda d=out_dir: os.path.lexists(d / "imports.json"),
         )
@@ -378,7 +405,7 @@ def run_tasks(
         remaining = remaining[len(done):]
         if not remaining:
             break
-        why = _why(result, limits)
+        why = _why(result, run_limits)
         if not imported:
             notes.append(f"Importing your code {why}; nothing could be run.")
             for task in remaining:
@@ -406,6 +433,41 @@ def run_tasks(
                           f"{run} times.")
             break
     return outcomes, notes
+
+
+def run_repeat(submission_dir: Path, sandbox_dir: Path, task: Task, calls: int, *, limits: Limits,
+               mode: str | None = None) -> sandbox.RunResult:
+    """Run ``task``'s function ``calls`` times in a sandbox of its own; CPU time is read from outside.
+
+    The returned :class:`~cs231n_lin.grading.sandbox.RunResult` carries ``cpu_seconds`` and
+    ``max_rss`` of the whole sandbox as the grader's ``wait4`` saw them; nothing the code inside
+    reports is used.
+    """
+    mode = mode or sandbox.detect_mode()
+    io_dir = Path(tempfile.mkdtemp(prefix="io-repeat-", dir=sandbox_dir))
+    io_dir.chmod(0o755)
+    shutil.copyfile(Path(__file__).with_name("worker_driver.py"), io_dir / "driver.py")
+    np.savez(io_dir / "inputs.npz", **{f"{task.id}__{n}": np.asarray(a) for n, a in task.arrays.items()})
+    out_dir = io_dir / "out"
+    out_dir.mkdir()
+    if os.geteuid() == 0:
+        _chown_tree(submission_dir, sandbox.sandbox_uid())
+        os.chown(out_dir, sandbox.sandbox_uid(), sandbox.sandbox_uid())
+    else:
+        out_dir.chmod(0o777)
+    paths = sandbox.python_paths()
+    ins = (lambda p: sandbox.inside(str(p), str(sandbox_dir), mode))  # noqa: E731
+    config = {"submission": ins(submission_dir), "site_packages": paths["site_packages"],
+              "inputs": ins(io_dir / "inputs.npz"), "out_dir": ins(out_dir), "helpers": {},
+              "modules": [task.module],
+              "tasks": [{"id": task.id, "kind": "repeat", "module": task.module, "name": task.name,
+                         "arrays": {n: f"{task.id}__{n}" for n in task.arrays}, "scalars": task.scalars,
+                         "params": {"calls": int(calls)}}]}
+    (io_dir / "config.json").write_text(json.dumps(config))
+    return sandbox.run_sandboxed(
+        [paths["executable"], "-I", "-S", ins(io_dir / "driver.py"), ins(io_dir / "config.json")],
+        sandbox_dir=str(sandbox_dir), cwd=config["submission"], limits=limits, mode=mode,
+        env=_worker_env(), hide=_hidden_paths())
 
 
 def _why(result: sandbox.RunResult, limits: Limits) -> str:
@@ -439,9 +501,16 @@ def _hidden_paths() -> list[str]:
     return hidden
 
 
-def make_sandbox_dir(parent: Path | None = None) -> Path:
-    """A fresh scratch directory the sandbox uid can reach (0o711 parent, owned by that uid)."""
+def make_sandbox_dir(parent: Path | None = None, *, size: int | None = None) -> Path:
+    """A fresh scratch directory the sandbox uid can reach (0o711 parent, owned by that uid).
+
+    With ``size`` (bytes) and root, the directory is a tmpfs of that size, so a submission can
+    fill only its own space (:func:`scratch_is_limited` says whether that worked).
+    """
     base = Path(tempfile.mkdtemp(prefix="cs231n-grade-", dir=parent))
+    if size is not None and os.geteuid() == 0 and shutil.which("mount"):
+        subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={int(size)},mode=0711,nosuid,nodev", "tmpfs",
+                        str(base)], capture_output=True, check=False)
     base.chmod(0o711)
     box = base / "sandbox"   # root-owned 0755: the student may write only below submission/ and io/out*/
     box.mkdir()
@@ -449,7 +518,15 @@ def make_sandbox_dir(parent: Path | None = None) -> Path:
     return box
 
 
+def scratch_is_limited(box: Path) -> bool:
+    """Whether the scratch directory ``box`` sits on its own size-limited tmpfs."""
+    return os.path.ismount(box.parent)
+
+
 def remove_sandbox_dir(box: Path) -> None:
+    """Delete a scratch directory made by :func:`make_sandbox_dir` (unmounting its tmpfs)."""
+    if os.path.ismount(box.parent):
+        subprocess.run(["umount", "-l", str(box.parent)], capture_output=True, check=False)
     shutil.rmtree(box.parent, ignore_errors=True)
 
 
