@@ -78,8 +78,19 @@ def _child(sub: Path, options, conn) -> None:
         conn.close()
 
 
+def _warm_up(options) -> None:
+    """Measure the reference's speed once, here, so that every forked grading process inherits it."""
+    from cs231n_lin.grading.grade import load_cases, reference_perf
+
+    for case in load_cases(options.hidden_dir):
+        if "perf" in case["checks"]:
+            reference_perf(case, options.limits, options.mode)
+
+
 def grade_isolated(sub: Path, options) -> SubmissionResult:
     """:func:`~cs231n_lin.grading.grade.grade_submission` in a fresh process with a memory cap."""
+    options = options.resolved()
+    _warm_up(options)
     return _run_batch([("x", sub)], options, 1, lambda n, r: None)["x"]
 
 
@@ -157,6 +168,7 @@ def main(*, submissions: list[str | Path], json_path: str | Path | None = None,
             atomic_write_text(out / name / "submission.sha256", res.extra.get("hash", "") + "\n")
             _write_summary(out, results)
 
+    _warm_up(options)
     _run_batch(todo, options, jobs, record)
     if out:
         _write_summary(out, results)

@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from cs231n_lin import __version__
-from cs231n_lin.grading import perf, sandbox, worker
+from cs231n_lin.grading import nbcases, nbgrade, perf, sandbox, worker
 from cs231n_lin.grading.judge import CHECK_TITLES, check
 from cs231n_lin.grading.results import SubmissionResult, TestResult
 from cs231n_lin.grading.sandbox import Limits
@@ -262,14 +262,18 @@ def submission_hash(path: Path, hidden_dir: Path) -> str:
     return h.hexdigest()
 
 
-def _perf_outside(case: dict, sub_dir: Path, box: Path, limits: Limits, mode: str, deadline: float) -> dict:
-    """The student's and the reference's CPU time per call, both measured from outside the sandbox."""
-    arrays = perf.problem_arrays(case["perf"])
-    task = Task("perf", "repeat", case["module"], case["function"], arrays=arrays,
+def _perf_task(case: dict) -> Task:
+    return Task("perf", "repeat", case["module"], case["function"], arrays=perf.problem_arrays(case["perf"]),
                 scalars={"reg": float(case["perf"].get("reg", 1e-3))})
 
+
+def reference_perf(case: dict, limits: Limits, mode: str) -> dict[str, float]:
+    """The reference's CPU time for a ``perf`` case (once per process; :mod:`batch` warms it up
+    before forking the processes that grade the submissions)."""
+    task = _perf_task(case)
+
     def reference_run(calls: int) -> sandbox.RunResult:
-        ref_box = worker.make_sandbox_dir(size=None)
+        ref_box = worker.make_sandbox_dir()
         try:
             ref_dir = ref_box / "submission"
             shutil.copytree(worker.reference_package(), ref_dir / worker.PACKAGE,
@@ -278,7 +282,13 @@ def _perf_outside(case: dict, sub_dir: Path, box: Path, limits: Limits, mode: st
         finally:
             worker.remove_sandbox_dir(ref_box)
 
-    ref = perf.reference_cpu(case, reference_run)
+    return perf.reference_cpu(case, reference_run)
+
+
+def _perf_outside(case: dict, sub_dir: Path, box: Path, limits: Limits, mode: str, deadline: float) -> dict:
+    """The student's and the reference's CPU time per call, both measured from outside the sandbox."""
+    task = _perf_task(case)
+    ref = reference_perf(case, limits, mode)
     # stop the student's run once it is clearly past the last band: no need to wait any longer
     cap = ref["base"] + ref["per_call"] * ref["calls"] * 4 * perf.OUTSIDE_BANDS + 2.0
     left = deadline - time.monotonic()
@@ -286,12 +296,16 @@ def _perf_outside(case: dict, sub_dir: Path, box: Path, limits: Limits, mode: st
         return {"error": "the submission used its whole time budget before this measurement"}
     run_limits = Limits(**{**limits.__dict__, "cpu": int(cap) + 1,
                            "wall": min(limits.wall, left, 4 * cap + 10)})
+    # The student's own start-up (imports) is measured too, but it can only make the estimate
+    # fairer, not better: burning CPU in the start-up run is capped at 1.5 x the reference's.
+    start_up = worker.run_repeat(sub_dir, box, task, 0, limits=run_limits, mode=mode)
+    base = min(start_up.cpu_seconds, 1.5 * ref["base"]) if start_up.returncode == 0 else ref["base"]
     run = worker.run_repeat(sub_dir, box, task, ref["calls"], limits=run_limits, mode=mode)
     if run.timed_out or (run.returncode or 0) > 128:
         return {"per_call": float("inf"), "ref_per_call": ref["per_call"]}
     if run.returncode != 0:
         return {"error": "it raised an exception (see the other tests of this function)"}
-    per_call = max(run.cpu_seconds - ref["base"], 1e-6) / ref["calls"]
+    per_call = max(run.cpu_seconds - base, 1e-6) / ref["calls"]
     return {"per_call": per_call, "ref_per_call": ref["per_call"]}
 
 
@@ -316,18 +330,20 @@ def grade_submission(submission: Path, options: GradeOptions) -> SubmissionResul
             return SubmissionResult(_not_graded(cases, "not graded"),
                                     f"This submission could not be graded: {exc}",
                                     time.monotonic() - start, {"hash": digest})
-        student_nbs = None
+        student_nbs, nb_refs, nb_cases, nb_tasks = None, {}, [], []
         if options.notebooks_dir is not None:
-            from cs231n_lin.grading import nbgrade
-
             student_nbs = nbgrade.read_student_notebooks(sub_dir, options.notebooks_dir)
+            nb_refs = nbgrade.reference_notebooks(options.notebooks_dir)
+            nb_cases = nbcases.load_nb_cases(options.hidden_dir)
+            nb_tasks = nbcases.tasks(nb_cases, nb_refs, student_nbs[0])
         inputs = [make_inputs(c["inputs"]) for c in cases]
         tasks = [_task_for(i, c, inp) for i, (c, inp) in enumerate(zip(cases, inputs, strict=True))]
         probe_items, probe_tasks = _probe_tasks()
-        outcomes, notes = worker.run_tasks(sub_dir, box, tasks + probe_tasks, limits=options.limits,
+        outcomes, notes = worker.run_tasks(sub_dir, box, tasks + nb_tasks + probe_tasks, limits=options.limits,
                                            mode=options.mode, deadline=deadline)
         diagnoses = _diagnoses(probe_items, probe_tasks, outcomes)
         tests = []
+        judged: dict[str, tuple[bool, str]] = {}
         for case, inp, task in zip(cases, inputs, tasks, strict=True):
             outcome = outcomes[task.id]
             if "perf" in case["checks"]:
@@ -348,19 +364,23 @@ def grade_submission(submission: Path, options: GradeOptions) -> SubmissionResul
                     msg += "\nLikely cause: " + " ".join(causes[:2])
                 tests.append(TestResult(f"{case['name']} — {CHECK_TITLES[name]}", round(points * frac, 6),
                                         float(points), msg, case["visibility"]))
+                if name != "perf":
+                    fn = case["function"]
+                    if frac < 1.0 and judged.get(fn, (True, ""))[0]:
+                        judged[fn] = (False, f"{fn} fails the hidden test {case['name']!r}")
+                    judged.setdefault(fn, (True, f"{fn} passes the hidden tests"))
         if options.notebooks_dir is not None:
-            from cs231n_lin.grading import nbgrade
-
+            judged.update(nbcases.judge(nb_cases, nb_refs, nb_tasks, outcomes))
             # a fresh scratch copy: the package worker's student code may have altered the first one
             nb_box = worker.make_sandbox_dir(size=options.limits.scratch_size)
             try:
                 nb_sub = worker.prepare_scratch(Path(submission), nb_box)
+                # one sandbox run for all the notebooks, on what is left of the budget
                 left = max(1.0, deadline - time.monotonic())
-                nb_limits = Limits(**{**options.limits.__dict__, "wall": min(options.limits.wall, left),
-                                      "startup": min(options.limits.startup, left)})
+                nb_limits = Limits(**{**options.limits.__dict__, "wall": left, "cpu": int(left) + 1})
                 nb_tests, nb_notes = nbgrade.grade_notebooks(nb_sub, nb_box, options.notebooks_dir,
                                                              limits=nb_limits, mode=options.mode,
-                                                             student_notebooks=student_nbs)
+                                                             judged=judged, student_notebooks=student_nbs)
             finally:
                 worker.remove_sandbox_dir(nb_box)
             tests += nb_tests

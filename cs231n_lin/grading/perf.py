@@ -251,7 +251,7 @@ def feedback(measurement: dict[str, Any], threshold: float = 3.0, *, name: str =
 # ------------------------------------------------------------------------------ points, from outside
 
 OUTSIDE_BANDS = 3         # the last band ends at OUTSIDE_BANDS x threshold
-OUTSIDE_CALLS = 60        # calls per timed sandbox run (the reference takes about a second of CPU)
+OUTSIDE_CALLS = 400       # calls per timed sandbox run: the reference's take ~1-2 s of CPU, >> start-up noise
 _REFERENCE: dict[str, dict[str, float]] = {}
 
 

@@ -289,14 +289,16 @@ def bwrap_argv(argv: list[str], *, sandbox_dir: str, cwd: str, env: dict, hide: 
         args.insert(1, "--unshare-all")
     else:
         args[1:1] = ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
-                     "--unshare-cgroup-try", "--cap-add", "CAP_SETUID,CAP_SETGID"]
+                     "--unshare-cgroup-try", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID",
+                     "--cap-add", "CAP_CHOWN"]
     for name in ("usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32", "etc"):
         src = "/" + name
         if os.path.islink(src):
             args += ["--symlink", os.readlink(src), src]
         elif os.path.isdir(src):
             args += ["--ro-bind", src, src]
-    args += ["--size", str(int(limits.tmp_size)), "--tmpfs", "/tmp", "--dev", "/dev", "--proc", "/proc"]
+    args += ["--perms", "1777", "--size", str(int(limits.tmp_size)), "--tmpfs", "/tmp",
+             "--dev", "/dev", "--perms", "1777", "--tmpfs", "/dev/shm", "--proc", "/proc"]
     bound, made = ["/usr", "/etc"], set()
     for src in python_paths()["binds"]:
         if os.path.exists(src) and not any(src == b or src.startswith(b + "/") for b in bound):

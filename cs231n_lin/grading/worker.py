@@ -245,17 +245,17 @@ def _decode(desc, arrays, depth=0):
     return Opaque("malformed")
 
 
-def _read_regular(path: Path) -> bytes:
-    """Bytes of a regular file written by the sandbox: no symlink followed, size capped."""
+def _read_regular(path: Path, cap: int = MAX_RESULT_BYTES) -> bytes:
+    """Bytes of a regular file written by the sandbox: no symlink followed, at most ``cap`` bytes."""
     fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise ValueError("not a regular file")
         with os.fdopen(fd, "rb", closefd=False) as f:
-            data = f.read(MAX_RESULT_BYTES + 1)
+            data = f.read(cap + 1)
     finally:
         os.close(fd)
-    if len(data) > MAX_RESULT_BYTES:
+    if len(data) > cap:
         raise ValueError("result too large")
     return data
 
