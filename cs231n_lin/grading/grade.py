@@ -309,6 +309,20 @@ def _perf_outside(case: dict, sub_dir: Path, box: Path, limits: Limits, mode: st
     return {"per_call": per_call, "ref_per_call": ref["per_call"]}
 
 
+def _accuracy_needs_own_loss(cases: list[dict], tests: list[TestResult]) -> None:
+    """Held-out accuracy counts only for an estimator whose ``fit`` steps along its own loss
+    (an SVM trained with another loss can be accurate, but it is not the SVM asked for)."""
+    titles = {f"{c['name']} — {CHECK_TITLES['own_loss']}": c["function"] for c in cases if "own_loss" in c["checks"]}
+    failed = {titles[t.name] for t in tests if t.name in titles and t.score < t.max_score}
+    accuracy = {f"{c['name']} — {CHECK_TITLES['accuracy']}" for c in cases
+                if "accuracy" in c["checks"] and c["function"] in failed}
+    for t in tests:
+        if t.name in accuracy and t.score > 0:
+            t.score = 0.0
+            t.output += ("\nThis counts only when fit steps along the estimator's own loss (see the test "
+                         "'training uses the estimator's own loss').")
+
+
 def _not_graded(cases: list[dict], why: str) -> list[TestResult]:
     return [TestResult(f"{c['name']} — {CHECK_TITLES[k]}", 0.0, float(p), why, c["visibility"])
             for c in cases for k, p in c["checks"].items()]
@@ -369,6 +383,7 @@ def grade_submission(submission: Path, options: GradeOptions) -> SubmissionResul
                     if frac < 1.0 and judged.get(fn, (True, ""))[0]:
                         judged[fn] = (False, f"{fn} fails the hidden test {case['name']!r}")
                     judged.setdefault(fn, (True, f"{fn} passes the hidden tests"))
+        _accuracy_needs_own_loss(cases, tests)
         if options.notebooks_dir is not None:
             judged.update(nbcases.judge(nb_cases, nb_refs, nb_tasks, outcomes))
             # a fresh scratch copy: the package worker's student code may have altered the first one

@@ -1,8 +1,9 @@
-"""Adversarial submissions: each is graded correctly, the grader survives, and the batch finishes.
+"""The adversarial catalogue: every known attack is graded at or below its honest baseline, nothing
+escapes, and the grader survives (issue 16's eleven attacks plus the earlier catalogue).
 
-Hidden cases here are the small two-case set (svm_loss_vectorized: loss 1 + grad 1 + unmodified 1;
-softmax at scale 1e4: 1). Every submission below breaks (or attacks through) svm_loss_vectorized
-and keeps the reference softmax, so it should earn exactly ``EXPECTED`` points.
+Each attack submission keeps the wrong baseline's bug (``svm_loss_vectorized`` returns
+``(0.0, zeros)``) and adds its attack, so it must not score more than that baseline. Attacks run
+in the modes the grader claims to protect against them (``sandbox.PROTECTS``).
 """
 
 from __future__ import annotations
@@ -12,21 +13,34 @@ import os
 import sys
 import time
 
+import pytest
+
 from cs231n_lin.cli import main as cli
-from cs231n_lin.grading import sandbox
+from cs231n_lin.grading import nbgrade, sandbox, worker
 from cs231n_lin.grading.grade import GradeOptions, grade_submission
 from cs231n_lin.grading.sandbox import Limits
 
 sys.path.insert(0, os.path.dirname(__file__))
+import adversarial_subs as adv  # noqa: E402
 import grading_nbfixtures as nbf  # noqa: E402
-from grading_subs import REPO, make_submission, small_hidden  # noqa: E402
+from grading_subs import REPO, SMALL_CASES, make_submission, small_hidden  # noqa: E402
 
-# Only the namespaces mode hides the reference and isolates /tmp; the weaker fallbacks (no
-# namespaces, see grading/sandbox.py) protect by file permissions only, as documented.
-STRONG = sandbox.detect_mode() == "namespaces"
+MODE = sandbox.detect_mode()
+STRONG = MODE in ("bwrap", "namespaces")
 SIG = "def svm_loss_vectorized(W, X, y, reg, delta=1.0, squared=False):\n"
 HIDDEN_CASES = REPO / "tests" / "hidden" / "cases.py"
 OUTSIDE = "/tmp/cs231n-adversarial-outside.txt"
+
+ESTIMATOR_CASES = SMALL_CASES.replace("]\n", '''    {"name": "svm fit", "module": "cs231n_lin.classifiers.linear_classifier", "function": "LinearSVM",
+     "inputs": {"gen": "digits"}, "params": {"learning_rate": 1e-2, "reg": 1e-3, "num_iters": 150,
+                                             "batch_size": 100, "random_state": 0},
+     "checks": {"accuracy": 2}, "accuracy_margin": 0.05, "visibility": "visible"},
+    {"name": "svm own loss", "module": "cs231n_lin.classifiers.linear_classifier", "function": "LinearSVM",
+     "inputs": {"gen": "same_rows", "N": 3, "D": 4, "C": 3, "seed": 9},
+     "params": {"learning_rate": 0.1, "reg": 1e-3, "num_iters": 3, "batch_size": 30000, "random_state": 0},
+     "checks": {"own_loss": 1}, "visibility": "visible"},
+]
+''')
 
 # name -> (svm_loss_vectorized replacement or None, extra module-level code for linear_svm.py, expected)
 CATALOGUE = {
@@ -107,17 +121,168 @@ def test_adversarial_batch(tmp_path):
     assert "ran out of time" in json.dumps(res)
 
 
-def test_notebook_cannot_hide_exceptions(tmp_path):
-    """A solution cell overriding sys.excepthook and IPython's showtraceback hides nothing."""
+# ---------------------------------------------------------------------------- issue 16's eleven attacks
+
+def test_issue16_package_attacks_score_at_most_the_wrong_baseline(tmp_path):
+    """Attacks 4 (result bomb), 5 (disk fill), 6 (bad file name), 7 (serial hang), 8 (daemon),
+    10 (fit with another loss), 11 (tampered driver arguments), graded in one batch."""
+    marker = str(tmp_path / "daemon-alive.txt")
+    subs = adv.build(tmp_path / "subs", marker)
+    hidden = tmp_path / "hidden"
+    hidden.mkdir()
+    (hidden / "cases.py").write_text(ESTIMATOR_CASES)
+    out = tmp_path / "out"
+    start = time.monotonic()
+    rc = cli(["grade", *map(str, subs.values()), "--out", str(out), "--jobs", "2", "--hidden", str(hidden),
+              "--no-notebooks", "--wall", "10", "--budget", "30", "--memory-mb", "2048"])
+    elapsed = time.monotonic() - start
+    assert rc == 0                                            # attack 6 does not stop the batch
+    names = {n: p.name for n, p in subs.items()}
+    res = {n: json.loads((out / names[n] / "results.json").read_text()) for n in subs}
+    base = res["baseline"]["score"]
+    assert base == 1 + 2 + 1                                  # softmax + accuracy + own loss
+    for name, r in res.items():
+        assert r["score"] <= base, (name, r["score"], base)
+        assert "grader failed" not in r["output"], (name, r["output"])
+    assert res["a10_fit_with_softmax"]["score"] == 1          # own loss fails, so accuracy cannot count
+    assert res["a06_bad_file_name"]["score"] == base
+    assert res["a07_serial_hang"]["execution_time"] < 30 + 15  # one budget, not 8 x the wall limit
+    tamper = json.dumps(res["a11_tamper_args"])
+    assert "unexpected kind" in tamper or "changed its input" in tamper
+    time.sleep(1.0)
+    size = os.path.getsize(marker) if os.path.exists(marker) else 0
+    time.sleep(1.0)
+    assert (os.path.getsize(marker) if os.path.exists(marker) else 0) == size   # attack 8: daemon is dead
+    print(f"issue-16 package attacks ({len(subs)} submissions, --jobs 2): {elapsed:.1f} s")
+
+
+def test_result_bomb_is_refused_before_it_is_inflated(tmp_path):
+    """Attack 4 at the source: the declared size is checked before anything is decompressed."""
+    import io
+    import zipfile
+
+    import numpy as np
+
+    hdr = io.BytesIO()
+    np.lib.format.write_array_header_1_0(hdr, {"descr": "<f8", "fortran_order": False, "shape": (2**27,)})
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_BZIP2) as zf:
+        with zf.open("ret.npy", "w", force_zip64=True) as f:
+            f.write(hdr.getvalue())
+            f.write(bytes(2**20))
+    with pytest.raises(ValueError, match="bytes"):
+        worker.load_npz_capped(buf.getvalue(), 64 * 2**20)
+    ok = io.BytesIO()
+    np.savez(ok, a=np.arange(3.0))
+    assert worker.load_npz_capped(ok.getvalue(), 1000)["a"].tolist() == [0.0, 1.0, 2.0]
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="a size-limited tmpfs scratch needs root (reported in the grade)")
+def test_scratch_is_a_size_limited_tmpfs(tmp_path):
+    """Attack 5 at the source: the scratch copy can fill only its own tmpfs."""
+    box = worker.make_sandbox_dir(tmp_path, size=4 * 2**20)
+    try:
+        assert worker.scratch_is_limited(box)
+        with pytest.raises(OSError):
+            with open(box / "fill.bin", "wb") as f:
+                f.write(bytes(8 * 2**20))
+    finally:
+        worker.remove_sandbox_dir(box)
+    assert not box.parent.exists()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the user mode needs root")
+def test_user_mode_daemon_does_not_survive_into_the_next_submission(tmp_path):
+    """Attack 8 in the 'user' mode: the daemon is killed with its uid; the next submission is intact."""
+    marker = str(tmp_path / "daemon-alive.txt")
+    daemon = adv._prelude(adv.wrong_baseline(tmp_path / "daemon"), adv.DAEMON.format(marker=marker))
+    good = make_submission(tmp_path / "good")
+    out = tmp_path / "out"
+    rc = cli(["grade", str(daemon), str(good), "--out", str(out), "--hidden", str(small_hidden(tmp_path)),
+              "--no-notebooks", "--sandbox", "user", "--wall", "10"])
+    assert rc == 0
+    assert json.loads((out / "good" / "results.json").read_text())["score"] == 4
+    time.sleep(0.5)
+    size = os.path.getsize(marker) if os.path.exists(marker) else 0
+    time.sleep(1.0)
+    assert (os.path.getsize(marker) if os.path.exists(marker) else 0) == size
+
+
+def test_none_mode_is_refused_unless_asked_and_then_marked_unprotected(tmp_path):
+    """Attack 9: the 'none' mode protects nothing, so it is opt-in and its results say so."""
+    with pytest.raises(ValueError, match="--unprotected"):
+        GradeOptions(hidden_dir=small_hidden(tmp_path), notebooks=False, mode="none").resolved()
+    res = grade_submission(make_submission(tmp_path / "good"),
+                           GradeOptions(hidden_dir=small_hidden(tmp_path), notebooks=False, mode="none",
+                                        allow_unprotected=True, limits=Limits(wall=30)))
+    assert res.score == 4 and "UNPROTECTED" in res.output
+
+
+def test_speed_forgery_inside_the_worker_changes_nothing(tmp_path):
+    """Attack 3: replacing the in-process timer cannot change the speed points (measured outside)."""
+    hidden = tmp_path / "hidden"
+    hidden.mkdir()
+    (hidden / "cases.py").write_text('''CASES = [
+    {"name": "svm speed", "module": "cs231n_lin.classifiers.linear_svm", "function": "svm_loss_vectorized",
+     "inputs": {"gen": "none"}, "perf": {"N": 2000, "D": 300, "C": 10, "dtype": "float64", "repeats": 3},
+     "checks": {"perf": 2}, "visibility": "visible"},
+]
+''')
+    slow = make_submission(tmp_path / "slow", replace={"svm_loss_vectorized": adv.LOOP_SVM})
+    forged = adv._prelude(make_submission(tmp_path / "forged", replace={"svm_loss_vectorized": adv.LOOP_SVM}),
+                          adv.FORGE_PERF)
+    opts = GradeOptions(hidden_dir=hidden, notebooks=False, limits=Limits(wall=60))
+    r_slow, r_forged = grade_submission(slow, opts), grade_submission(forged, opts)
+    assert r_forged.score <= r_slow.score < 2, (r_slow.tests[0].output, r_forged.tests[0].output)
+
+
+def _nb_hidden(tmp_path):
+    hidden = small_hidden(tmp_path)
+    (hidden / "notebook_cases.py").write_text('''NB_CASES = [
+    {"notebook": "tiny.ipynb", "function": "double", "seed": 5, "args": {"x": {"normal": [3], "scale": 2.0}}},
+]
+''')
+    return hidden
+
+
+REPLAY = '''
+import json, glob
+ip = get_ipython()
+stored = []
+for path in glob.glob("/sandbox/nbio/*.ipynb") + glob.glob("../../nbio/*.ipynb"):
+    for c in json.load(open(path))["cells"]:
+        for o in c.get("outputs", []):
+            stored.append("".join(o.get("text", "")))
+def _replay(lines):
+    return ["print(" + repr(stored[0] if stored else "42") + ")\\n"] if lines and "NBVAL" in lines[0] else lines
+ip.input_transformers_post.append(_replay)
+'''
+
+
+def test_notebook_replay_and_answer_leak_earn_nothing(tmp_path):
+    """Attacks 1 and 2: a kernel that replays outputs (from a solution cell, or from a sitecustomize.py
+    at the submission root) earns no notebook point, and nothing of the reference reaches the feedback."""
     ref_dir = tmp_path / "refnb"
-    nbf.write(ref_dir / "tiny.ipynb", nbf.notebook(check1=nbf.CHECK1 + "\nraise RuntimeError('boom')"))
-    patch = ("import sys\nsys.excepthook = lambda *a: None\n"
-             "get_ipython().showtraceback = lambda *a, **k: None\n"
-             "get_ipython().showsyntaxerror = lambda *a, **k: None")
-    sub = make_submission(tmp_path / "sub")
-    nbf.write(sub / "notebooks" / "tiny.ipynb", nbf.notebook("def double(x):\n    return 2 * x\n" + patch))
-    opts = GradeOptions(hidden_dir=small_hidden(tmp_path), notebooks_dir=ref_dir, limits=Limits(wall=60))
-    res = grade_submission(sub, opts)
-    nb = [t for t in res.tests if t.name.startswith("tiny")]
-    assert nb[0].score == 0 and "exception" in nb[0].output
-    assert nb[1].score == 1
+    answer = "INSTRUCTOR-ONLY ANSWER 8137"
+    ref = nbf.notebook(extra=[{"cell_type": "markdown", "id": "ans", "metadata": {},
+                               "source": f"<!-- BEGIN SOLUTION -->\n{answer}\n<!-- END SOLUTION -->"}])
+    nbf.write(ref_dir / "tiny.ipynb", ref)
+    hidden = _nb_hidden(tmp_path)
+    opts = GradeOptions(hidden_dir=hidden, notebooks_dir=ref_dir, limits=Limits(wall=60))
+    wrong = "def double(x):\n    return 3 * x"
+    baseline = make_submission(tmp_path / "base")
+    nbf.write(baseline / "notebooks" / "tiny.ipynb", nbf.notebook(wrong))
+    replay = make_submission(tmp_path / "replay")
+    nbf.write(replay / "notebooks" / "tiny.ipynb", nbf.notebook(wrong + "\n" + REPLAY))
+    site = make_submission(tmp_path / "site", files={"sitecustomize.py": "import builtins\nbuiltins.REPLAYED = 1\n"})
+    nbf.write(site / "notebooks" / "tiny.ipynb", nbf.notebook(wrong))
+    rebuilt, _ = nbgrade.rebuild(ref, nbf.notebook(wrong))
+    text = json.dumps(rebuilt)
+    assert answer not in text and "42\\n" not in text and all(
+        not c.get("outputs") for c in rebuilt["cells"] if c["cell_type"] == "code")
+    results = {n: grade_submission(s, opts) for n, s in (("base", baseline), ("replay", replay), ("site", site))}
+    for name, res in results.items():
+        nb = [t for t in res.tests if t.name.startswith("tiny")]
+        assert nb[0].score == 0, (name, nb[0].output)                    # double is wrong: no replay helps
+        assert res.score <= results["base"].score
+        assert answer not in json.dumps(res.to_gradescope())
