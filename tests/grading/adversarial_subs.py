@@ -149,9 +149,11 @@ def build(dest: Path, marker: str) -> dict[str, Path]:
     assert "self.loss(" in text
     head, sep, rest = text.partition("    def fit(")
     fit, sep2, tail = rest.partition("\n    def ")
-    fit = fit.replace("self.loss(", "_softmax_loss_for_fit(")
-    lc.write_text("from cs231n_lin.classifiers.softmax import softmax_loss_vectorized as _softmax_loss_for_fit\n"
-                  + head + sep + fit + sep2 + tail)
+    fit = fit.replace("self.loss(W, X_batch, y_index[idx])",
+                      "__import__('cs231n_lin.classifiers.softmax', fromlist=['_'])"
+                      ".softmax_loss_vectorized(W, X_batch, y_index[idx], self.reg)")
+    assert "softmax_loss_vectorized" in fit
+    lc.write_text(head + sep + fit + sep2 + tail)
     subs["a10_fit_with_softmax"] = a10
     # Attack 6: a file whose name is not valid UTF-8 in a directory submission.
     a06 = wrong_baseline(dest / "a06")

@@ -34,7 +34,7 @@ OUTSIDE = "/tmp/cs231n-adversarial-outside.txt"
 ESTIMATOR_CASES = SMALL_CASES.replace("]\n", '''    {"name": "svm fit", "module": "cs231n_lin.classifiers.linear_classifier", "function": "LinearSVM",
      "inputs": {"gen": "digits"}, "params": {"learning_rate": 1e-2, "reg": 1e-3, "num_iters": 150,
                                              "batch_size": 100, "random_state": 0},
-     "checks": {"accuracy": 2}, "accuracy_margin": 0.05, "visibility": "visible"},
+     "checks": {"accuracy": 2}, "accuracy_margin": 0.2, "visibility": "visible"},
     {"name": "svm own loss", "module": "cs231n_lin.classifiers.linear_classifier", "function": "LinearSVM",
      "inputs": {"gen": "same_rows", "N": 3, "D": 4, "C": 3, "seed": 9},
      "params": {"learning_rate": 0.1, "reg": 1e-3, "num_iters": 3, "batch_size": 30000, "random_state": 0},
@@ -140,11 +140,15 @@ def test_issue16_package_attacks_score_at_most_the_wrong_baseline(tmp_path):
     names = {n: p.name for n, p in subs.items()}
     res = {n: json.loads((out / names[n] / "results.json").read_text()) for n in subs}
     base = res["baseline"]["score"]
-    assert base == 1 + 2 + 1                                  # softmax + accuracy + own loss
+    assert base == 1                  # softmax only: the estimator trains on the broken loss
     for name, r in res.items():
         assert r["score"] <= base, (name, r["score"], base)
         assert "grader failed" not in r["output"], (name, r["output"])
-    assert res["a10_fit_with_softmax"]["score"] == 1          # own loss fails, so accuracy cannot count
+    a10 = json.dumps(res["a10_fit_with_softmax"])
+    acc = [t for t in res["a10_fit_with_softmax"]["tests"] if "accuracy" in t["name"]][0]["output"]
+    assert res["a10_fit_with_softmax"]["score"] == 1, a10
+    assert float(acc.split("held-out accuracy ")[1][:5]) > 0.85, acc       # accurate, but not the SVM:
+    assert "counts only when fit steps along the estimator's own loss" in acc
     assert res["a06_bad_file_name"]["score"] == base
     assert res["a07_serial_hang"]["execution_time"] < 30 + 15  # one budget, not 8 x the wall limit
     tamper = json.dumps(res["a11_tamper_args"])
@@ -191,7 +195,11 @@ def test_scratch_is_a_size_limited_tmpfs(tmp_path):
     assert not box.parent.exists()
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="the user mode needs root")
+USER_MODE_WORKS = os.geteuid() == 0 and sandbox._uid_can_run_python(sandbox.sandbox_uid())
+
+
+@pytest.mark.skipif(not USER_MODE_WORKS, reason="the user mode needs root and a Python other users can run "
+                    "(here Python may live under /root, mode 0700)")
 def test_user_mode_daemon_does_not_survive_into_the_next_submission(tmp_path):
     """Attack 8 in the 'user' mode: the daemon is killed with its uid; the next submission is intact."""
     marker = str(tmp_path / "daemon-alive.txt")
