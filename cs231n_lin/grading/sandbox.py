@@ -133,14 +133,18 @@ def begin_submission() -> int:
 
 
 def processes_of(uid: int) -> list[int]:
-    """PIDs of the live processes owned by ``uid``."""
+    """PIDs of the live processes owned by ``uid`` (zombies, already dead, are not counted)."""
     pids = []
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
-                if os.stat(f"/proc/{entry}").st_uid == uid:
+                if os.stat(f"/proc/{entry}").st_uid != uid:
+                    continue
+                with open(f"/proc/{entry}/stat", "rb") as f:
+                    state = f.read().rsplit(b")", 1)[1].split()[0]
+                if state not in (b"Z", b"X"):
                     pids.append(int(entry))
-            except OSError:
+            except (OSError, IndexError):
                 pass
     return pids
 
@@ -149,7 +153,7 @@ def reap_uid(uid: int) -> None:
     """Kill every process of ``uid`` (as that uid, so nothing else is reached) and check none is left."""
     if os.geteuid() != 0 or uid == 0:
         return
-    for _ in range(20):
+    for _ in range(40):
         if not processes_of(uid):
             return
         pid = os.fork()

@@ -294,3 +294,25 @@ def test_notebook_replay_and_answer_leak_earn_nothing(tmp_path):
         assert nb[0].score == 0, (name, nb[0].output)                    # double is wrong: no replay helps
         assert res.score <= results["base"].score
         assert answer not in json.dumps(res.to_gradescope())
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="killing by uid needs root")
+def test_every_process_of_a_submission_uid_is_killed_and_checked(tmp_path):
+    """Attack 8's mechanism in every mode run as root: a daemon that left the session (setsid) dies
+    with its uid, and a new submission gets a uid with no process."""
+    uid = sandbox.begin_submission()
+    pid = os.fork()
+    if pid == 0:
+        os.setsid()
+        os.setgid(uid)
+        os.setuid(uid)
+        os.execv("/bin/sleep", ["sleep", "60"])
+    for _ in range(100):
+        if sandbox.processes_of(uid):
+            break
+        time.sleep(0.02)
+    assert sandbox.processes_of(uid)
+    sandbox.reap_uid(uid)
+    assert not sandbox.processes_of(uid)
+    os.waitpid(pid, 0)
+    assert sandbox.begin_submission() != uid
