@@ -312,7 +312,8 @@ def _perf_outside(case: dict, sub_dir: Path, box: Path, limits: Limits, mode: st
 def _accuracy_needs_own_loss(cases: list[dict], tests: list[TestResult]) -> None:
     """Held-out accuracy counts only for an estimator whose ``fit`` steps along its own loss
     (an SVM trained with another loss can be accurate, but it is not the SVM asked for)."""
-    titles = {f"{c['name']} — {CHECK_TITLES['own_loss']}": c["function"] for c in cases if "own_loss" in c["checks"]}
+    titles = {f"{c['name']} — {CHECK_TITLES['own_loss']}": c["function"]
+              for c in cases if "own_loss" in c["checks"]}
     failed = {titles[t.name] for t in tests if t.name in titles and t.score < t.max_score}
     accuracy = {f"{c['name']} — {CHECK_TITLES['accuracy']}" for c in cases
                 if "accuracy" in c["checks"] and c["function"] in failed}
@@ -353,7 +354,8 @@ def grade_submission(submission: Path, options: GradeOptions) -> SubmissionResul
         inputs = [make_inputs(c["inputs"]) for c in cases]
         tasks = [_task_for(i, c, inp) for i, (c, inp) in enumerate(zip(cases, inputs, strict=True))]
         probe_items, probe_tasks = _probe_tasks()
-        outcomes, notes = worker.run_tasks(sub_dir, box, tasks + nb_tasks + probe_tasks, limits=options.limits,
+        outcomes, notes = worker.run_tasks(sub_dir, box, tasks + nb_tasks + probe_tasks,
+                                           limits=options.limits,
                                            mode=options.mode, deadline=deadline)
         diagnoses = _diagnoses(probe_items, probe_tasks, outcomes)
         tests = []

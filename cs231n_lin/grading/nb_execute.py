@@ -49,7 +49,8 @@ def run_one(nb_path: str, out_path: str, kernel: str, timeout: str) -> None:
     except Exception as exc:  # noqa: BLE001 - reported to the grader as a stopped run
         stopped = f"{type(exc).__name__}: {str(exc)[:300]}"
     code = [(i, c) for i, c in enumerate(nb.cells) if c.cell_type == "code"]
-    cells = [{"index": k, "id": str(c.get("id", "")), "status": status.get(i), "text": _text(c.get("outputs", []))}
+    cells = [{"index": k, "id": str(c.get("id", "")), "status": status.get(i),
+              "text": _text(c.get("outputs", []))}
              for k, (i, c) in enumerate(code)]  # "index" counts code cells only
     tmp = out_path + ".tmp"
     with open(tmp, "w") as f:

@@ -20,7 +20,7 @@ from cs231n_lin.grading.markers import cell_source, is_solution_cell
 from cs231n_lin.grading.worker import Opaque, Task, TaskOutcome
 
 
-def _no_magics(src: str) -> str:
+def no_magics(src: str) -> str:
     return "\n".join("# " + ln if ln.lstrip().startswith(("%", "!")) else ln for ln in src.splitlines())
 
 
@@ -47,7 +47,8 @@ def case_inputs(case: dict) -> tuple[dict[str, np.ndarray], dict]:
         elif isinstance(spec, (bool, int, float)):
             scalars[name] = spec
         else:
-            raise ValueError(f"notebook case {case['function']}: argument {name!r} has an unknown spec {spec!r}")
+            raise ValueError(f"notebook case {case['function']}: argument {name!r} has an unknown "
+                             f"spec {spec!r}")
     return arrays, scalars
 
 
@@ -59,7 +60,7 @@ def import_lines(notebook: dict) -> str:
             continue
         src = cell_source(cell)
         try:
-            tree = ast.parse("\n".join(ln for ln in src.splitlines() if not ln.lstrip().startswith(("%", "!"))))
+            tree = ast.parse(no_magics(src))
         except SyntaxError:
             continue
         for node in tree.body:
@@ -74,7 +75,7 @@ def solution_sources(reference: dict, student: dict | None) -> list[str]:
     if isinstance(student, dict) and isinstance(student.get("cells"), list):
         for c in student["cells"]:
             if isinstance(c, dict) and isinstance(c.get("id"), str) and c.get("cell_type") == "code":
-                mine.setdefault(c["id"], _no_magics(cell_source(c)))
+                mine.setdefault(c["id"], no_magics(cell_source(c)))
     return [mine.get(c.get("id"), "") for c in reference.get("cells", [])
             if c.get("cell_type") == "code" and is_solution_cell(c)]
 
@@ -99,7 +100,7 @@ def reference_value(case: dict, reference: dict):
     exec(compile(import_lines(reference), "<imports>", "exec"), ns)  # noqa: S102 - instructor's notebook
     for cell in reference.get("cells", []):
         if cell.get("cell_type") == "code" and is_solution_cell(cell):
-            exec(compile(_no_magics(cell_source(cell)), f"<{case['notebook']}>", "exec"), ns)  # noqa: S102
+            exec(compile(no_magics(cell_source(cell)), f"<{case['notebook']}>", "exec"), ns)  # noqa: S102
     arrays, scalars = case_inputs(case)
     return ns[case["function"]](**arrays, **scalars)
 
@@ -143,7 +144,8 @@ def judge(cases: list[dict], references: dict[str, dict], task_list: list[Task],
             ok = False
         else:
             ok = same_value(out.value, reference_value(case, references[case["notebook"]]))
-            why = "correct on the grader's inputs" if ok else f"{fn} returns wrong values on the grader's inputs"
+            why = ("correct on the grader's inputs" if ok
+                   else f"{fn} returns wrong values on the grader's inputs")
         prev = result.get(fn)
         if prev is None or (prev[0] and not ok):
             result[fn] = (ok, why)

@@ -31,6 +31,7 @@ from nbval.plugin import get_sanitize_patterns
 
 from cs231n_lin.grading import sandbox
 from cs231n_lin.grading.markers import cell_source, is_check_cell, is_solution_cell
+from cs231n_lin.grading.nbcases import no_magics
 from cs231n_lin.grading.results import TestResult
 from cs231n_lin.grading.sandbox import Limits
 from cs231n_lin.grading.worker import _chown_tree, _hidden_paths, _read_regular
@@ -40,7 +41,7 @@ MAX_RUN_JSON = 4 * 1024**2
 
 
 def rebuild(reference: dict, student: dict | None) -> tuple[dict, list[tuple[int, dict]]]:
-    """The notebook to run (no outputs, no instructor answers) and ``(code_index, reference_cell)`` per check."""
+    """The notebook to run (no outputs, no instructor answers); ``(code_index, reference_cell)`` per check."""
     mine = {}
     if isinstance(student, dict) and isinstance(student.get("cells"), list):
         for c in student["cells"]:
@@ -69,7 +70,7 @@ def rebuild(reference: dict, student: dict | None) -> tuple[dict, list[tuple[int
 def names_in(source: str) -> set[str]:
     """Identifiers a cell's code uses (names and attribute names)."""
     try:
-        tree = ast.parse("\n".join(ln for ln in source.splitlines() if not ln.lstrip().startswith(("%", "!"))))
+        tree = ast.parse(no_magics(source))
     except SyntaxError:
         return set(re.findall(r"\b[A-Za-z_]\w*\b", source))
     return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} | {
@@ -111,9 +112,11 @@ def read_student_notebooks(submission_dir: Path, notebooks_dir: Path) -> tuple[d
             try:
                 found[ref_path.name] = json.loads(_read_regular(mine).decode("utf-8"))
             except (ValueError, UnicodeDecodeError, OSError):
-                notes.append(f"{ref_path.name}: your notebook is not valid JSON; solution cells were not found")
+                notes.append(f"{ref_path.name}: your notebook is not valid JSON; "
+                             "solution cells were not found")
         else:
-            notes.append(f"{ref_path.name}: not found in your submission (expected notebooks/{ref_path.name})")
+            notes.append(f"{ref_path.name}: not found in your submission "
+                         f"(expected notebooks/{ref_path.name})")
     return found, notes
 
 
@@ -184,14 +187,16 @@ def grade_notebooks(submission_dir: Path, sandbox_dir: Path, notebooks_dir: Path
             same = status is not None and _plain(text, patterns) == _plain(_reference_text(ref), patterns)
             if not uses and names & own:
                 ok, msg = False, ("this check cell uses " + ", ".join(sorted(names & own)) + ", which the "
-                                  "grader cannot judge outside the notebook (no hidden case): ask your instructor")
+                                  "grader cannot judge outside the notebook (no hidden case): "
+                                  "ask your instructor")
             elif not uses:  # depends on nothing the student writes: the notebook run decides
                 ok = status == "ok" and same
                 msg = "passed" if ok else "this cell's output differs from the reference's"
             elif failed:
                 ok, msg = False, "not passed: " + "; ".join(failed[:3])
             elif status != "ok":
-                ok, msg = False, ("your functions are correct on the grader's inputs, but this cell did not run "
+                ok, msg = False, ("your functions are correct on the grader's inputs, but this cell did "
+                                  "not run "
                                   "in your notebook: " + (text.strip()[-600:] or str(status)))
             else:
                 ok, msg = True, "passed: " + ", ".join(uses) + " correct on the grader's inputs"

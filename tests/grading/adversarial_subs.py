@@ -36,7 +36,8 @@ def _bomb():
         p = _os.path.join(cfg["out_dir"], t["id"])
         open(p + ".npz", "wb").write(buf.getvalue())
         open(p + ".json", "w").write(_json.dumps({"id": t["id"], "ok": True,
-            "returned": {"kind": "tuple", "items": [{"kind": "float", "value": 1.0}, {"kind": "array", "key": "ret"}]}}))
+            "returned": {"kind": "tuple", "items": [{"kind": "float", "value": 1.0},
+                                                    {"kind": "array", "key": "ret"}]}}))
 _atexit.register(_bomb)
 '''
 
