@@ -182,18 +182,21 @@ def detect_mode() -> str:
         if bwrap_works():
             mode = "bwrap"
         elif os.geteuid() == 0:
-            mode = "user"
-            try:
-                probe = subprocess.run([sys.executable, "-I", "-S", str(LAUNCHER), "--probe"],
-                                       capture_output=True, text=True, timeout=30)
-                if probe.returncode == 0 and probe.stdout.strip() == "namespaces":
-                    mode = "namespaces"
-            except (OSError, subprocess.SubprocessError):
-                pass
+            mode = "namespaces" if namespaces_work() else "user"
             if mode == "user" and not _uid_can_run_python(sandbox_uid()):
                 mode = "none"
         _MODE_CACHE["mode"] = mode
     return _MODE_CACHE["mode"]
+
+
+def namespaces_work() -> bool:
+    """Whether the hand-written namespaces fallback (:mod:`sandbox_launch`) works here (root only)."""
+    try:
+        probe = subprocess.run([sys.executable, "-I", "-S", str(LAUNCHER), "--probe"],
+                               capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return probe.returncode == 0 and probe.stdout.strip() == "namespaces"
 
 
 def bwrap_works() -> bool:
