@@ -371,6 +371,9 @@ def grade_submission(submission: Path, options: GradeOptions) -> SubmissionResul
                 frac, msg = check(name, case, inp, expected, outcome, options.perf_threshold)
                 if name == "unmodified" and frac > 0 and any(v < 1.0 for v in earned.values()):
                     frac, msg = 0.0, "inputs unchanged, but this counts only when the results are correct"
+                if name == "perf" and frac > 0 and not judged.get(case["function"], (True, ""))[0]:
+                    frac, msg = 0.0, (f"{msg}\nSpeed counts only when {case['function']} is correct "
+                                      "(see its other tests).")
                 earned[name] = frac
                 points = case["checks"][name]
                 # a diagnosis that only repeats "not implemented yet" adds nothing to the message
