@@ -339,3 +339,59 @@ def test_every_process_of_a_submission_uid_is_killed_and_checked(tmp_path):
     assert not sandbox.processes_of(uid)
     os.waitpid(pid, 0)
     assert sandbox.begin_submission() != uid
+
+
+SLOW_SVM = '''def svm_loss_vectorized(W, X, y, reg, delta=1.0, squared=False):
+    import numpy as np
+    N = X.shape[0]
+    rows = np.arange(N)
+    for _ in range(10):                 # correct, but ten score products where one is enough
+        scores = X @ W
+    margins = np.maximum(scores - scores[rows, y][:, None] + delta, 0.0)
+    margins[rows, y] = 0.0
+    if squared:
+        dscores = 2 * margins
+        loss = float((margins ** 2).sum() / N + reg * np.sum(W * W))
+    else:
+        dscores = (margins > 0).astype(X.dtype)
+        loss = float(margins.sum() / N + reg * np.sum(W * W))
+    dscores[rows, y] = -dscores.sum(axis=1)
+    return loss, X.T @ dscores / N + 2 * reg * W
+'''
+
+
+def _burn(seconds):
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        pass
+
+
+def test_speed_points_do_not_depend_on_the_machine_load(tmp_path):
+    """The same correct-but-slow submission graded twice, the second time under synthetic CPU load
+    (two busy processes on top of whatever else runs): the same speed points."""
+    import multiprocessing
+
+    hidden = small_hidden(tmp_path)
+    text = (hidden / "cases.py").read_text().replace("]\n", '''
+    {"name": "svm speed", "module": LOSS, "function": "svm_loss_vectorized",
+     "inputs": {"gen": "none"}, "perf": {"N": 2000, "D": 300, "C": 10, "dtype": "float64"},
+     "checks": {"perf": 2}, "visibility": "visible"},
+]
+''')
+    (hidden / "cases.py").write_text(text)
+    slow = make_submission(tmp_path / "slow", replace={"svm_loss_vectorized": SLOW_SVM})
+    opts = GradeOptions(hidden_dir=hidden, notebooks=False, limits=Limits(wall=120), budget=600)
+    quiet = grade_submission(slow, opts)
+    burners = [multiprocessing.Process(target=_burn, args=(600,), daemon=True) for _ in range(2)]
+    for b in burners:
+        b.start()
+    try:
+        loaded = grade_submission(slow, opts)
+    finally:
+        for b in burners:
+            b.kill()
+    speed = [t for t in quiet.tests if t.name == "svm speed — speed"][0]
+    speed_loaded = [t for t in loaded.tests if t.name == "svm speed — speed"][0]
+    print(speed.output, "|", speed_loaded.output)
+    assert quiet.score == loaded.score, (speed.output, speed_loaded.output)
+    assert speed.score == speed_loaded.score == 1.0, (speed.output, speed_loaded.output)   # the half band
