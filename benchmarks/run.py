@@ -36,11 +36,12 @@ class Sizes:
     fit_repeats: int = 5
     explorer_points: int = 300
     explorer_repeats: int = 20
+    grade_batch: int = 20
 
 
 FULL = Sizes()
 QUICK = Sizes(small_n=40, big_n=600, dim=101, repeats=2, naive_repeats=1, fit_repeats=1,
-              explorer_points=30, explorer_repeats=2)
+              explorer_points=30, explorer_repeats=2, grade_batch=2)
 
 
 def explorer_row(sizes: Sizes) -> dict:
@@ -71,6 +72,10 @@ def run(sizes: Sizes, *, log=print) -> list[dict]:
     log("fitting on digits ...")
     rows += fit_on_digits(sizes.fit_repeats, quick=sizes is QUICK)
     rows.append(explorer_row(sizes))
+    from benchmarks.bench_grading import grading_times
+
+    log("grading times ...")
+    rows += grading_times(sizes.grade_batch, log=log)
     return rows
 
 
