@@ -80,7 +80,8 @@ def _child(sub: Path, options, conn) -> None:
 
 def _warm_up(options) -> None:
     """Measure the reference's speed once, here, so that every forked grading process inherits it."""
-    from cs231n_lin.grading.grade import load_cases, reference_perf
+    from cs231n_lin.grading.grade import load_cases
+    from cs231n_lin.grading.speed import reference_perf
 
     for case in load_cases(options.hidden_dir):
         if "perf" in case["checks"]:
