@@ -1,9 +1,7 @@
-"""Run a submission's code in a separate, sandboxed process and bring back plain data.
+"""The grader's side of the worker: run a submission's code in sandboxed processes, bring back plain data.
 
-The grader never imports student code. :func:`prepare_scratch` copies a submission (directory or
-zip, opened read-only) into a scratch directory owned by the sandbox user, with every package file
-that students do not write replaced by the instructor's copy (so ``gradient_check.py`` or
-``_validation.py`` cannot be edited to help). :func:`run_tasks` runs ``worker_driver.py`` on it in
+The grader never imports student code. The scratch copy comes from :mod:`.scratch` (its names are
+re-exported here). :func:`run_tasks` runs ``sandboxed_worker.py`` on it in
 the sandbox (:mod:`cs231n_lin.grading.sandbox`) and returns one :class:`TaskOutcome` per task,
 decoded from JSON and ``np.load(..., allow_pickle=False)`` with every value validated. If the
 worker dies or times out in a task, that task fails and a fresh worker runs the remaining ones.
@@ -217,7 +215,7 @@ def run_tasks(
     io_dir = sandbox_dir / "io"
     io_dir.mkdir()
     driver = io_dir / "driver.py"
-    shutil.copyfile(Path(__file__).with_name("worker_driver.py"), driver)
+    shutil.copyfile(Path(__file__).with_name("sandboxed_worker.py"), driver)
     helpers = {}
     for kind, name in (("perf", "perf"), ("probe", "probes")):
         if any(t.kind == kind for t in tasks):
@@ -322,7 +320,7 @@ def run_repeat(submission_dir: Path, sandbox_dir: Path, task: Task, calls: int, 
     mode = mode or sandbox.detect_mode()
     io_dir = Path(tempfile.mkdtemp(prefix="io-repeat-", dir=sandbox_dir))
     io_dir.chmod(0o755)
-    shutil.copyfile(Path(__file__).with_name("worker_driver.py"), io_dir / "driver.py")
+    shutil.copyfile(Path(__file__).with_name("sandboxed_worker.py"), io_dir / "driver.py")
     np.savez(io_dir / "inputs.npz", **{f"{task.id}__{n}": np.asarray(a) for n, a in task.arrays.items()})
     out_dir = io_dir / "out"
     out_dir.mkdir()

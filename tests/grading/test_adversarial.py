@@ -233,7 +233,7 @@ def test_speed_forgery_inside_the_worker_changes_nothing(tmp_path):
     hidden.mkdir()
     (hidden / "cases.py").write_text('''CASES = [
     {"name": "svm speed", "module": "cs231n_lin.classifiers.linear_svm", "function": "svm_loss_vectorized",
-     "inputs": {"gen": "none"}, "perf": {"N": 2000, "D": 300, "C": 10, "dtype": "float64", "repeats": 3},
+     "inputs": {"gen": "none"}, "perf": {"N": 1000, "D": 200, "C": 10, "dtype": "float64", "repeats": 3},
      "checks": {"perf": 2}, "visibility": "visible"},
 ]
 ''')
