@@ -315,7 +315,8 @@ def grade_submission(submission: Path, options: GradeOptions) -> SubmissionResul
         for case, inp, task in zip(cases, inputs, tasks, strict=True):
             outcome = outcomes[task.id]
             if "perf" in case["checks"]:
-                expected = speed.measure_outside(case, sub_dir, box, options.limits, options.mode, deadline)
+                expected = speed.measure_outside(case, sub_dir, box, options.limits, options.mode, deadline,
+                                                  options.perf_threshold)
             else:
                 expected = _reference(case, inp)
             earned: dict[str, float] = {}
