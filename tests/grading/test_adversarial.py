@@ -101,7 +101,12 @@ def _build(tmp_path):
     return subs
 
 
-def test_adversarial_batch(tmp_path):
+PROTECTED_MODES = [m for m, works in (("bwrap", sandbox.bwrap_works), ("namespaces", sandbox.namespaces_work))
+                   if works()] or [MODE]
+
+
+@pytest.mark.parametrize("mode", PROTECTED_MODES)
+def test_adversarial_batch(tmp_path, mode):
     if os.path.exists(OUTSIDE):
         os.unlink(OUTSIDE)
     subs = _build(tmp_path)
@@ -109,7 +114,7 @@ def test_adversarial_batch(tmp_path):
     out = tmp_path / "out"
     start = time.monotonic()
     rc = cli(["grade", *map(str, subs), "--out", str(out), "--jobs", "2", "--hidden", str(hidden),
-              "--no-notebooks", "--wall", "5", "--memory-mb", "2048"])
+              "--no-notebooks", "--wall", "5", "--memory-mb", "2048", "--sandbox", mode])
     elapsed = time.monotonic() - start
     assert rc == 0
     scores = {n: json.loads((out / n / "results.json").read_text())["score"] for n in CATALOGUE}
@@ -124,9 +129,10 @@ def test_adversarial_batch(tmp_path):
 
 # ---------------------------------------------------------------------------- issue 16's eleven attacks
 
-def test_issue16_package_attacks_score_at_most_the_wrong_baseline(tmp_path):
+@pytest.mark.parametrize("mode", PROTECTED_MODES)
+def test_issue16_package_attacks_score_at_most_the_wrong_baseline(tmp_path, mode):
     """Attacks 4 (result bomb), 5 (disk fill), 6 (bad file name), 7 (serial hang), 8 (daemon),
-    10 (fit with another loss), 11 (tampered driver arguments), graded in one batch."""
+    10 (fit with another loss), 11 (tampered driver arguments), graded in one batch per mode."""
     marker = str(tmp_path / "daemon-alive.txt")
     subs = adv.build(tmp_path / "subs", marker)
     hidden = tmp_path / "hidden"
@@ -135,7 +141,7 @@ def test_issue16_package_attacks_score_at_most_the_wrong_baseline(tmp_path):
     out = tmp_path / "out"
     start = time.monotonic()
     rc = cli(["grade", *map(str, subs.values()), "--out", str(out), "--jobs", "2", "--hidden", str(hidden),
-              "--no-notebooks", "--wall", "10", "--budget", "30", "--memory-mb", "2048"])
+              "--no-notebooks", "--wall", "10", "--budget", "30", "--memory-mb", "2048", "--sandbox", mode])
     elapsed = time.monotonic() - start
     assert rc == 0                                            # attack 6 does not stop the batch
     names = {n: p.name for n, p in subs.items()}
