@@ -401,3 +401,20 @@ def test_speed_points_do_not_depend_on_the_machine_load(tmp_path):
     print(speed.output, "|", speed_loaded.output)
     assert quiet.score == loaded.score, (speed.output, speed_loaded.output)
     assert speed.score == speed_loaded.score == 1.0, (speed.output, speed_loaded.output)   # the half band
+
+
+def test_notebook_cannot_hide_exceptions(tmp_path):
+    """A solution cell overriding sys.excepthook and IPython's showtraceback hides nothing: the
+    kernel's execute_reply status (nbclient's on_cell_executed hook) still says error."""
+    ref_dir = tmp_path / "refnb"
+    nbf.write(ref_dir / "tiny.ipynb", nbf.notebook(check1=nbf.CHECK1 + "\nraise RuntimeError('boom')"))
+    patch = ("import sys\nsys.excepthook = lambda *a: None\n"
+             "get_ipython().showtraceback = lambda *a, **k: None\n"
+             "get_ipython().showsyntaxerror = lambda *a, **k: None")
+    sub = make_submission(tmp_path / "sub")
+    nbf.write(sub / "notebooks" / "tiny.ipynb", nbf.notebook("def double(x):\n    return 2 * x\n" + patch))
+    opts = GradeOptions(hidden_dir=_nb_hidden(tmp_path), notebooks_dir=ref_dir, limits=Limits(wall=60))
+    res = grade_submission(sub, opts)
+    nb = [t for t in res.tests if t.name.startswith("tiny")]
+    assert nb[0].score == 0 and "did not run" in nb[0].output, nb[0].output
+    assert nb[1].score == 1
