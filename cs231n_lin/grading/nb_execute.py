@@ -1,10 +1,11 @@
-"""Runs one notebook in the sandbox with nbclient; writes what each code cell did (copied there by nbgrade).
+"""Runs notebooks in the sandbox with nbclient; writes what each code cell did (copied there by nbgrade).
 
 Runs as ``python -I nb_execute.py OUT_DIR KERNEL_NAME CELL_TIMEOUT NOTEBOOK...``, writing
-``OUT_DIR/<notebook name>.json`` for each notebook in turn (one runner for all of them). The kernel is started
-from the kernelspec ``KERNEL_NAME`` (``nb_kernel_launch.py``, which drops to the sandbox uid before
-any student code runs). nbclient's public ``on_cell_executed`` hook records each cell's
-``execute_reply`` status, so an exception hidden by an overridden ``showtraceback`` still counts.
+``OUT_DIR/<notebook name>.json`` for each notebook (one runner for all, two notebooks at a
+time). The kernel is started from the kernelspec ``KERNEL_NAME`` (``nb_kernel_launch.py``, which
+drops to the sandbox uid before any student code runs). nbclient's public ``on_cell_executed``
+hook records each cell's ``execute_reply`` status, so an exception hidden by an overridden
+``showtraceback`` still counts.
 Nothing here carries points: the grader uses it for the student's feedback only.
 """
 
@@ -58,9 +59,23 @@ def run_one(nb_path: str, out_path: str, kernel: str, timeout: str) -> None:
     os.replace(tmp, out_path)
 
 
+PARALLEL = 2  # notebooks run at the same time (one process each; the machine has few cores)
+
+
 def main(out_dir: str, kernel: str, timeout: str, *notebooks: str) -> None:
+    running: set[int] = set()
     for path in notebooks:
-        run_one(path, os.path.join(out_dir, os.path.basename(path) + ".json"), kernel, timeout)
+        if len(running) >= PARALLEL:
+            running.discard(os.wait()[0])
+        pid = os.fork()
+        if pid == 0:
+            try:
+                run_one(path, os.path.join(out_dir, os.path.basename(path) + ".json"), kernel, timeout)
+            finally:
+                os._exit(0)
+        running.add(pid)
+    while running:
+        running.discard(os.wait()[0])
 
 
 if __name__ == "__main__":
