@@ -129,7 +129,7 @@ def _add_grade_parser(sub) -> None:
     p.add_argument("--memory-mb", type=int, default=3072, help="address-space limit per process, MB")
     p.add_argument("--sandbox", choices=["auto", "bwrap", "namespaces", "user", "none"], default="auto",
                    help="isolation mode (default: the strongest that works here)")
-    p.add_argument("--budget", type=float, default=90.0, help="seconds for one whole submission (default 90)")
+    p.add_argument("--budget", type=float, default=85.0, help="seconds for one whole submission (default 85)")
     p.add_argument("--unprotected", action="store_true",
                    help="allow the 'none' sandbox mode (student code runs as your user; results unprotected)")
     p.set_defaults(func=lambda a: _grade(a))

@@ -64,7 +64,7 @@ class GradeOptions:
     mode: str | None = None
     perf_threshold: float = 3.0
     notebooks: bool = True
-    budget: float = 90.0
+    budget: float = 85.0
     allow_unprotected: bool = False
 
     def resolved(self) -> GradeOptions:

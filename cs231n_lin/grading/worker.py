@@ -240,8 +240,12 @@ def run_tasks(
                                                 error="not run: your submission used up its time budget")
             notes.append(f"{len(remaining)} calls were not run: the submission used up its time budget.")
             break
-        run_limits = limits if left >= limits.wall + limits.startup else Limits(
-            **{**limits.__dict__, "wall": min(limits.wall, left), "startup": min(limits.startup, left)})
+        if left >= limits.wall + limits.startup:
+            run_limits = limits
+        else:  # start-up and run together must fit in what is left of the budget
+            startup = min(limits.startup, left / 2)
+            run_limits = Limits(**{**limits.__dict__, "startup": startup,
+                                   "wall": min(limits.wall, left - startup)})
         out_dir = io_dir / f"out{run}"
         out_dir.mkdir()
         if is_root:
