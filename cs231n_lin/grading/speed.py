@@ -46,7 +46,7 @@ def measure_outside(case: dict, sub_dir: Path, box: Path, limits: Limits, mode: 
     task = perf_task(case)
     ref = reference_perf(case, limits, mode)
     # stop the student's run once it is clearly past the last band: no need to wait any longer
-    cap = ref["base"] + ref["per_call"] * ref["calls"] * 4 * perf.OUTSIDE_BANDS + 2.0
+    cap = ref["base"] + ref["per_call"] * ref["calls"] * 1.2 * threshold * perf.OUTSIDE_BANDS + 2.0
     left = deadline - time.monotonic()
     if left <= 1:
         return {"error": "the submission used its whole time budget before this measurement"}
