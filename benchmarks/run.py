@@ -2,7 +2,7 @@
 
 Usage::
 
-    make bench                                  # full sizes (about 2-4 minutes, ~2 GB of RAM)
+    make bench                                  # full sizes + grading times (about 15-25 minutes)
     .venv/bin/python -m benchmarks --quick      # tiny sizes, a few seconds (smoke test)
     .venv/bin/python -m benchmarks --out PATH   # write the JSON somewhere else
 
@@ -36,11 +36,12 @@ class Sizes:
     fit_repeats: int = 5
     explorer_points: int = 300
     explorer_repeats: int = 20
+    grade_batch: int = 20
 
 
 FULL = Sizes()
 QUICK = Sizes(small_n=40, big_n=600, dim=101, repeats=2, naive_repeats=1, fit_repeats=1,
-              explorer_points=30, explorer_repeats=2)
+              explorer_points=30, explorer_repeats=2, grade_batch=2)
 
 
 def explorer_row(sizes: Sizes) -> dict:
@@ -75,6 +76,11 @@ def run(sizes: Sizes, *, log=print) -> list[dict]:
     from benchmarks.bench_check import check_times
 
     rows += check_times(1 if sizes is QUICK else 3)
+    if sizes is not QUICK:  # grading takes minutes: full runs only
+        from benchmarks.bench_grading import grading_times
+
+        log("grading times ...")
+        rows += grading_times(sizes.grade_batch, log=log)
     return rows
 
 

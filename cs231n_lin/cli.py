@@ -150,8 +150,11 @@ def _add_grade_parser(sub) -> None:
     p.add_argument("--no-notebooks", action="store_true", help="grade the package only")
     p.add_argument("--wall", type=float, default=60.0, help="seconds per sandboxed worker run (default 60)")
     p.add_argument("--memory-mb", type=int, default=3072, help="address-space limit per process, MB")
-    p.add_argument("--sandbox", choices=["auto", "namespaces", "user", "none"], default="auto",
+    p.add_argument("--sandbox", choices=["auto", "bwrap", "namespaces", "user", "none"], default="auto",
                    help="isolation mode (default: the strongest that works here)")
+    p.add_argument("--budget", type=float, default=85.0, help="seconds for one whole submission (default 85)")
+    p.add_argument("--unprotected", action="store_true",
+                   help="allow the 'none' sandbox mode (student code runs as your user; results unprotected)")
     p.set_defaults(func=lambda a: _grade(a))
 
 
@@ -163,7 +166,8 @@ def _grade(args) -> int:
     limits = Limits(wall=args.wall, cpu=max(1, int(args.wall)), memory=args.memory_mb * 1024**2)
     options = GradeOptions(hidden_dir=args.hidden, notebooks_dir=args.notebooks, limits=limits,
                            mode=None if args.sandbox == "auto" else args.sandbox,
-                           notebooks=not args.no_notebooks)
+                           notebooks=not args.no_notebooks, budget=args.budget,
+                           allow_unprotected=args.unprotected)
     return main(submissions=args.submissions, json_path=args.json_path, out_dir=args.out, jobs=args.jobs,
                 options=options)
 

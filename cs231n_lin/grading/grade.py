@@ -17,32 +17,21 @@ content hash and grader version, so a killed batch resumes where it stopped.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import importlib.util
-import io
-import json
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from cs231n_lin import __version__
-from cs231n_lin._io import atomic_write_text
-from cs231n_lin.grading import sandbox, worker
+from cs231n_lin.grading import nbcases, nbgrade, sandbox, speed, worker
+from cs231n_lin.grading.judge import CHECK_TITLES, check
 from cs231n_lin.grading.results import SubmissionResult, TestResult
 from cs231n_lin.grading.sandbox import Limits
-from cs231n_lin.grading.worker import Opaque, Task, TaskOutcome
-
-CHECK_TITLES = {
-    "loss": "loss value", "grad": "gradient dW", "dtype": "dtype preserved",
-    "unmodified": "inputs left unchanged", "probs": "probabilities", "logprobs": "log-probabilities",
-    "accuracy": "held-out accuracy",
-    "perf": "speed",
-}
+from cs231n_lin.grading.worker import Task, TaskOutcome
 
 
 @dataclass
@@ -62,7 +51,11 @@ class GradeOptions:
     mode : str or None
         Force a sandbox mode (default: the strongest available).
     perf_threshold : float
-        Passed to ``perf.feedback``.
+        Passed to ``perf.judge``.
+    budget : float
+        Seconds of wall-clock time for one submission, all sandboxed runs together.
+    allow_unprotected : bool
+        Grade in the ``none`` sandbox mode (student code as the grader's user). Refused otherwise.
     """
 
     hidden_dir: Path | None = None
@@ -71,6 +64,8 @@ class GradeOptions:
     mode: str | None = None
     perf_threshold: float = 3.0
     notebooks: bool = True
+    budget: float = 85.0
+    allow_unprotected: bool = False
 
     def resolved(self) -> GradeOptions:
         repo = worker.reference_package().parent
@@ -83,8 +78,15 @@ class GradeOptions:
             nbs = repo / "notebooks"
         if not self.notebooks:
             nbs = None
-        return GradeOptions(hidden, Path(nbs) if nbs else None, self.limits, self.mode, self.perf_threshold,
-                            self.notebooks)
+        mode = self.mode or sandbox.detect_mode()
+        if mode == "none" and not self.allow_unprotected:
+            raise ValueError("the only sandbox mode that works here is 'none' (student code would run as "
+                             "your user, unprotected); run as root or install bubblewrap, or pass "
+                             "--unprotected to grade anyway")
+        if self.budget <= 0:
+            raise ValueError(f"budget must be > 0 seconds; got {self.budget}")
+        return GradeOptions(hidden, Path(nbs) if nbs else None, self.limits, mode, self.perf_threshold,
+                            self.notebooks, self.budget, self.allow_unprotected)
 
 
 # ------------------------------------------------------------------------------ cases and inputs
@@ -96,8 +98,6 @@ def load_cases(hidden_dir: Path) -> list[dict]:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     cases = list(module.CASES)
-    if worker._perf_module() is None:
-        cases = [c for c in cases if "perf" not in c["checks"]]
     for c in cases:
         unknown = set(c["checks"]) - set(CHECK_TITLES)
         if unknown:
@@ -120,6 +120,13 @@ def make_inputs(spec: dict) -> dict[str, np.ndarray]:
         rng = np.random.default_rng(spec["seed"])
         scores = spec["scale"] * rng.standard_normal((spec["N"], spec["C"]))
         return {"scores": scores.astype(spec.get("dtype", "float64"))}
+    if gen == "same_rows":
+        # every training example has the same features, labels 0..C-1 in turn: whatever minibatch
+        # the student's SGD samples, the step is (up to sampling noise in the label mix) the same
+        rng = np.random.default_rng(spec["seed"])
+        N, D, C = spec["N"], spec["D"], spec["C"]
+        X = np.repeat(rng.standard_normal((1, D)), N, axis=0)
+        return {"X_train": X, "y_train": np.arange(N) % C}
     if gen == "digits":
         from sklearn.datasets import load_digits
 
@@ -136,6 +143,9 @@ def make_inputs(spec: dict) -> dict[str, np.ndarray]:
 
 
 def _task_for(i: int, case: dict, inputs: dict) -> Task:
+    if "own_loss" in case["checks"]:
+        return Task(f"c{i}", "fit_weights", case["module"], case["function"], arrays=inputs,
+                    params=dict(case.get("params", {})))
     if "perf" in case["checks"]:
         return Task(f"c{i}", "perf", case["module"], case["function"], perf=dict(case["perf"]))
     if "accuracy" in case["checks"]:
@@ -155,145 +165,20 @@ def _reference(case: dict, inputs: dict):
     if "accuracy" in case["checks"]:
         est = target(**case.get("params", {})).fit(inputs["X_train"], inputs["y_train"])
         return float(np.mean(est.predict(inputs["X_test"]) == inputs["y_test"]))
+    if "own_loss" in case["checks"]:
+        return target(**case.get("params", {})).fit(inputs["X_train"], inputs["y_train"]).W_
     if "perf" in case["checks"]:
         return None
     copies = {k: v.copy() for k, v in inputs.items()}
     return target(**copies, **case.get("kwargs", {}))
 
 
-# ------------------------------------------------------------------------------ checks
-
-def _scalar(value) -> float | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, (int, float)):
-        return float(value)
-    if isinstance(value, np.ndarray) and value.size == 1 and value.dtype.kind in "iuf":
-        return float(value.reshape(-1)[0])
-    return None
-
-
-def _describe(value) -> str:
-    if isinstance(value, Opaque):
-        return f"an object of type {value.type_name}"
-    if isinstance(value, np.ndarray):
-        return f"an array of shape {value.shape} and dtype {value.dtype}"
-    return f"a {type(value).__name__}"
-
-
-def _rel_error(a: np.ndarray, b: np.ndarray) -> float:
-    a, b = a.astype(np.float64), b.astype(np.float64)
-    return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
-
-
-def _tol(dtype) -> float:
-    return 1e-3 if np.dtype(dtype) == np.float32 else 1e-6
-
-
-def _loss_pair(outcome: TaskOutcome, W: np.ndarray) -> tuple[float | None, np.ndarray | None, str | None]:
-    v = outcome.value
-    if not (isinstance(v, (tuple, list)) and len(v) == 2):
-        return None, None, f"should return a tuple (loss, dW); it returned {_describe(v)}"
-    loss, dW = _scalar(v[0]), v[1]
-    if loss is None:
-        return None, None, f"the loss should be a number; it is {_describe(v[0])}"
-    if not (isinstance(dW, np.ndarray) and dW.dtype.kind == "f"):
-        return loss, None, f"dW should be a floating-point array; it is {_describe(dW)}"
-    if dW.shape != W.shape:
-        return loss, None, f"dW should have the shape of W {W.shape}; it has shape {dW.shape}"
-    return loss, dW, None
-
-
-def check(name: str, case: dict, inputs: dict, expected, outcome: TaskOutcome, perf_threshold: float
-          ) -> tuple[float, str]:
-    """Fraction of the points earned (0..1) and feedback for one check of one case."""
-    fn = case["function"]
-    if name == "perf":
-        if not outcome.ok or not outcome.measurement:
-            return 0.0, f"{fn} could not be timed: {outcome.error or 'no measurement came back'}"
-        from cs231n_lin.grading import perf
-
-        frac, msg = perf.feedback(outcome.measurement, threshold=perf_threshold)
-        return float(min(1.0, max(0.0, frac))), str(msg)
-    if not outcome.ok:
-        if (outcome.error or "").startswith("NotImplementedError"):
-            return 0.0, f"{fn} is not implemented yet (it raised NotImplementedError)"
-        return 0.0, f"{fn} did not finish: {outcome.error}"
-    if name == "unmodified":
-        for arg, original in inputs.items():
-            after = outcome.inputs_after.get(arg)
-            if after is None or after.shape != original.shape or not np.array_equal(after, original,
-                                                                                        equal_nan=True):
-                return 0.0, f"{fn} changed its input {arg!r} in place; work on copies instead"
-        return 1.0, "inputs unchanged"
-    if name in ("probs", "logprobs"):
-        v = outcome.value
-        s = inputs["scores"]
-        axis = case.get("kwargs", {}).get("axis", -1)
-        if not (isinstance(v, np.ndarray) and v.dtype.kind == "f" and v.shape == s.shape):
-            return 0.0, (f"{fn} should return a float array of the shape of scores {s.shape}; "
-                         f"got {_describe(v)}")
-        if not np.isfinite(v).all():
-            return 0.0, (f"{fn} returned NaN or infinity for finite scores: shift by the maximum along "
-                         "the axis before exp" + (" and do not take the log of a probability that "
-                                                  "underflowed to 0" if name == "logprobs" else ""))
-        probs = np.exp(v) if name == "logprobs" else v
-        if not np.allclose(probs.sum(axis=axis), 1.0, atol=1e-6):
-            return 0.0, f"the probabilities do not sum to 1 along axis {axis}"
-        if not np.allclose(v, expected, rtol=1e-6, atol=1e-9):
-            return 0.0, f"the values are not the {fn} of the scores"
-        return 1.0, "correct"
-    if name == "accuracy":
-        v = outcome.value
-        y_test = inputs["y_test"]
-        if not (isinstance(v, np.ndarray) and v.shape == y_test.shape):
-            return 0.0, f"predict should return an array of shape {y_test.shape}; got {_describe(v)}"
-        matches = np.asarray(v == y_test) if v.dtype.kind in "iuf" else np.zeros(y_test.shape, bool)
-        acc = float(np.mean(matches)) if matches.shape == y_test.shape else 0.0
-        if acc + 1e-12 >= expected - case.get("accuracy_margin", 0.05):
-            return 1.0, f"held-out accuracy {acc:.3f}"
-        return 0.0, (f"held-out accuracy {acc:.3f} is too low for these settings: check the SGD step "
-                     "(sample a minibatch, compute the loss and gradient, step against the gradient) "
-                     "and predict (the class with the highest score)")
-    W = inputs["W"]
-    loss, dW, problem = _loss_pair(outcome, W)
-    ref_loss, ref_dW = expected
-    tol = _tol(W.dtype)
-    if name == "loss":
-        if loss is None:
-            return 0.0, problem
-        if not np.isfinite(loss):
-            return 0.0, "the loss is NaN or infinite for these (finite) inputs: is the computation stable?"
-        if abs(loss - ref_loss) > tol * max(1.0, abs(ref_loss)):
-            return 0.0, "the loss is not the correct value for these inputs"
-        return 1.0, "correct"
-    if name == "grad":
-        if dW is None:
-            return 0.0, problem
-        if not np.isfinite(dW).all():
-            return 0.0, "dW contains NaN or infinity"
-        if _rel_error(dW, ref_dW) > tol:
-            return 0.0, "dW is not the gradient of the loss for these inputs"
-        return 1.0, "correct"
-    if name == "dtype":
-        if dW is None:
-            return 0.0, problem
-        if dW.dtype != W.dtype:
-            return 0.0, f"W is {W.dtype} but dW came back as {dW.dtype}: keep the input's dtype"
-        return 1.0, f"dW is {dW.dtype}"
-    raise ValueError(f"unknown check {name!r}")
-
-
 # ------------------------------------------------------------------------------ diagnosis (optional)
 
 def _probe_tasks() -> tuple[list, list[Task]]:
-    """The diagnose helper's probes as worker tasks (none if ``grading.diagnose``/``probes`` is absent)."""
-    try:
-        from cs231n_lin.grading import diagnose, probes  # noqa: F401
-    except ImportError:
-        return [], []
-    if worker._helper_module("probes", "run_probe") is None:
-        return [], []
+    """The diagnose helper's probes as worker tasks."""
+    from cs231n_lin.grading import probes
+
     items, tasks = [], []
     for i, probe in enumerate(probes.probe_cases()):
         arrays = {k: np.asarray(v) for k, v in probe.kwargs.items() if isinstance(v, np.ndarray)}
@@ -354,6 +239,7 @@ def submission_hash(path: Path, hidden_dir: Path) -> str:
     """Hash of the submission's files and of the grader version (cases, package version)."""
     h = hashlib.sha256()
     h.update(__version__.encode())
+    h.update(repr(sorted(sandbox.PROTECTS)).encode())
     h.update((Path(hidden_dir) / "cases.py").read_bytes())
     for f in sorted(Path(__file__).parent.glob("*.py")):
         h.update(f.read_bytes())
@@ -369,48 +255,78 @@ def submission_hash(path: Path, hidden_dir: Path) -> str:
                 p = os.path.join(dirpath, name)
                 if os.path.islink(p) or not os.path.isfile(p):
                     continue
-                h.update(os.path.relpath(p, path).encode() + b"\0")
+                h.update(os.fsencode(os.path.relpath(p, path)) + b"\0")
                 with open(p, "rb") as f:
                     h.update(hashlib.sha256(f.read()).digest())
     return h.hexdigest()
+
+
+def _accuracy_needs_own_loss(cases: list[dict], tests: list[TestResult]) -> None:
+    """Held-out accuracy counts only for an estimator whose ``fit`` steps along its own loss
+    (an SVM trained with another loss can be accurate, but it is not the SVM asked for)."""
+    titles = {f"{c['name']} — {CHECK_TITLES['own_loss']}": c["function"]
+              for c in cases if "own_loss" in c["checks"]}
+    failed = {titles[t.name] for t in tests if t.name in titles and t.score < t.max_score}
+    accuracy = {f"{c['name']} — {CHECK_TITLES['accuracy']}" for c in cases
+                if "accuracy" in c["checks"] and c["function"] in failed}
+    for t in tests:
+        if t.name in accuracy and t.score > 0:
+            t.score = 0.0
+            t.output += ("\nThis counts only when fit steps along the estimator's own loss (see the test "
+                         "'training uses the estimator's own loss').")
+
+
+def _not_graded(cases: list[dict], why: str) -> list[TestResult]:
+    return [TestResult(f"{c['name']} — {CHECK_TITLES[k]}", 0.0, float(p), why, c["visibility"])
+            for c in cases for k, p in c["checks"].items()]
 
 
 def grade_submission(submission: Path, options: GradeOptions) -> SubmissionResult:
     """Grade one submission (see the module docstring); never raises for a bad submission."""
     options = options.resolved()
     start = time.monotonic()
+    deadline = start + options.budget
     cases = load_cases(options.hidden_dir)
     digest = submission_hash(submission, options.hidden_dir)
-    box = worker.make_sandbox_dir()
+    uid = sandbox.begin_submission()
+    box = worker.make_sandbox_dir(size=options.limits.scratch_size)
     try:
         try:
             sub_dir = worker.prepare_scratch(Path(submission), box)
-        except worker.SubmissionError as exc:
-            tests = [TestResult(f"{c['name']} — {CHECK_TITLES[k]}", 0.0, float(p), "not graded",
-                                c["visibility"])
-                     for c in cases for k, p in c["checks"].items()]
-            return SubmissionResult(tests, f"This submission could not be graded: {exc}",
+        except (worker.SubmissionError, OSError) as exc:
+            return SubmissionResult(_not_graded(cases, "not graded"),
+                                    f"This submission could not be graded: {exc}",
                                     time.monotonic() - start, {"hash": digest})
-        student_nbs = None
+        student_nbs, nb_refs, nb_cases, nb_tasks = None, {}, [], []
         if options.notebooks_dir is not None:
-            from cs231n_lin.grading import nbgrade
-
             student_nbs = nbgrade.read_student_notebooks(sub_dir, options.notebooks_dir)
+            nb_refs = nbgrade.reference_notebooks(options.notebooks_dir)
+            nb_cases = nbcases.load_nb_cases(options.hidden_dir)
+            nb_tasks = nbcases.tasks(nb_cases, nb_refs, student_nbs[0])
         inputs = [make_inputs(c["inputs"]) for c in cases]
         tasks = [_task_for(i, c, inp) for i, (c, inp) in enumerate(zip(cases, inputs, strict=True))]
         probe_items, probe_tasks = _probe_tasks()
-        outcomes, notes = worker.run_tasks(sub_dir, box, tasks + probe_tasks, limits=options.limits,
-                                           mode=options.mode)
+        outcomes, notes = worker.run_tasks(sub_dir, box, tasks + nb_tasks + probe_tasks,
+                                           limits=options.limits,
+                                           mode=options.mode, deadline=deadline)
         diagnoses = _diagnoses(probe_items, probe_tasks, outcomes)
         tests = []
+        judged: dict[str, tuple[bool, str]] = {}
         for case, inp, task in zip(cases, inputs, tasks, strict=True):
             outcome = outcomes[task.id]
-            expected = _reference(case, inp)
+            if "perf" in case["checks"]:
+                expected = speed.measure_outside(case, sub_dir, box, options.limits, options.mode, deadline,
+                                                  options.perf_threshold)
+            else:
+                expected = _reference(case, inp)
             earned: dict[str, float] = {}
             for name in sorted(case["checks"], key=lambda n: n == "unmodified"):  # unmodified last
                 frac, msg = check(name, case, inp, expected, outcome, options.perf_threshold)
                 if name == "unmodified" and frac > 0 and any(v < 1.0 for v in earned.values()):
                     frac, msg = 0.0, "inputs unchanged, but this counts only when the results are correct"
+                if name == "perf" and frac > 0 and not judged.get(case["function"], (True, ""))[0]:
+                    frac, msg = 0.0, (f"{msg}\nSpeed counts only when {case['function']} is correct "
+                                      "(see its other tests).")
                 earned[name] = frac
                 points = case["checks"][name]
                 # a diagnosis that only repeats "not implemented yet" adds nothing to the message
@@ -420,126 +336,57 @@ def grade_submission(submission: Path, options: GradeOptions) -> SubmissionResul
                     msg += "\nLikely cause: " + " ".join(causes[:2])
                 tests.append(TestResult(f"{case['name']} — {CHECK_TITLES[name]}", round(points * frac, 6),
                                         float(points), msg, case["visibility"]))
+                if name != "perf":
+                    fn = case["function"]
+                    if frac < 1.0 and judged.get(fn, (True, ""))[0]:
+                        judged[fn] = (False, f"{fn} fails the hidden test {case['name']!r}")
+                    judged.setdefault(fn, (True, f"{fn} passes the hidden tests"))
+        _accuracy_needs_own_loss(cases, tests)
         if options.notebooks_dir is not None:
-            from cs231n_lin.grading import nbgrade
-
+            judged.update(nbcases.judge(nb_cases, nb_refs, nb_tasks, outcomes))
             # a fresh scratch copy: the package worker's student code may have altered the first one
-            nb_box = worker.make_sandbox_dir()
+            nb_box = worker.make_sandbox_dir(size=options.limits.scratch_size)
             try:
                 nb_sub = worker.prepare_scratch(Path(submission), nb_box)
+                # one sandbox run for all the notebooks, on what is left of the budget
+                left = max(1.0, deadline - time.monotonic())
+                nb_limits = Limits(**{**options.limits.__dict__, "wall": left, "cpu": int(left) + 1})
                 nb_tests, nb_notes = nbgrade.grade_notebooks(nb_sub, nb_box, options.notebooks_dir,
-                                                             limits=options.limits, mode=options.mode,
-                                                             student_notebooks=student_nbs)
+                                                             limits=nb_limits, mode=options.mode,
+                                                             judged=judged, student_notebooks=student_nbs)
             finally:
                 worker.remove_sandbox_dir(nb_box)
             tests += nb_tests
             notes += nb_notes
-        mode = options.mode or sandbox.detect_mode()
-        lines = [f"Graded {len(tests)} tests; hidden tests computed their expected values with the "
-                 "reference solution."] + notes
-        if mode != "namespaces":
-            lines.append(f"Note for the instructor: sandbox ran in the weaker {mode!r} mode.")
-            exposed = sandbox.readable_by(sandbox.sandbox_uid(), worker._hidden_paths())
-            if exposed:
-                lines.append("Note for the instructor: student code could read " + ", ".join(exposed)
-                             + " (no namespaces here); make them unreadable to other users "
-                             "(chmod -R go-rwx).")
-        return SubmissionResult(tests, "\n".join(lines), time.monotonic() - start, {"hash": digest})
+        return SubmissionResult(tests, "\n".join(_summary_lines(tests, notes, options.mode, box)),
+                                time.monotonic() - start, {"hash": digest, "sandbox": options.mode})
     finally:
         worker.remove_sandbox_dir(box)
+        sandbox.reap_uid(uid)
 
 
-# ------------------------------------------------------------------------------ batches
-
-def _names(submissions: list[Path]) -> list[str]:
-    names, seen = [], {}
-    for s in submissions:
-        base = s.name[:-4] if s.name.endswith(".zip") else s.name
-        base = base or "submission"
-        seen[base] = seen.get(base, 0) + 1
-        names.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
-    return names
-
-
-def _already_graded(out_dir: Path, name: str, digest: str) -> SubmissionResult | None:
-    res, h = out_dir / name / "results.json", out_dir / name / "submission.sha256"
-    try:
-        if h.read_text().strip() == digest:
-            return SubmissionResult.from_gradescope(json.loads(res.read_text()))
-    except (OSError, ValueError, KeyError):
-        return None
-    return None
-
-
-def _write_summary(out_dir: Path, rows: dict[str, SubmissionResult]) -> None:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["submission", "score", "max_score", "execution_time"])
-    for name in sorted(rows):
-        r = rows[name]
-        w.writerow([name, f"{r.score:g}", f"{r.max_score:g}", f"{r.execution_time:.2f}"])
-    atomic_write_text(out_dir / "summary.csv", buf.getvalue())
+def _summary_lines(tests: list[TestResult], notes: list[str], mode: str, box: Path) -> list[str]:
+    lines = [f"Graded {len(tests)} tests; hidden tests computed their expected values with the "
+             "reference solution."] + notes
+    if mode == "none":
+        lines.append("UNPROTECTED: graded in sandbox mode 'none' (student code ran as the grader's user); "
+                     "these results are not protected against tampering.")
+    elif mode not in ("bwrap", "namespaces"):
+        lines.append(f"Note for the instructor: sandbox ran in the weaker {mode!r} mode "
+                     f"({sandbox.PROTECTS[mode]}).")
+        exposed = sandbox.readable_by(sandbox.sandbox_uid(), worker._hidden_paths())
+        if exposed:
+            lines.append("Note for the instructor: student code could read " + ", ".join(exposed)
+                         + " (no namespaces here); make them unreadable to other users (chmod -R go-rwx).")
+    elif mode == "namespaces":
+        lines.append("Note for the instructor: bubblewrap is not available here; the hand-written "
+                     "namespaces sandbox was used.")
+    if not worker.scratch_is_limited(box):
+        lines.append("Note for the instructor: the scratch copy is not on a size-limited tmpfs here "
+                     "(needs root); a submission could fill the disk.")
+    return lines
 
 
-def _grade_one(args: tuple[Path, GradeOptions]) -> SubmissionResult:
-    sub, options = args
-    try:
-        return grade_submission(sub, options)
-    except Exception as exc:  # noqa: BLE001 - one broken submission must not stop a batch
-        return SubmissionResult([], f"The grader failed on this submission: {type(exc).__name__}: {exc}",
-                                0.0, {"hash": ""})
-
-
-def main(*, submissions: list[str | Path], json_path: str | Path | None = None,
-         out_dir: str | Path | None = None, jobs: int = 1, options: GradeOptions | None = None,
-         echo=print) -> int:
-    """Grade ``submissions``; write ``json_path`` and/or ``out_dir``; return an exit code."""
-    options = (options or GradeOptions()).resolved()
-    subs = [Path(s) for s in submissions]
-    if not subs:
-        raise ValueError("give at least one submission (a directory or a .zip)")
-    for s in subs:
-        if not s.exists():
-            raise ValueError(f"submission {s} does not exist")
-    if jobs < 1:
-        raise ValueError(f"--jobs must be >= 1; got {jobs}")
-    names = _names(subs)
-    out = Path(out_dir) if out_dir else None
-    results: dict[str, SubmissionResult] = {}
-    todo = []
-    for name, sub in zip(names, subs, strict=True):
-        done = _already_graded(out, name, submission_hash(sub, options.hidden_dir)) if out else None
-        if done is not None:
-            results[name] = done
-            echo(f"{name}: already graded ({done.score:g}/{done.max_score:g}), skipped")
-        else:
-            todo.append((name, sub))
-
-    def record(name: str, res: SubmissionResult) -> None:
-        results[name] = res
-        echo(f"{name}: {res.score:g}/{res.max_score:g} in {res.execution_time:.1f} s")
-        if out:
-            atomic_write_text(out / name / "results.json", json.dumps(res.to_gradescope(), indent=2))
-            atomic_write_text(out / name / "submission.sha256", res.extra.get("hash", "") + "\n")
-            _write_summary(out, results)
-
-    if jobs == 1 or len(todo) <= 1:
-        for name, sub in todo:
-            record(name, _grade_one((sub, options)))
-    else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = {pool.submit(_grade_one, (sub, options)): name for name, sub in todo}
-            for fut in as_completed(futures):
-                record(futures[fut], fut.result())
-    if out:
-        _write_summary(out, results)
-    if json_path:
-        if len(subs) == 1:
-            payload = results[names[0]].to_gradescope()
-        else:
-            payload = {n: results[n].to_gradescope() for n in names}
-        atomic_write_text(Path(json_path), json.dumps(payload, indent=2))
-    return 0
-
+from cs231n_lin.grading.batch import main  # noqa: E402  (the batch runner; kept importable from here)
 
 __all__ = ["GradeOptions", "check", "grade_submission", "load_cases", "main", "make_inputs"]

@@ -43,6 +43,11 @@ if ! "$PYTHON" -m venv "$AG/venv"; then
 fi
 "$AG/venv/bin/python" -m pip install --upgrade pip
 "$AG/venv/bin/python" -m pip install -e "$AG/source/{REPO_DIR}"
+# The grader's strong sandbox (bubblewrap); if it cannot run in this image, the grader falls back
+# to a weaker mode and says so in every result.
+if ! command -v bwrap >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+    apt-get install -y bubblewrap || (apt-get update -y && apt-get install -y bubblewrap) || true
+fi
 """
 
 RUN_AUTOGRADER = """#!/usr/bin/env bash

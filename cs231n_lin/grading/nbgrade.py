@@ -1,125 +1,108 @@
-"""Grade notebooks with nbval, on notebooks rebuilt from the reference, inside the sandbox.
+"""Notebook grading: points judged outside the kernel, the notebook run for the student's feedback.
 
-For each reference notebook (``notebooks/*.ipynb`` in the grader's repository) that has check
-cells (first line ``# NBVAL_CHECK_OUTPUT``):
+For each reference notebook (``notebooks/*.ipynb`` in the grader's repository) with check cells:
 
-* rebuild it: every cell comes from the reference (check cells with their reference outputs)
-  except solution cells (code cells whose reference source contains ``# BEGIN SOLUTION``), whose
-  source is taken from the student's notebook cell with the same id. Edited check cells and saved
-  fake outputs in the student's notebook are thus ignored. Before each check cell a grader
-  guard cell prints what ``numpy.allclose``/``array_equal`` and ``abs`` say on known inputs; if a
-  solution cell monkeypatched them, the guard fails and so does the check it protects;
-* run ``pytest --nbval-lax`` on it in the sandbox. pytest runs with no conftest, no ini file of
-  the submission and no plugin autoload; the kernel is started by ``nb_kernel_launch.py``, which
-  drops to the sandbox uid first, so student code never shares a process (or a uid) with the
-  checker. A small plugin (``nb_guard.py``) also fails a cell whose ``execute_reply`` says
-  ``error`` -- so overriding IPython's ``showtraceback`` does not hide an exception;
-* award each check cell's points (``cell.metadata["points"]``, default 1) if nbval passed it and
-  its guard. A ``nbval_sanitize.cfg`` next to the reference notebooks is passed to nbval.
+* **points.** A check cell earns its points (``cell.metadata["points"]``, default 1) only if every
+  judged function it names passed in the grader's process: the package functions of the hidden
+  cases, and the notebook's own solution functions judged by :mod:`cs231n_lin.grading.nbcases`
+  (hidden inputs, returned data compared with the reference's). A check cell that names no judged
+  function cannot earn points (``judged_names`` lets a test keep the notebooks in line). The
+  cell must also have run without error in the student's notebook run below: that can only lower
+  a grade, never raise it.
+* **feedback.** The rebuilt notebook -- the reference's cells, with the student's solution cells
+  (by cell id) and the student's own markdown answers -- goes into the sandbox with NO outputs and
+  NO instructor answers. ``nb_execute.py`` runs it with nbclient (kernel launched by
+  ``nb_kernel_launch.py``, which drops to the sandbox uid), and the grader compares each check
+  cell's output with the reference's here, after nbval's sanitize patterns
+  (``nbval_sanitize.cfg``), to tell the student what differed.
 """
 
 from __future__ import annotations
 
+import ast
 import copy
 import json
 import os
 import re
 import shutil
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from cs231n_lin.checks.cells import CHECK_OUTPUT, cell_source, is_check_cell, is_solution_cell
+from nbval.plugin import get_sanitize_patterns
+
+from cs231n_lin.checks.cells import cell_source, is_check_cell, is_solution_cell
 from cs231n_lin.grading import sandbox
+from cs231n_lin.grading.nbcases import no_magics
 from cs231n_lin.grading.results import TestResult
 from cs231n_lin.grading.sandbox import Limits
+from cs231n_lin.grading.worker import _chown_tree, _hidden_paths, _read_regular
 
-CHECK_MARKER = f"# {CHECK_OUTPUT}"
 KERNEL_NAME = "cs231n-sandbox"
-ANSI = re.compile(r"(\x1b|#x1B)\[[0-9;]*m")
-GUARD_SOURCE = (
-    "# NBVAL_CHECK_OUTPUT\n# grader guard: the checking functions must be untouched\n"
-    "import numpy as _grader_np\n"
-    "print(_grader_np.allclose([0.0], [1.0]), _grader_np.array_equal([1], [2]), abs(-3), 0.1 + 0.2 == 0.3)"
-)
-GUARD_OUTPUT = "False False 3 False\n"
+MAX_RUN_JSON = 4 * 1024**2
 
 
-def rebuild(reference: dict, student: dict | None) -> tuple[dict, list[tuple[int, int, dict]]]:
-    """The notebook to run, and ``(guard_index, check_index, check_cell)`` code-cell indices per check."""
-    by_id = {}
+def rebuild(reference: dict, student: dict | None) -> tuple[dict, list[tuple[int, dict]]]:
+    """The notebook to run (no outputs, no instructor answers); ``(code_index, reference_cell)`` per check."""
+    mine = {}
     if isinstance(student, dict) and isinstance(student.get("cells"), list):
         for c in student["cells"]:
-            if isinstance(c, dict) and isinstance(c.get("id"), str) and c.get("cell_type") == "code":
-                by_id.setdefault(c["id"], c)
+            if isinstance(c, dict) and isinstance(c.get("id"), str):
+                mine.setdefault((c["id"], c.get("cell_type")), c)
     nb = copy.deepcopy(reference)
-    cells, checks = [], []
-    code_index = 0
-    for cell in reference["cells"]:
-        cell = copy.deepcopy(cell)
-        if is_solution_cell(cell):
-            mine = by_id.get(cell.get("id"))
-            src = cell_source(mine) if mine is not None else (
-                f"raise NotImplementedError('solution cell {cell.get('id')} is missing from your notebook')")
-            cell["source"] = src
-            cell["outputs"] = []
-            cell["execution_count"] = None
-        elif is_check_cell(cell):
-            guard = {"cell_type": "code", "id": f"grader-guard-{len(checks)}", "metadata": {},
-                     "execution_count": 1, "source": GUARD_SOURCE,
-                     "outputs": [{"output_type": "stream", "name": "stdout", "text": GUARD_OUTPUT}]}
-            cells.append(guard)
-            checks.append((code_index, code_index + 1, cell))
-            code_index += 1
-            if cell.get("execution_count") is None:
-                cell["execution_count"] = 1
-        if cell.get("cell_type") == "code":
+    cells, checks, code_index = [], [], 0
+    for ref in reference["cells"]:
+        cell = {k: copy.deepcopy(v) for k, v in ref.items() if k not in ("outputs", "execution_count")}
+        kind = cell.get("cell_type")
+        if is_solution_cell(ref):
+            own = mine.get((ref.get("id"), kind))
+            cell["source"] = cell_source(own) if own is not None else (
+                f"raise NotImplementedError('solution cell {ref.get('id')} is missing from your notebook')"
+                if kind == "code" else "(your answer is missing from your notebook)")
+        if kind == "code":
+            cell["outputs"], cell["execution_count"] = [], None
+            if is_check_cell(ref):
+                checks.append((code_index, ref))
             code_index += 1
         cells.append(cell)
     nb["cells"] = cells
     return nb, checks
 
 
-def _failures(junit: Path) -> tuple[set[int], dict[int, str], bool]:
-    """Failed code-cell indices, their messages, and whether the report was complete."""
-    failed, messages, seen = set(), {}, False
+def names_in(source: str) -> set[str]:
+    """Identifiers a cell's code uses (names and attribute names)."""
     try:
-        tree = ET.parse(junit)
-    except (OSError, ET.ParseError):
-        return failed, messages, False
-    for case in tree.iter("testcase"):
-        name = case.get("name", "")
-        if not name.startswith("Cell "):
-            continue
-        seen = True
-        idx = int(name.split()[1])
-        for tag in ("failure", "error", "skipped"):
-            el = case.find(tag)
-            if el is not None:
-                failed.add(idx)
-                text = (el.get("message") or "") + "\n" + (el.text or "")
-                messages[idx] = _cell_message(ANSI.sub("", text))
-    return failed, messages, seen
+        tree = ast.parse(no_magics(source))
+    except SyntaxError:
+        return set(re.findall(r"\b[A-Za-z_]\w*\b", source))
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} | {
+        n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
 
 
-def _cell_message(text: str, limit: int = 1500) -> str:
-    """nbval's report of a failed cell for a student: what went wrong on the first line (the
-    exception, or the first ``FAIL`` line the check printed), then the report, its middle cut
-    out if it is long (the end holds the exception, the start the cell's code)."""
-    report = text.split("Traceback:", 1)[-1]
-    errors = re.findall(r"^([A-Za-z_][\w.]*(?:Error|Exception)(?::.*)?)$", report, re.MULTILINE)
-    fails = re.findall(r"^[ \t+-]*((?:\S.*)?\bFAIL\b.*)$", report, re.MULTILINE)
-    said = errors[-1].strip() if errors else (fails[0].strip() if fails else "")
-    if len(text) > limit:
-        text = text[: limit // 2] + "\n[...]\n" + text[-limit // 2:]
-    return f"{said}\n\n{text}" if said else text
+def student_names(reference: dict) -> set[str]:
+    """Names the reference's solution code cells define (what the student's cells must define)."""
+    out: set[str] = set()
+    for cell in reference.get("cells", []):
+        if cell.get("cell_type") == "code" and is_solution_cell(cell):
+            try:
+                tree = ast.parse(cell_source(cell))
+            except SyntaxError:
+                continue
+            for stmt in tree.body:  # top-level definitions only (not a function's local variables)
+                if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                    out.add(stmt.name)
+                elif isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+                    targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+                    out.update(n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name))
+    return out
+
+
+def judged_names(reference: dict, judged: set[str]) -> list[tuple[str, set[str]]]:
+    """``(cell id, judged names it uses)`` for every check cell of ``reference``."""
+    return [(str(c.get("id")), names_in(cell_source(c)) & judged)
+            for c in reference.get("cells", []) if is_check_cell(c)]
 
 
 def read_student_notebooks(submission_dir: Path, notebooks_dir: Path) -> tuple[dict, list[str]]:
-    """The student's notebooks matching the reference ones, read BEFORE any student code runs.
-
-    (Student code may later replace files or folders of its scratch copy with symlinks; nothing
-    of the scratch copy is read by the grader after that.)
-    """
+    """The student's notebooks matching the reference ones, read BEFORE any student code runs."""
     found, notes = {}, []
     folder = submission_dir / "notebooks"
     for ref_path in sorted(Path(notebooks_dir).glob("*.ipynb")):
@@ -127,8 +110,8 @@ def read_student_notebooks(submission_dir: Path, notebooks_dir: Path) -> tuple[d
         found[ref_path.name] = None
         if folder.is_dir() and not folder.is_symlink() and mine.is_file() and not mine.is_symlink():
             try:
-                found[ref_path.name] = json.loads(mine.read_text(encoding="utf-8"))
-            except (ValueError, UnicodeDecodeError):
+                found[ref_path.name] = json.loads(_read_regular(mine).decode("utf-8"))
+            except (ValueError, UnicodeDecodeError, OSError):
                 notes.append(f"{ref_path.name}: your notebook is not valid JSON; "
                              "solution cells were not found")
         else:
@@ -137,80 +120,116 @@ def read_student_notebooks(submission_dir: Path, notebooks_dir: Path) -> tuple[d
     return found, notes
 
 
+def reference_notebooks(notebooks_dir: Path) -> dict[str, dict]:
+    """The reference notebooks that have check cells, by file name."""
+    out = {}
+    for path in sorted(Path(notebooks_dir).glob("*.ipynb")):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        if any(is_check_cell(c) for c in nb.get("cells", [])):
+            out[path.name] = nb
+    return out
+
+
+def _plain(text: str, patterns: list) -> str:
+    for regex, replace in patterns:
+        text = re.sub(regex, replace, text)
+    return "\n".join(ln.rstrip() for ln in text.strip().splitlines())
+
+
+def _reference_text(cell: dict) -> str:
+    parts = []
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "stream":
+            parts.append(cell_source({"source": out.get("text", "")}))
+        elif out.get("output_type") in ("execute_result", "display_data"):
+            parts.append(cell_source({"source": out.get("data", {}).get("text/plain", "")}) + "\n")
+    return "".join(parts)
+
+
 def grade_notebooks(submission_dir: Path, sandbox_dir: Path, notebooks_dir: Path, *, limits: Limits,
-                    mode: str | None = None, student_notebooks: tuple[dict, list[str]] | None = None
+                    judged: dict[str, tuple[bool, str]], mode: str | None = None,
+                    student_notebooks: tuple[dict, list[str]] | None = None,
                     ) -> tuple[list[TestResult], list[str]]:
     """TestResults for the check cells of every reference notebook (see the module docstring).
 
-    ``student_notebooks`` is :func:`read_student_notebooks`'s result, taken before any student
-    code ran on ``submission_dir`` (read here if not given).
+    ``judged`` maps each function judged in the grader (package and notebook cases) to
+    ``(passed, why)``; ``student_notebooks`` is :func:`read_student_notebooks`'s result, taken
+    before any student code ran on ``submission_dir``.
     """
     mode = mode or sandbox.detect_mode()
-    tests: list[TestResult] = []
     found, notes = student_notebooks or read_student_notebooks(submission_dir, notebooks_dir)
     notes = list(notes)
-    refs = sorted(Path(notebooks_dir).glob("*.ipynb"))
-    nbio = sandbox_dir / "nbio"
+    sanitize = Path(notebooks_dir) / "nbval_sanitize.cfg"
+    patterns = get_sanitize_patterns(sanitize.read_text()) if sanitize.is_file() else []
     if os.geteuid() == 0 and mode != "none":
-        from cs231n_lin.grading.worker import _chown_tree
-
         _chown_tree(submission_dir, sandbox.sandbox_uid())
-    for ref_path in refs:
-        reference = json.loads(ref_path.read_text(encoding="utf-8"))
-        if not any(is_check_cell(c) for c in reference.get("cells", [])):
-            continue
-        nb, checks = rebuild(reference, found.get(ref_path.name))
-        sanitize = Path(notebooks_dir) / "nbval_sanitize.cfg"
-        failed, messages, complete = _run_nbval(nb, ref_path.name, submission_dir, sandbox_dir, nbio,
-                                                limits=limits, mode=mode,
-                                                sanitize=sanitize if sanitize.is_file() else None)
-        if not complete:
-            notes.append(f"{ref_path.name}: the notebook run did not finish (time limit {limits.wall:g} s?)")
-        for k, (guard, idx, cell) in enumerate(checks, start=1):
-            points = float(cell.get("metadata", {}).get("points", 1))
-            cid = cell.get("id")
-            name = f"{ref_path.stem}: check cell {k}" + (f" (cell id {cid})" if cid else "")
-            if not complete:
-                ok, msg = False, "the notebook did not run to the end"
-            elif guard in failed:
-                ok, msg = False, ("numpy's checking functions (allclose/array_equal) or builtins were "
-                                  "changed by a solution cell before this check; it cannot count")
-            elif idx in failed:
-                ok, msg = False, "this check cell did not pass:\n" + messages.get(idx, "").strip()
+    tests: list[TestResult] = []
+    refs = reference_notebooks(notebooks_dir)
+    rebuilt = {name: rebuild(reference, found.get(name)) for name, reference in refs.items()}
+    runs = _execute({name: nb for name, (nb, _) in rebuilt.items()}, submission_dir, sandbox_dir,
+                    limits=limits, mode=mode)
+    for name, reference in refs.items():
+        checks = rebuilt[name][1]
+        own = student_names(reference)
+        run = runs[name]
+        if run.get("stopped"):
+            notes.append(f"{name}: your notebook did not run to the end ({run['stopped'][:200]})")
+        ran = {c.get("index"): c for c in run.get("cells", []) if isinstance(c, dict)}
+        for k, (idx, ref) in enumerate(checks, start=1):
+            points = float(ref.get("metadata", {}).get("points", 1))
+            cid = ref.get("id")
+            title = f"{Path(name).stem}: check cell {k}" + (f" (cell id {cid})" if cid else "")
+            names = names_in(cell_source(ref))
+            uses = sorted(names & set(judged))
+            failed = [judged[f][1] for f in uses if not judged[f][0]]
+            mine = ran.get(idx) or {}
+            status, text = mine.get("status"), str(mine.get("text", ""))
+            same = status is not None and _plain(text, patterns) == _plain(_reference_text(ref), patterns)
+            if not uses and names & own:
+                ok, msg = False, ("this check cell uses " + ", ".join(sorted(names & own)) + ", which the "
+                                  "grader cannot judge outside the notebook (no hidden case): "
+                                  "ask your instructor")
+            elif not uses:  # depends on nothing the student writes: the notebook run decides
+                ok = status == "ok" and same
+                msg = "passed" if ok else "this cell's output differs from the reference's"
+            elif failed:
+                ok, msg = False, "not passed: " + "; ".join(failed[:3])
+            elif status != "ok":
+                ok, msg = False, ("your functions are correct on the grader's inputs, but this cell did "
+                                  "not run "
+                                  "in your notebook: " + (text.strip()[-600:] or str(status)))
             else:
-                ok, msg = True, "passed"
-            tests.append(TestResult(name, points if ok else 0.0, points, msg, "visible"))
-    if nbio.exists():
-        shutil.rmtree(nbio, ignore_errors=True)
+                ok, msg = True, "passed: " + ", ".join(uses) + " correct on the grader's inputs"
+            if status is not None and not same:
+                msg += "\nIn your notebook this cell printed:\n" + text.strip()[:1200]
+            tests.append(TestResult(title, points if ok else 0.0, points, msg, "visible"))
     return tests, notes
 
 
-def _run_nbval(nb: dict, name: str, submission_dir: Path, sandbox_dir: Path, nbio: Path, *,
-               limits: Limits, mode: str, sanitize: Path | None = None
-               ) -> tuple[set[int], dict[int, str], bool]:
+def _execute(notebooks: dict[str, dict], submission_dir: Path, sandbox_dir: Path, *, limits: Limits,
+             mode: str) -> dict[str, dict]:
+    """Run the rebuilt notebooks in one sandbox run with ``nb_execute.py``; per notebook, what each
+    code cell did (each report size-checked)."""
+    nbio = sandbox_dir / "nbio"
     if nbio.exists():
         shutil.rmtree(nbio)
     (nbio / "out").mkdir(parents=True)
     (nbio / "jupyter" / "kernels" / KERNEL_NAME).mkdir(parents=True)
     here = Path(__file__).parent
-    for helper in ("nb_guard.py", "nb_kernel_launch.py", "nb_run.py"):
+    for helper in ("nb_execute.py", "nb_kernel_launch.py"):
         shutil.copyfile(here / helper, nbio / helper)
-    (nbio / "pytest.ini").write_text("[pytest]\n")
-    # The rebuilt notebook lives in the root-owned nbio/ (the kernel cannot replace it); the
-    # kernel itself starts in the student's notebooks folder (nb_kernel_launch chdirs there).
-    target = nbio / name
-    target.write_text(json.dumps(nb), encoding="utf-8")
-    os.chmod(target, 0o644)
+    for name, nb in notebooks.items():
+        (nbio / name).write_text(json.dumps(nb), encoding="utf-8")
     paths = sandbox.python_paths()
     ins = (lambda p: sandbox.inside(str(p), str(sandbox_dir), mode))  # noqa: E731
     drop = os.geteuid() == 0 and mode != "none"
-    uid = sandbox.sandbox_uid()
     kernel_env = {"PYTHONPATH": ins(submission_dir), "HOME": "/tmp", "MPLBACKEND": "Agg",
                   "MPLCONFIGDIR": "/tmp/mpl", "IPYTHONDIR": "/tmp/ipython", "OMP_NUM_THREADS": "1",
                   "OPENBLAS_NUM_THREADS": "1", "PYTHONHASHSEED": "0", "PATH": "/usr/bin:/bin",
                   "LANG": "C.UTF-8", "JUPYTER_RUNTIME_DIR": "/tmp/jupyter-runtime-kernel"}
-    settings = {"uid": uid if drop else None, "limits": {"cpu": limits.cpu, "memory": limits.memory,
-                                                         "nproc": limits.nproc, "fsize": limits.fsize},
+    settings = {"uid": sandbox.sandbox_uid() if drop else None,
+                "limits": {"cpu": limits.cpu, "memory": limits.memory, "nproc": limits.nproc,
+                           "fsize": limits.fsize},
                 "python": paths["executable"], "env": kernel_env,
                 "cwd": ins(submission_dir / "notebooks") if (submission_dir / "notebooks").is_dir()
                 else ins(submission_dir)}
@@ -219,32 +238,27 @@ def _run_nbval(nb: dict, name: str, submission_dir: Path, sandbox_dir: Path, nbi
                      ins(nbio / "kernel.json"), "{connection_file}"],
             "display_name": "cs231n sandbox", "language": "python"}
     (nbio / "jupyter" / "kernels" / KERNEL_NAME / "kernel.json").write_text(json.dumps(spec))
-    cell_timeout = max(5, int(limits.wall / 2))
-    argv = [paths["executable"], "-I", ins(nbio / "nb_run.py"), "-p", "nb_guard", "--nbval-lax",
-            "--nbval-kernel-name", KERNEL_NAME, "--nbval-cell-timeout", str(cell_timeout),
-            "--noconftest", "-c", ins(nbio / "pytest.ini"), "--rootdir", ins(nbio), "-p", "no:cacheprovider",
-            "-q", "--junitxml", ins(nbio / "out" / "junit.xml"), ins(target)]
-    if sanitize is not None:  # the reference's output sanitizer (timings, addresses), as `make test` uses
-        shutil.copyfile(sanitize, nbio / "sanitize.cfg")
-        argv[-1:-1] = ["--nbval-sanitize-with", ins(nbio / "sanitize.cfg")]
-    # pytest (root inside the sandbox) reads nothing the kernel's uid can write: every Jupyter and
-    # IPython directory it uses is under the root-owned nbio/.
     for d in ("runtime", "jdata", "jconfig", "ipython"):
         (nbio / d).mkdir(mode=0o700)
     env = {"PATH": "/usr/bin:/bin", "HOME": ins(nbio), "LANG": "C.UTF-8",
-           "JUPYTER_PATH": ins(nbio / "jupyter"),
-           "JUPYTER_RUNTIME_DIR": ins(nbio / "runtime"), "JUPYTER_DATA_DIR": ins(nbio / "jdata"),
-           "JUPYTER_CONFIG_DIR": ins(nbio / "jconfig"), "IPYTHONDIR": ins(nbio / "ipython"),
-           "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "PYTHONDONTWRITEBYTECODE": "1",
-           "JUPYTER_PLATFORM_DIRS": "1"}
-    run = sandbox.run_sandboxed(argv, sandbox_dir=str(sandbox_dir), cwd=ins(nbio), limits=limits, env=env,
-                          hide=_hidden(), mode=mode, drop_privileges=False)
+           "JUPYTER_PATH": ins(nbio / "jupyter"), "JUPYTER_RUNTIME_DIR": ins(nbio / "runtime"),
+           "JUPYTER_DATA_DIR": ins(nbio / "jdata"), "JUPYTER_CONFIG_DIR": ins(nbio / "jconfig"),
+           "IPYTHONDIR": ins(nbio / "ipython"), "PYTHONDONTWRITEBYTECODE": "1", "JUPYTER_PLATFORM_DIRS": "1"}
+    cell_timeout = max(5, int(limits.wall / 2))
+    run = sandbox.run_sandboxed(
+        [paths["executable"], "-I", ins(nbio / "nb_execute.py"), ins(nbio / "out"), KERNEL_NAME,
+         str(cell_timeout), *[ins(nbio / name) for name in notebooks]],
+        sandbox_dir=str(sandbox_dir), cwd=ins(nbio), limits=limits, env=env, hide=_hidden_paths(), mode=mode,
+        drop_privileges=False)
     if os.environ.get("CS231N_GRADE_DEBUG"):
         print(run.stdout, run.stderr)
-    return _failures(nbio / "out" / "junit.xml")
-
-
-def _hidden() -> list[str]:
-    from cs231n_lin.grading.worker import _hidden_paths
-
-    return _hidden_paths()
+    why = "time limit" if run.timed_out else f"exit code {run.returncode}"
+    out = {}
+    for name in notebooks:
+        try:
+            data = json.loads(_read_regular(nbio / "out" / (name + ".json"), MAX_RUN_JSON).decode(
+                "utf-8", errors="replace"))
+            out[name] = data if isinstance(data, dict) else {"stopped": "unreadable run report"}
+        except (OSError, ValueError):
+            out[name] = {"stopped": f"the notebook run stopped ({why})"}
+    return out

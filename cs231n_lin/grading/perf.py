@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["feedback", "measure"]
+__all__ = ["feedback", "judge", "measure", "outside_points", "reference_cpu"]
 
 LOOP_LINES_PER_EXAMPLE = 0.5      # >= this many Python lines per extra example: a loop over N
 TEMP_MEMORY_RATIO = 0.5           # >= this many X-sizes of temporaries: an N x D intermediate
@@ -245,4 +245,72 @@ def feedback(measurement: dict[str, Any], threshold: float = 3.0, *, name: str =
     message = f"{head}: {verdict}."
     if causes:
         message += " " + "; ".join(c[0].upper() + c[1:] for c in causes) + "."
+    return fraction, message
+
+
+# ------------------------------------------------------------------------------ points, from outside
+
+OUTSIDE_BANDS = 10        # the half band ends at OUTSIDE_BANDS x threshold (CPU time swings ~2x under load)
+OUTSIDE_CALLS = 300       # calls per timed sandbox run: the reference's take ~1-2 s of CPU, >> start-up noise
+_REFERENCE: dict[str, dict[str, float]] = {}
+
+
+def problem_arrays(spec: dict[str, Any]) -> dict[str, np.ndarray]:
+    """The timed problem of a ``perf`` case (the same W, X, y as :func:`measure` builds)."""
+    W, X, y = _problem(spec.get("N", 4000), spec.get("D", 1000), spec.get("C", 10),
+                       spec.get("dtype", "float64"), spec.get("seed", 0))
+    return {"W": W, "X": X, "y": y}
+
+
+def reference_cpu(case: dict[str, Any], run) -> dict[str, float]:
+    """CPU seconds of the reference's start-up (0 calls) and of ``calls`` calls, measured once per process.
+
+    ``run(calls)`` runs the reference's function ``calls`` times in the same kind of sandboxed
+    process as the student's and returns its :class:`~cs231n_lin.grading.sandbox.RunResult`.
+    """
+    key = repr((case["module"], case["function"], sorted(case["perf"].items())))
+    if key not in _REFERENCE:
+        calls = int(case["perf"].get("calls", OUTSIDE_CALLS))
+        base = min(run(0).cpu_seconds for _ in range(2))
+        full = min(run(calls).cpu_seconds for _ in range(2))
+        _REFERENCE[key] = {"base": base, "per_call": max(full - base, 1e-6) / calls, "calls": calls}
+    return _REFERENCE[key]
+
+
+def outside_points(ratio: float, threshold: float) -> float:
+    """Wide bands, so machine load cannot move a grade: 1 up to ``threshold`` x the reference's CPU
+    time, 0.5 up to ``OUTSIDE_BANDS * threshold``, else 0 (the same code measured 5x and 10x under
+    different loads: a band must be wider than that)."""
+    if ratio <= threshold:
+        return 1.0
+    return 0.5 if ratio <= OUTSIDE_BANDS * threshold else 0.0
+
+
+def judge(outcome, outside: dict[str, Any] | None, *, threshold: float = 3.0) -> tuple[float, str]:
+    """Points fraction and message of a ``perf`` check.
+
+    ``outside`` holds the student's CPU time per call as the grader measured it from outside the
+    sandbox (``per_call``, or ``error``) and the reference's (``ref_per_call``); only these carry
+    points. ``outcome.measurement`` (measured inside the student's process by :func:`measure`)
+    only adds the likely cause to the message.
+    """
+    if threshold <= 0:
+        raise ValueError(f"threshold must be > 0; got {threshold}")
+    if not outside or outside.get("error"):
+        why = (outside or {}).get("error") or "no measurement"
+        return 0.0, f"Your loss could not be timed: {why}."
+    ratio = float(outside["per_call"]) / max(float(outside["ref_per_call"]), 1e-9)
+    fraction = outside_points(ratio, threshold)
+    message = (f"Your loss uses {ratio:.1f}x the CPU time of the reference implementation: "
+               + ("full marks" if fraction == 1.0 else f"{fraction:.0%} of the points")
+               + f" (full marks up to {threshold:g}x, half up to {OUTSIDE_BANDS * threshold:g}x).")
+    inside = getattr(outcome, "measurement", None) or {}
+    if fraction < 1.0 and inside and not inside.get("error") and inside.get("ratio") is not None:
+        try:
+            _, hint = feedback(inside, threshold)
+        except (TypeError, ValueError, KeyError):
+            hint = ""
+        causes = hint.split(". ", 1)[1] if ". " in hint else ""
+        if causes:
+            message += " Likely cause: " + causes
     return fraction, message

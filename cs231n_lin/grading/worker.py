@@ -1,9 +1,7 @@
-"""Run a submission's code in a separate, sandboxed process and bring back plain data.
+"""The grader's side of the worker: run a submission's code in sandboxed processes, bring back plain data.
 
-The grader never imports student code. :func:`prepare_scratch` copies a submission (directory or
-zip, opened read-only) into a scratch directory owned by the sandbox user, with every package file
-that students do not write replaced by the instructor's copy (so ``gradient_check.py`` or
-``_validation.py`` cannot be edited to help). :func:`run_tasks` runs ``worker_driver.py`` on it in
+The grader never imports student code. The scratch copy comes from :mod:`.scratch` (its names are
+re-exported here). :func:`run_tasks` runs ``sandboxed_worker.py`` on it in
 the sandbox (:mod:`cs231n_lin.grading.sandbox`) and returns one :class:`TaskOutcome` per task,
 decoded from JSON and ``np.load(..., allow_pickle=False)`` with every value validated. If the
 worker dies or times out in a task, that task fails and a fresh worker runs the remaining ones.
@@ -18,28 +16,33 @@ import os
 import shutil
 import stat
 import tempfile
+import time
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from cs231n_lin.checks.cells import BEGIN_CODE
 from cs231n_lin.grading import sandbox
 from cs231n_lin.grading.sandbox import Limits
+from cs231n_lin.grading.scratch import (  # noqa: F401 - re-exported: the scratch copy's API
+    MAX_FILES,
+    MAX_SUBMISSION_BYTES,
+    PACKAGE,
+    SKIP_DIRS,
+    SubmissionError,
+    _chown_tree,
+    _hidden_paths,
+    find_package_root,
+    make_sandbox_dir,
+    prepare_scratch,
+    reference_package,
+    remove_sandbox_dir,
+    scratch_is_limited,
+    student_files,
+)
 
-SKIP_DIRS = {".git", "__pycache__", ".venv", "venv", ".ipynb_checkpoints", "node_modules", "__MACOSX",
-             ".pytest_cache", "build", "datasets"}
-MAX_SUBMISSION_BYTES = 100 * 1024**2
-MAX_FILES = 5000
-MAX_RESULT_BYTES = 64 * 1024**2
-SOLUTION_MARKER = BEGIN_CODE
-PACKAGE = "cs231n_lin"
-
-
-class SubmissionError(ValueError):
-    """The submission cannot be graded at all (no package, too big, unreadable zip, ...)."""
-
+MAX_RESULT_BYTES = 64 * 1024**2  # per task: bytes of the result files, and declared bytes of its arrays
 
 @dataclass
 class Task:
@@ -87,134 +90,6 @@ class Opaque:
     type_name: str
 
 
-# ------------------------------------------------------------------------------ scratch copy
-
-def _safe_extract(zip_path: Path, dest: Path) -> None:
-    try:
-        zf = zipfile.ZipFile(zip_path)
-    except zipfile.BadZipFile as exc:
-        raise SubmissionError(f"{zip_path.name} is not a readable zip file ({exc})") from exc
-    with zf:
-        infos = zf.infolist()
-        if len(infos) > MAX_FILES:
-            raise SubmissionError(f"{zip_path.name} has {len(infos)} files; the limit is {MAX_FILES}")
-        total = 0
-        for info in infos:
-            name = info.filename
-            parts = Path(name).parts
-            if name.startswith("/") or ".." in parts or any(p in SKIP_DIRS for p in parts):
-                continue
-            if stat.S_ISLNK(info.external_attr >> 16):
-                continue
-            total += info.file_size
-            if total > MAX_SUBMISSION_BYTES:
-                raise SubmissionError(f"{zip_path.name} unpacks to more than {MAX_SUBMISSION_BYTES} bytes")
-            target = dest.joinpath(*parts)
-            if info.is_dir():
-                target.mkdir(parents=True, exist_ok=True)
-                continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with zf.open(info) as src, open(target, "wb") as out:
-                shutil.copyfileobj(src, out)
-
-
-def _copy_tree(src: Path, dest: Path) -> None:
-    """Copy regular files only (no symlinks followed, no special files), with size caps."""
-    total, count = 0, 0
-    for dirpath, dirnames, filenames in os.walk(src, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS
-                             and not os.path.islink(os.path.join(dirpath, d)))
-        rel = Path(dirpath).relative_to(src)
-        (dest / rel).mkdir(parents=True, exist_ok=True)
-        for name in sorted(filenames):
-            path = os.path.join(dirpath, name)
-            st = os.lstat(path)
-            if not stat.S_ISREG(st.st_mode):
-                continue
-            total += st.st_size
-            count += 1
-            if total > MAX_SUBMISSION_BYTES or count > MAX_FILES:
-                raise SubmissionError(f"the submission is larger than {MAX_SUBMISSION_BYTES} bytes "
-                                      f"or {MAX_FILES} files")
-            with open(path, "rb") as fin, open(dest / rel / name, "wb") as fout:
-                shutil.copyfileobj(fin, fout)
-
-
-def find_package_root(tree: Path) -> Path:
-    """The directory holding ``cs231n_lin/__init__.py``: ``tree`` itself or a folder up to 2 levels down."""
-    candidates = [tree] + sorted(p for p in tree.iterdir() if p.is_dir()) if tree.is_dir() else []
-    for level in range(3):
-        for c in candidates:
-            if (c / PACKAGE / "__init__.py").is_file():
-                return c
-        candidates = sorted(q for c in candidates if c.is_dir() for q in c.iterdir()
-                            if q.is_dir() and q.name not in SKIP_DIRS) if level == 0 else []
-    raise SubmissionError(f"no {PACKAGE}/__init__.py found in the submission (expected the student "
-                          "version's layout: the folder that contains cs231n_lin/)")
-
-
-def reference_package() -> Path:
-    """The instructor's installed ``cs231n_lin`` package directory."""
-    import cs231n_lin
-
-    return Path(cs231n_lin.__file__).resolve().parent
-
-
-def student_files(reference: Path | None = None) -> list[str]:
-    """Package files (relative to the package) that students write: those with solution regions."""
-    reference = reference or reference_package()
-    out = []
-    for path in sorted(reference.rglob("*.py")):
-        rel = path.relative_to(reference)
-        if rel.parts[0] == "grading" or "__pycache__" in rel.parts:
-            continue
-        if SOLUTION_MARKER in path.read_text(encoding="utf-8"):
-            out.append(rel.as_posix())
-    return out
-
-
-def prepare_scratch(submission: Path, scratch: Path, *, reference: Path | None = None) -> Path:
-    """Copy ``submission`` (dir or zip) to ``scratch/submission`` and return that directory.
-
-    The submission is only read. Package files without solution regions are replaced by the
-    reference's, ``cs231n_lin/grading/`` is dropped, new student modules are kept.
-    """
-    submission = Path(submission)
-    reference = reference or reference_package()
-    if not submission.exists():
-        raise SubmissionError(f"submission {submission} does not exist")
-    unpacked = scratch / "unpacked"
-    unpacked.mkdir(parents=True)
-    if submission.is_file():
-        _safe_extract(submission, unpacked)
-    else:
-        _copy_tree(submission, unpacked)
-    root = find_package_root(unpacked)
-    dest = scratch / "submission"
-    root.rename(dest)
-    shutil.rmtree(unpacked, ignore_errors=True)
-    pkg = dest / PACKAGE
-    shutil.rmtree(pkg / "grading", ignore_errors=True)
-    written = set(student_files(reference))
-    for path in sorted(reference.rglob("*")):
-        rel = path.relative_to(reference)
-        if not path.is_file() or rel.parts[0] == "grading" or "__pycache__" in rel.parts \
-                or rel.as_posix() in written:
-            continue
-        (pkg / rel).parent.mkdir(parents=True, exist_ok=True)
-        if (pkg / rel).is_dir():
-            shutil.rmtree(pkg / rel)
-        shutil.copyfile(path, pkg / rel)
-    return dest
-
-
-def _chown_tree(path: Path, uid: int) -> None:
-    os.chown(path, uid, uid)
-    for dirpath, dirnames, filenames in os.walk(path):
-        for name in dirnames + filenames:
-            os.chown(os.path.join(dirpath, name), uid, uid, follow_symlinks=False)
-
-
 # ------------------------------------------------------------------------------ running
 
 def _decode(desc, arrays, depth=0):
@@ -244,19 +119,45 @@ def _decode(desc, arrays, depth=0):
     return Opaque("malformed")
 
 
-def _read_regular(path: Path) -> bytes:
-    """Bytes of a regular file written by the sandbox: no symlink followed, size capped."""
+def _read_regular(path: Path, cap: int = MAX_RESULT_BYTES) -> bytes:
+    """Bytes of a regular file written by the sandbox: no symlink followed, at most ``cap`` bytes."""
     fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise ValueError("not a regular file")
         with os.fdopen(fd, "rb", closefd=False) as f:
-            data = f.read(MAX_RESULT_BYTES + 1)
+            data = f.read(cap + 1)
     finally:
         os.close(fd)
-    if len(data) > MAX_RESULT_BYTES:
+    if len(data) > cap:
         raise ValueError("result too large")
     return data
+
+
+def load_npz_capped(data: bytes, cap: int, max_members: int = 64) -> dict[str, np.ndarray]:
+    """Arrays of an ``.npz`` written by the sandbox, every size checked BEFORE anything is inflated.
+
+    The zip directory's uncompressed sizes and each member's ``.npy`` header (shape and dtype,
+    read with :mod:`numpy.lib.format`) must stay within ``cap`` bytes in total; no pickles.
+    """
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        infos = zf.infolist()
+        if len(infos) > max_members:
+            raise ValueError(f"{len(infos)} arrays; at most {max_members}")
+        if sum(i.file_size for i in infos) > cap:
+            raise ValueError("the arrays declare more bytes than allowed")
+        out = {}
+        for info in infos:
+            with zf.open(info) as f:
+                version = np.lib.format.read_magic(f)
+                header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                          else np.lib.format.read_array_header_2_0)
+                shape, _, dtype = header(f)
+                if dtype.hasobject or int(np.prod(shape, dtype=np.int64)) * dtype.itemsize > cap:
+                    raise ValueError("an array declares an object dtype or too many bytes")
+            with zf.open(info) as f:
+                out[info.filename.removesuffix(".npy")] = np.lib.format.read_array(f, allow_pickle=False)
+        return out
 
 
 def _read_outcome(out_dir: Path, task: Task) -> TaskOutcome | None:
@@ -267,8 +168,7 @@ def _read_outcome(out_dir: Path, task: Task) -> TaskOutcome | None:
         data = json.loads(_read_regular(jpath).decode("utf-8", errors="replace"))
         arrays = {}
         if os.path.lexists(npath):
-            with np.load(io.BytesIO(_read_regular(npath)), allow_pickle=False) as npz:
-                arrays = {k: np.array(npz[k]) for k in npz.files[:64]}
+            arrays = load_npz_capped(_read_regular(npath), MAX_RESULT_BYTES)
         if not isinstance(data, dict) or data.get("id") != task.id:
             raise ValueError("wrong id")
     except Exception as exc:  # noqa: BLE001 - anything unreadable is the submission's fault
@@ -292,43 +192,34 @@ def _read_outcome(out_dir: Path, task: Task) -> TaskOutcome | None:
     )
 
 
-def _perf_module() -> Path | None:
-    return _helper_module("perf", "measure")
-
-
-def _helper_module(name: str, attr: str) -> Path | None:
-    """Source file of ``cs231n_lin.grading.<name>`` if it exists and defines ``attr``.
-
-    Such helpers (``perf``, ``probes``) run INSIDE the sandbox, copied there as plain files, so
-    they may import only the standard library and numpy.
-    """
+def _helper_module(name: str) -> Path:
+    """Source file of ``cs231n_lin.grading.<name>``, a helper copied into the sandbox as a plain file
+    (so it may import only the standard library and numpy: ``perf``, ``probes``)."""
     import importlib
 
-    try:
-        module = importlib.import_module(f"cs231n_lin.grading.{name}")
-    except ImportError:
-        return None
-    return Path(module.__file__) if hasattr(module, attr) else None
+    return Path(importlib.import_module(f"cs231n_lin.grading.{name}").__file__)
 
 
 def run_tasks(
     submission_dir: Path, sandbox_dir: Path, tasks: list[Task], *, limits: Limits,
-    mode: str | None = None, max_restarts: int = 8,
+    mode: str | None = None, max_restarts: int = 8, deadline: float | None = None,
 ) -> tuple[dict[str, TaskOutcome], list[str]]:
     """Run ``tasks`` on the scratch copy ``submission_dir`` (inside ``sandbox_dir``).
 
     Returns the outcomes by task id and notes for the student (crashes, timeouts, import errors).
+    ``deadline`` (a ``time.monotonic()`` value) bounds all the worker runs together: restarts
+    after a crash or a timeout share it, they do not multiply it.
     """
     mode = mode or sandbox.detect_mode()
     uid = sandbox.sandbox_uid()
     io_dir = sandbox_dir / "io"
     io_dir.mkdir()
     driver = io_dir / "driver.py"
-    shutil.copyfile(Path(__file__).with_name("worker_driver.py"), driver)
+    shutil.copyfile(Path(__file__).with_name("sandboxed_worker.py"), driver)
     helpers = {}
-    for kind, name, attr in (("perf", "perf", "measure"), ("probe", "probes", "run_probe")):
-        src = _helper_module(name, attr) if any(t.kind == kind for t in tasks) else None
-        if src:
+    for kind, name in (("perf", "perf"), ("probe", "probes")):
+        if any(t.kind == kind for t in tasks):
+            src = _helper_module(name)
             shutil.copyfile(src, io_dir / f"grader_{name}.py")
             helpers[name] = sandbox.inside(str(io_dir / f"grader_{name}.py"), str(sandbox_dir), mode)
     arrays = {f"{t.id}__{name}": np.asarray(a) for t in tasks for name, a in t.arrays.items()}
@@ -342,6 +233,19 @@ def run_tasks(
     paths = sandbox.python_paths()
     run = 0
     while remaining:
+        left = float("inf") if deadline is None else deadline - time.monotonic()
+        if left < 1.0:
+            for task in remaining:
+                outcomes[task.id] = TaskOutcome(task.id, ok=False, crash="out of time",
+                                                error="not run: your submission used up its time budget")
+            notes.append(f"{len(remaining)} calls were not run: the submission used up its time budget.")
+            break
+        if left >= limits.wall + limits.startup:
+            run_limits = limits
+        else:  # start-up and run together must fit in what is left of the budget
+            startup = min(limits.startup, left / 2)
+            run_limits = Limits(**{**limits.__dict__, "startup": startup,
+                                   "wall": min(limits.wall, left - startup)})
         out_dir = io_dir / f"out{run}"
         out_dir.mkdir()
         if is_root:
@@ -364,7 +268,7 @@ def run_tasks(
         result = sandbox.run_sandboxed(
             [paths["executable"], "-I", "-S", sandbox.inside(str(driver), str(sandbox_dir), mode),
              sandbox.inside(str(cfg_path), str(sandbox_dir), mode)],
-            sandbox_dir=str(sandbox_dir), cwd=config["submission"], limits=limits, mode=mode,
+            sandbox_dir=str(sandbox_dir), cwd=config["submission"], limits=run_limits, mode=mode,
             env=_worker_env(), hide=_hidden_paths(),
             started=lambda d=out_dir: os.path.lexists(d / "imports.json"),
         )
@@ -379,7 +283,7 @@ def run_tasks(
         remaining = remaining[len(done):]
         if not remaining:
             break
-        why = _why(result, limits)
+        why = _why(result, run_limits)
         if not imported:
             notes.append(f"Importing your code {why}; nothing could be run.")
             for task in remaining:
@@ -409,6 +313,41 @@ def run_tasks(
     return outcomes, notes
 
 
+def run_repeat(submission_dir: Path, sandbox_dir: Path, task: Task, calls: int, *, limits: Limits,
+               mode: str | None = None) -> sandbox.RunResult:
+    """Run ``task``'s function ``calls`` times in a sandbox of its own; CPU time is read from outside.
+
+    The returned :class:`~cs231n_lin.grading.sandbox.RunResult` carries ``cpu_seconds`` and
+    ``max_rss`` of the whole sandbox as the grader's ``wait4`` saw them; nothing the code inside
+    reports is used.
+    """
+    mode = mode or sandbox.detect_mode()
+    io_dir = Path(tempfile.mkdtemp(prefix="io-repeat-", dir=sandbox_dir))
+    io_dir.chmod(0o755)
+    shutil.copyfile(Path(__file__).with_name("sandboxed_worker.py"), io_dir / "driver.py")
+    np.savez(io_dir / "inputs.npz", **{f"{task.id}__{n}": np.asarray(a) for n, a in task.arrays.items()})
+    out_dir = io_dir / "out"
+    out_dir.mkdir()
+    if os.geteuid() == 0:
+        _chown_tree(submission_dir, sandbox.sandbox_uid())
+        os.chown(out_dir, sandbox.sandbox_uid(), sandbox.sandbox_uid())
+    else:
+        out_dir.chmod(0o777)
+    paths = sandbox.python_paths()
+    ins = (lambda p: sandbox.inside(str(p), str(sandbox_dir), mode))  # noqa: E731
+    config = {"submission": ins(submission_dir), "site_packages": paths["site_packages"],
+              "inputs": ins(io_dir / "inputs.npz"), "out_dir": ins(out_dir), "helpers": {},
+              "modules": [task.module],
+              "tasks": [{"id": task.id, "kind": "repeat", "module": task.module, "name": task.name,
+                         "arrays": {n: f"{task.id}__{n}" for n in task.arrays}, "scalars": task.scalars,
+                         "params": {"calls": int(calls)}}]}
+    (io_dir / "config.json").write_text(json.dumps(config))
+    return sandbox.run_sandboxed(
+        [paths["executable"], "-I", "-S", ins(io_dir / "driver.py"), ins(io_dir / "config.json")],
+        sandbox_dir=str(sandbox_dir), cwd=config["submission"], limits=limits, mode=mode,
+        env=_worker_env(), hide=_hidden_paths())
+
+
 def _why(result: sandbox.RunResult, limits: Limits) -> str:
     if result.timed_out:
         return f"ran out of time (limit {limits.wall:g} s)"
@@ -428,30 +367,6 @@ def _worker_env() -> dict:
         "MPLBACKEND": "Agg", "MPLCONFIGDIR": "/tmp/mpl", "PYTHONHASHSEED": "0",
         "PYTHONDONTWRITEBYTECODE": "1",
     }
-
-
-def _hidden_paths() -> list[str]:
-    """Paths the sandbox must not show even if they sit inside a bound directory."""
-    ref = reference_package()
-    hidden = [str(ref)]
-    repo = ref.parent
-    if (repo / "tests" / "hidden").exists():
-        hidden.append(str(repo / "tests" / "hidden"))
-    return hidden
-
-
-def make_sandbox_dir(parent: Path | None = None) -> Path:
-    """A fresh scratch directory the sandbox uid can reach (0o711 parent, owned by that uid)."""
-    base = Path(tempfile.mkdtemp(prefix="cs231n-grade-", dir=parent))
-    base.chmod(0o711)
-    box = base / "sandbox"   # root-owned 0755: the student may write only below submission/ and io/out*/
-    box.mkdir()
-    box.chmod(0o755 if os.geteuid() == 0 else 0o777)
-    return box
-
-
-def remove_sandbox_dir(box: Path) -> None:
-    shutil.rmtree(box.parent, ignore_errors=True)
 
 
 __all__ = ["Limits", "Opaque", "SubmissionError", "Task", "TaskOutcome", "find_package_root",

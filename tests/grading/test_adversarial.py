@@ -1,8 +1,9 @@
-"""Adversarial submissions: each is graded correctly, the grader survives, and the batch finishes.
+"""The adversarial catalogue: every known attack is graded at or below its honest baseline, nothing
+escapes, and the grader survives (issue 16's eleven attacks plus the earlier catalogue).
 
-Hidden cases here are the small two-case set (svm_loss_vectorized: loss 1 + grad 1 + unmodified 1;
-softmax at scale 1e4: 1). Every submission below breaks (or attacks through) svm_loss_vectorized
-and keeps the reference softmax, so it should earn exactly ``EXPECTED`` points.
+Each attack submission keeps the wrong baseline's bug (``svm_loss_vectorized`` returns
+``(0.0, zeros)``) and adds its attack, so it must not score more than that baseline. Attacks run
+in the modes the grader claims to protect against them (``sandbox.PROTECTS``).
 """
 
 from __future__ import annotations
@@ -12,21 +13,35 @@ import os
 import sys
 import time
 
+import pytest
+
 from cs231n_lin.cli import main as cli
-from cs231n_lin.grading import sandbox
+from cs231n_lin.grading import nbgrade, sandbox, worker
 from cs231n_lin.grading.grade import GradeOptions, grade_submission
 from cs231n_lin.grading.sandbox import Limits
 
 sys.path.insert(0, os.path.dirname(__file__))
+import adversarial_subs as adv  # noqa: E402
 import grading_nbfixtures as nbf  # noqa: E402
-from grading_subs import REPO, make_submission, small_hidden  # noqa: E402
+from grading_subs import REPO, SMALL_CASES, make_submission, small_hidden  # noqa: E402
 
-# Only the namespaces mode hides the reference and isolates /tmp; the weaker fallbacks (no
-# namespaces, see grading/sandbox.py) protect by file permissions only, as documented.
-STRONG = sandbox.detect_mode() == "namespaces"
+MODE = sandbox.detect_mode()
+STRONG = MODE in ("bwrap", "namespaces")
 SIG = "def svm_loss_vectorized(W, X, y, reg, delta=1.0, squared=False):\n"
 HIDDEN_CASES = REPO / "tests" / "hidden" / "cases.py"
 OUTSIDE = "/tmp/cs231n-adversarial-outside.txt"
+
+ESTIMATOR_CASES = SMALL_CASES.replace("]\n", '''
+    {"name": "svm fit", "module": "cs231n_lin.classifiers.linear_classifier", "function": "LinearSVM",
+     "inputs": {"gen": "digits"}, "params": {"learning_rate": 1e-2, "reg": 1e-3, "num_iters": 150,
+                                             "batch_size": 100, "random_state": 0},
+     "checks": {"accuracy": 2}, "accuracy_margin": 0.2, "visibility": "visible"},
+    {"name": "svm own loss", "module": "cs231n_lin.classifiers.linear_classifier", "function": "LinearSVM",
+     "inputs": {"gen": "same_rows", "N": 3, "D": 4, "C": 3, "seed": 9},
+     "params": {"learning_rate": 0.1, "reg": 1e-3, "num_iters": 3, "batch_size": 30000, "random_state": 0},
+     "checks": {"own_loss": 1}, "visibility": "visible"},
+]
+''')
 
 # name -> (svm_loss_vectorized replacement or None, extra module-level code for linear_svm.py, expected)
 CATALOGUE = {
@@ -86,7 +101,12 @@ def _build(tmp_path):
     return subs
 
 
-def test_adversarial_batch(tmp_path):
+PROTECTED_MODES = [m for m, works in (("bwrap", sandbox.bwrap_works), ("namespaces", sandbox.namespaces_work))
+                   if works()] or [MODE]
+
+
+@pytest.mark.parametrize("mode", PROTECTED_MODES)
+def test_adversarial_batch(tmp_path, mode):
     if os.path.exists(OUTSIDE):
         os.unlink(OUTSIDE)
     subs = _build(tmp_path)
@@ -94,7 +114,7 @@ def test_adversarial_batch(tmp_path):
     out = tmp_path / "out"
     start = time.monotonic()
     rc = cli(["grade", *map(str, subs), "--out", str(out), "--jobs", "2", "--hidden", str(hidden),
-              "--no-notebooks", "--wall", "5", "--memory-mb", "2048"])
+              "--no-notebooks", "--wall", "5", "--memory-mb", "2048", "--sandbox", mode])
     elapsed = time.monotonic() - start
     assert rc == 0
     scores = {n: json.loads((out / n / "results.json").read_text())["score"] for n in CATALOGUE}
@@ -107,8 +127,285 @@ def test_adversarial_batch(tmp_path):
     assert "ran out of time" in json.dumps(res)
 
 
+# ---------------------------------------------------------------------------- issue 16's eleven attacks
+
+@pytest.mark.parametrize("mode", PROTECTED_MODES)
+def test_issue16_package_attacks_score_at_most_the_wrong_baseline(tmp_path, mode):
+    """Attacks 4 (result bomb), 5 (disk fill), 6 (bad file name), 7 (serial hang), 8 (daemon),
+    10 (fit with another loss), 11 (tampered driver arguments), graded in one batch per mode."""
+    marker = str(tmp_path / "daemon-alive.txt")
+    subs = adv.build(tmp_path / "subs", marker)
+    hidden = tmp_path / "hidden"
+    hidden.mkdir()
+    (hidden / "cases.py").write_text(ESTIMATOR_CASES)
+    out = tmp_path / "out"
+    start = time.monotonic()
+    rc = cli(["grade", *map(str, subs.values()), "--out", str(out), "--jobs", "2", "--hidden", str(hidden),
+              "--no-notebooks", "--wall", "10", "--budget", "30", "--memory-mb", "2048", "--sandbox", mode])
+    elapsed = time.monotonic() - start
+    assert rc == 0                                            # attack 6 does not stop the batch
+    names = {n: p.name for n, p in subs.items()}
+    res = {n: json.loads((out / names[n] / "results.json").read_text()) for n in subs}
+    base = res["baseline"]["score"]
+    assert base == 1                  # softmax only: the estimator trains on the broken loss
+    for name, r in res.items():
+        assert r["score"] <= base, (name, r["score"], base)
+        assert "grader failed" not in r["output"], (name, r["output"])
+    a10 = json.dumps(res["a10_fit_with_softmax"])
+    acc = [t for t in res["a10_fit_with_softmax"]["tests"] if "accuracy" in t["name"]][0]["output"]
+    assert res["a10_fit_with_softmax"]["score"] == 1, a10
+    assert float(acc.split("held-out accuracy ")[1][:5]) > 0.85, acc       # accurate, but not the SVM:
+    assert "counts only when fit steps along the estimator's own loss" in acc
+    assert res["a06_bad_file_name"]["score"] == base
+    assert res["a07_serial_hang"]["execution_time"] < 30 + 15  # one budget, not 8 x the wall limit
+    tamper = json.dumps(res["a11_tamper_args"])
+    assert "unexpected kind" in tamper or "changed its input" in tamper
+    time.sleep(1.0)
+    size = os.path.getsize(marker) if os.path.exists(marker) else 0
+    time.sleep(1.0)
+    assert (os.path.getsize(marker) if os.path.exists(marker) else 0) == size   # attack 8: daemon is dead
+    print(f"issue-16 package attacks ({len(subs)} submissions, --jobs 2): {elapsed:.1f} s")
+
+
+def test_result_bomb_is_refused_before_it_is_inflated(tmp_path):
+    """Attack 4 at the source: the declared size is checked before anything is decompressed."""
+    import io
+    import zipfile
+
+    import numpy as np
+
+    hdr = io.BytesIO()
+    np.lib.format.write_array_header_1_0(hdr, {"descr": "<f8", "fortran_order": False, "shape": (2**27,)})
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_BZIP2) as zf:
+        with zf.open("ret.npy", "w", force_zip64=True) as f:
+            f.write(hdr.getvalue())
+            f.write(bytes(2**20))
+    with pytest.raises(ValueError, match="bytes"):
+        worker.load_npz_capped(buf.getvalue(), 64 * 2**20)
+    ok = io.BytesIO()
+    np.savez(ok, a=np.arange(3.0))
+    assert worker.load_npz_capped(ok.getvalue(), 1000)["a"].tolist() == [0.0, 1.0, 2.0]
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="a tmpfs scratch needs root (the grade reports its absence)")
+def test_scratch_is_a_size_limited_tmpfs(tmp_path):
+    """Attack 5 at the source: the scratch copy can fill only its own tmpfs."""
+    box = worker.make_sandbox_dir(tmp_path, size=4 * 2**20)
+    try:
+        assert worker.scratch_is_limited(box)
+        with pytest.raises(OSError):
+            with open(box / "fill.bin", "wb") as f:
+                f.write(bytes(8 * 2**20))
+    finally:
+        worker.remove_sandbox_dir(box)
+    assert not box.parent.exists()
+
+
+USER_MODE_WORKS = os.geteuid() == 0 and sandbox._uid_can_run_python(sandbox.sandbox_uid())
+
+
+@pytest.mark.skipif(not USER_MODE_WORKS, reason="the user mode needs root and a Python other users can run "
+                    "(here Python may live under /root, mode 0700)")
+def test_user_mode_daemon_does_not_survive_into_the_next_submission(tmp_path):
+    """Attack 8 in the 'user' mode: the daemon is killed with its uid; the next submission is intact."""
+    marker = str(tmp_path / "daemon-alive.txt")
+    daemon = adv._prelude(adv.wrong_baseline(tmp_path / "daemon"), adv.DAEMON.format(marker=marker))
+    good = make_submission(tmp_path / "good")
+    out = tmp_path / "out"
+    rc = cli(["grade", str(daemon), str(good), "--out", str(out), "--hidden", str(small_hidden(tmp_path)),
+              "--no-notebooks", "--sandbox", "user", "--wall", "10"])
+    assert rc == 0
+    assert json.loads((out / "good" / "results.json").read_text())["score"] == 4
+    time.sleep(0.5)
+    size = os.path.getsize(marker) if os.path.exists(marker) else 0
+    time.sleep(1.0)
+    assert (os.path.getsize(marker) if os.path.exists(marker) else 0) == size
+
+
+def test_none_mode_is_refused_unless_asked_and_then_marked_unprotected(tmp_path):
+    """Attack 9: the 'none' mode protects nothing, so it is opt-in and its results say so."""
+    with pytest.raises(ValueError, match="--unprotected"):
+        GradeOptions(hidden_dir=small_hidden(tmp_path), notebooks=False, mode="none").resolved()
+    res = grade_submission(make_submission(tmp_path / "good"),
+                           GradeOptions(hidden_dir=small_hidden(tmp_path), notebooks=False, mode="none",
+                                        allow_unprotected=True, limits=Limits(wall=30)))
+    assert res.score == 4 and "UNPROTECTED" in res.output
+
+
+def test_speed_forgery_inside_the_worker_changes_nothing(tmp_path):
+    """Attack 3: replacing the in-process timer cannot change the speed points (measured outside)."""
+    hidden = tmp_path / "hidden"
+    hidden.mkdir()
+    (hidden / "cases.py").write_text('''CASES = [
+    {"name": "svm speed", "module": "cs231n_lin.classifiers.linear_svm", "function": "svm_loss_vectorized",
+     "inputs": {"gen": "none"}, "perf": {"N": 1000, "D": 200, "C": 10, "dtype": "float64", "repeats": 3},
+     "checks": {"perf": 2}, "visibility": "visible"},
+]
+''')
+    slow = make_submission(tmp_path / "slow", replace={"svm_loss_vectorized": adv.LOOP_SVM})
+    forged = adv._prelude(make_submission(tmp_path / "forged", replace={"svm_loss_vectorized": adv.LOOP_SVM}),
+                          adv.FORGE_PERF)
+    opts = GradeOptions(hidden_dir=hidden, notebooks=False, limits=Limits(wall=60))
+    r_slow, r_forged = grade_submission(slow, opts), grade_submission(forged, opts)
+    assert r_forged.score <= r_slow.score < 2, (r_slow.tests[0].output, r_forged.tests[0].output)
+
+
+def _nb_hidden(tmp_path):
+    hidden = small_hidden(tmp_path)
+    (hidden / "notebook_cases.py").write_text('''NB_CASES = [
+    {"notebook": "tiny.ipynb", "function": "double", "seed": 5, "args": {"x": {"normal": [3], "scale": 2.0}}},
+]
+''')
+    return hidden
+
+
+REPLAY = '''
+import json, glob
+ip = get_ipython()
+stored = []
+for path in glob.glob("/sandbox/nbio/*.ipynb") + glob.glob("../../nbio/*.ipynb"):
+    for c in json.load(open(path))["cells"]:
+        for o in c.get("outputs", []):
+            stored.append("".join(o.get("text", "")))
+def _replay(lines):
+    if lines and "NBVAL" in lines[0]:
+        return ["print(" + repr(stored[0] if stored else "42") + ")\\n"]
+    return lines
+ip.input_transformers_post.append(_replay)
+'''
+
+
+# The same replay from a sitecustomize.py at the submission root, polling for the kernel's shell.
+SITE_REPLAY = (
+    "import threading, time\n"
+    "def _wait():\n"
+    "    for _ in range(200):\n"
+    "        try:\n"
+    "            from IPython import get_ipython\n"
+    "            ip = get_ipython()\n"
+    "        except Exception:\n"
+    "            ip = None\n"
+    "        if ip is not None:\n"
+    "            ip.input_transformers_post.append(lambda lines: ['print(42)\\n'] if lines and 'NBVAL' in "
+    "lines[0] else lines)\n"
+    "            return\n"
+    "        time.sleep(0.05)\n"
+    "threading.Thread(target=_wait, daemon=True).start()\n")
+
+
+def test_notebook_replay_and_answer_leak_earn_nothing(tmp_path):
+    """Attacks 1 and 2: a kernel that replays outputs (from a solution cell, or from a sitecustomize.py
+    at the submission root) earns no notebook point, and nothing of the reference reaches the feedback."""
+    ref_dir = tmp_path / "refnb"
+    answer = "INSTRUCTOR-ONLY ANSWER 8137"
+    ref = nbf.notebook(extra=[{"cell_type": "markdown", "id": "ans", "metadata": {},
+                               "source": f"<!-- BEGIN SOLUTION -->\n{answer}\n<!-- END SOLUTION -->"}])
+    nbf.write(ref_dir / "tiny.ipynb", ref)
+    hidden = _nb_hidden(tmp_path)
+    opts = GradeOptions(hidden_dir=hidden, notebooks_dir=ref_dir, limits=Limits(wall=60))
+    wrong = "def double(x):\n    return 3 * x"
+    baseline = make_submission(tmp_path / "base")
+    nbf.write(baseline / "notebooks" / "tiny.ipynb", nbf.notebook(wrong))
+    replay = make_submission(tmp_path / "replay")
+    nbf.write(replay / "notebooks" / "tiny.ipynb", nbf.notebook(wrong + "\n" + REPLAY))
+    site = make_submission(tmp_path / "site",
+                           files={"sitecustomize.py": SITE_REPLAY})
+    nbf.write(site / "notebooks" / "tiny.ipynb", nbf.notebook(wrong))
+    rebuilt, _ = nbgrade.rebuild(ref, nbf.notebook(wrong))
+    text = json.dumps(rebuilt)
+    assert answer not in text and "42\\n" not in text and all(
+        not c.get("outputs") for c in rebuilt["cells"] if c["cell_type"] == "code")
+    results = {n: grade_submission(s, opts)
+               for n, s in (("base", baseline), ("replay", replay), ("site", site))}
+    for name, res in results.items():
+        nb = [t for t in res.tests if t.name.startswith("tiny")]
+        assert nb[0].score == 0, (name, nb[0].output)                    # double is wrong: no replay helps
+        assert res.score <= results["base"].score
+        assert answer not in json.dumps(res.to_gradescope())
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="killing by uid needs root")
+def test_every_process_of_a_submission_uid_is_killed_and_checked(tmp_path):
+    """Attack 8's mechanism in every mode run as root: a daemon that left the session (setsid) dies
+    with its uid, and a new submission gets a uid with no process."""
+    uid = sandbox.begin_submission()
+    pid = os.fork()
+    if pid == 0:
+        os.setsid()
+        os.setgid(uid)
+        os.setuid(uid)
+        os.execv("/bin/sleep", ["sleep", "60"])
+    for _ in range(100):
+        if sandbox.processes_of(uid):
+            break
+        time.sleep(0.02)
+    assert sandbox.processes_of(uid)
+    sandbox.reap_uid(uid)
+    assert not sandbox.processes_of(uid)
+    os.waitpid(pid, 0)
+    assert sandbox.begin_submission() != uid
+
+
+SLOW_SVM = '''def svm_loss_vectorized(W, X, y, reg, delta=1.0, squared=False):
+    import numpy as np
+    N = X.shape[0]
+    rows = np.arange(N)
+    for _ in range(10):                 # correct, but ten score products where one is enough
+        scores = X @ W
+    margins = np.maximum(scores - scores[rows, y][:, None] + delta, 0.0)
+    margins[rows, y] = 0.0
+    if squared:
+        dscores = 2 * margins
+        loss = float((margins ** 2).sum() / N + reg * np.sum(W * W))
+    else:
+        dscores = (margins > 0).astype(X.dtype)
+        loss = float(margins.sum() / N + reg * np.sum(W * W))
+    dscores[rows, y] = -dscores.sum(axis=1)
+    return loss, X.T @ dscores / N + 2 * reg * W
+'''
+
+
+def _burn(seconds):
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        pass
+
+
+def test_speed_points_do_not_depend_on_the_machine_load(tmp_path):
+    """The same correct-but-slow submission graded twice, the second time under synthetic CPU load
+    (two busy processes on top of whatever else runs): the same speed points."""
+    import multiprocessing
+
+    hidden = small_hidden(tmp_path)
+    text = (hidden / "cases.py").read_text().replace("]\n", '''
+    {"name": "svm speed", "module": LOSS, "function": "svm_loss_vectorized",
+     "inputs": {"gen": "none"}, "perf": {"N": 2000, "D": 300, "C": 10, "dtype": "float64"},
+     "checks": {"perf": 2}, "visibility": "visible"},
+]
+''')
+    (hidden / "cases.py").write_text(text)
+    slow = make_submission(tmp_path / "slow", replace={"svm_loss_vectorized": SLOW_SVM})
+    opts = GradeOptions(hidden_dir=hidden, notebooks=False, limits=Limits(wall=120), budget=600)
+    quiet = grade_submission(slow, opts)
+    burners = [multiprocessing.Process(target=_burn, args=(600,), daemon=True) for _ in range(2)]
+    for b in burners:
+        b.start()
+    try:
+        loaded = grade_submission(slow, opts)
+    finally:
+        for b in burners:
+            b.kill()
+    speed = [t for t in quiet.tests if t.name == "svm speed — speed"][0]
+    speed_loaded = [t for t in loaded.tests if t.name == "svm speed — speed"][0]
+    print(speed.output, "|", speed_loaded.output)
+    assert quiet.score == loaded.score, (speed.output, speed_loaded.output)
+    assert speed.score == speed_loaded.score == 1.0, (speed.output, speed_loaded.output)   # the half band
+
+
 def test_notebook_cannot_hide_exceptions(tmp_path):
-    """A solution cell overriding sys.excepthook and IPython's showtraceback hides nothing."""
+    """A solution cell overriding sys.excepthook and IPython's showtraceback hides nothing: the
+    kernel's execute_reply status (nbclient's on_cell_executed hook) still says error."""
     ref_dir = tmp_path / "refnb"
     nbf.write(ref_dir / "tiny.ipynb", nbf.notebook(check1=nbf.CHECK1 + "\nraise RuntimeError('boom')"))
     patch = ("import sys\nsys.excepthook = lambda *a: None\n"
@@ -116,8 +413,8 @@ def test_notebook_cannot_hide_exceptions(tmp_path):
              "get_ipython().showsyntaxerror = lambda *a, **k: None")
     sub = make_submission(tmp_path / "sub")
     nbf.write(sub / "notebooks" / "tiny.ipynb", nbf.notebook("def double(x):\n    return 2 * x\n" + patch))
-    opts = GradeOptions(hidden_dir=small_hidden(tmp_path), notebooks_dir=ref_dir, limits=Limits(wall=60))
+    opts = GradeOptions(hidden_dir=_nb_hidden(tmp_path), notebooks_dir=ref_dir, limits=Limits(wall=60))
     res = grade_submission(sub, opts)
     nb = [t for t in res.tests if t.name.startswith("tiny")]
-    assert nb[0].score == 0 and "exception" in nb[0].output
+    assert nb[0].score == 0 and "did not run" in nb[0].output, nb[0].output
     assert nb[1].score == 1

@@ -172,7 +172,7 @@ def test_cli_rejects_a_missing_submission(tmp_path, capsys):
     assert "does not exist" in capsys.readouterr().err
 
 
-def test_notebooks_are_rebuilt_from_the_reference_and_run_with_nbval(tmp_path):
+def test_notebook_points_come_from_functions_judged_outside_the_kernel(tmp_path):
     ref_dir = tmp_path / "refnb"
     nbf.write(ref_dir / "tiny.ipynb", nbf.notebook())
     # student: wrong solution, edited check cell that would print 42, a faked saved output, and
@@ -191,8 +191,12 @@ def test_notebooks_are_rebuilt_from_the_reference_and_run_with_nbval(tmp_path):
     good = make_submission(tmp_path / "nbgood")
     nbf.write(good / "notebooks" / "tiny.ipynb", nbf.notebook("def double(x):\n    return x + x"))
     out = tmp_path / "out"
+    hidden = small_hidden(tmp_path)
+    (hidden / "notebook_cases.py").write_text(
+        'NB_CASES = [{"notebook": "tiny.ipynb", "function": "double", "seed": 3, '
+        '"args": {"x": {"normal": [4], "scale": 3.0}}}]\n')
     assert cli(["grade", str(sub), str(good), "--out", str(out), "--jobs", "2", "--hidden",
-                str(small_hidden(tmp_path)), "--notebooks", str(ref_dir), "--wall", "60"]) == 0
+                str(hidden), "--notebooks", str(ref_dir), "--wall", "60"]) == 0
     scores = {}
     for name in ("nbsub", "nbgood"):
         res = json.loads((out / name / "results.json").read_text())
@@ -259,7 +263,7 @@ def test_diagnoses_from_the_probe_interface_reach_the_feedback(tmp_path, monkeyp
         monkeypatch.setattr(f"cs231n_lin.grading.{name}", mods[name], raising=False)
     real = worker._helper_module
     monkeypatch.setattr(worker, "_helper_module",
-                        lambda n, a: tmp_path / "fake_probes.py" if n == "probes" else real(n, a))
+                        lambda n: tmp_path / "fake_probes.py" if n == "probes" else real(n))
     sub = make_submission(tmp_path / "non", replace={"svm_loss_vectorized": NO_N})
     res = grade_submission(sub, _opts(tmp_path))
     loss_test = next(t for t in res.tests if t.name == "svm vectorized — loss value")

@@ -1,24 +1,86 @@
-"""How a failed notebook check cell is described in the grade's feedback."""
+"""Notebook grading units: what enters the sandbox, which names a check cell is judged by, the
+comparison of returned data, and the shipped notebooks staying gradable outside the kernel."""
 
 from __future__ import annotations
 
-from cs231n_lin.grading.nbgrade import _cell_message
+import json
+import os
+import sys
 
-CODE = "# NBVAL_CHECK_OUTPUT\n" + "x = 1\n" * 400
+import numpy as np
+
+from cs231n_lin.grading import nbcases, nbgrade
+from cs231n_lin.grading.worker import Opaque
+
+sys.path.insert(0, os.path.dirname(__file__))
+import grading_nbfixtures as nbf  # noqa: E402
+from grading_subs import REPO  # noqa: E402
+
+ANSWER = "<!-- BEGIN SOLUTION -->\nThe instructor's answer.\n<!-- END SOLUTION -->"
 
 
-def test_a_long_report_keeps_the_exception_and_names_it_first():
-    text = f"Cell 9: Cell execution caused an exception\nInput:\n{CODE}\nTraceback:\n" + "  frame\n" * 300 + (
-        "NameError: name 'hinge_of_scores' is not defined\n")
-    msg = _cell_message(text)
-    assert msg.splitlines()[0] == "NameError: name 'hinge_of_scores' is not defined"
-    assert msg.rstrip().endswith("NameError: name 'hinge_of_scores' is not defined")
-    assert "[...]" in msg and len(msg) < 1700
+def _reference():
+    return nbf.notebook(extra=[{"cell_type": "markdown", "id": "q1", "metadata": {}, "source": ANSWER}])
 
 
-def test_a_differing_output_is_named_by_its_first_fail_line():
-    text = ("Cell 11: Cell outputs differ\nInput:\nprint('PASS' if ok else 'FAIL: no')\nTraceback:\n"
-            " mismatch 'stdout'\n  - reg=0.0: loss FAIL (naive 1.5, vectorized 15)\n  + reg=0.0: loss PASS\n")
-    msg = _cell_message(text)
-    assert msg.splitlines()[0] == "reg=0.0: loss FAIL (naive 1.5, vectorized 15)"
-    assert msg.endswith(text)                       # short reports are kept whole
+def test_rebuilt_notebook_has_no_outputs_and_no_instructor_answers():
+    student = nbf.notebook("def double(x):\n    return x + x", out1="FAKE\n")
+    student["cells"].insert(3, {"cell_type": "markdown", "id": "q1", "metadata": {}, "source": "my answer"})
+    nb, checks = nbgrade.rebuild(_reference(), student)
+    text = json.dumps(nb)
+    assert "instructor's answer" not in text and "my answer" in text
+    assert "return x + x" in text and "FAKE" not in text and "42" not in text.replace("double(21)", "")
+    assert all(c["outputs"] == [] for c in nb["cells"] if c["cell_type"] == "code")
+    assert [i for i, _ in checks] == [2, 3]                       # code-cell indices of the two checks
+
+
+def test_a_missing_solution_cell_raises_in_the_run():
+    nb, _ = nbgrade.rebuild(_reference(), None)
+    src = [c["source"] for c in nb["cells"] if c.get("id") == "sol1"][0]
+    assert src.startswith("raise NotImplementedError")
+
+
+def test_check_cells_are_judged_by_the_names_they_use():
+    ref = _reference()
+    judged = {"double", "softmax"}
+    assert nbgrade.judged_names(ref, judged) == [("check1", {"double"}), ("check2", {"softmax"})]
+    assert nbgrade.student_names(ref) == {"double"}
+    assert nbgrade.names_in("%matplotlib inline\nprint(lin.svm_loss_naive(W))") >= {"lin", "svm_loss_naive"}
+
+
+def test_same_value_compares_structure_shape_and_values():
+    want = (np.array([1.0, 2.0]), 3.0)
+    assert nbcases.same_value((np.array([1.0, 2.0 + 1e-12]), 3.0), want)
+    assert not nbcases.same_value((np.array([1.0, 2.1]), 3.0), want)
+    assert not nbcases.same_value((np.array([[1.0, 2.0]]), 3.0), want)      # shape
+    assert not nbcases.same_value([np.array([1.0, 2.0])], want)              # length
+    assert not nbcases.same_value((Opaque("Liar"), 3.0), want)
+    assert not nbcases.same_value((np.array(["a", "b"]), 3.0), want)
+
+
+def test_notebook_case_inputs_are_seeded_and_validated():
+    case = {"function": "f", "seed": 4, "args": {"x": {"normal": [3], "scale": 2.0}, "y": 1,
+                                                 "k": {"int": 5, "shape": [2]}}}
+    a1, s1 = nbcases.case_inputs(case)
+    a2, _ = nbcases.case_inputs(case)
+    assert np.array_equal(a1["x"], a2["x"]) and s1 == {"y": 1} and a1["k"].max() < 5
+    try:
+        nbcases.case_inputs({"function": "f", "seed": 1, "args": {"x": "nope"}})
+    except ValueError as exc:
+        assert "'x'" in str(exc)
+    else:
+        raise AssertionError("an unknown argument spec must be refused")
+
+
+def test_reference_value_runs_the_reference_solution_cells():
+    case = {"notebook": "tiny.ipynb", "function": "double", "seed": 1, "args": {"x": 21}}
+    assert nbcases.reference_value(case, _reference()) == 42
+
+
+def test_every_notebook_case_names_a_function_of_its_notebook():
+    """The hidden notebook cases stay in line with the shipped notebooks."""
+    refs = nbgrade.reference_notebooks(REPO / "notebooks")
+    for case in nbcases.load_nb_cases(REPO / "tests" / "hidden"):
+        assert case["function"] in nbgrade.student_names(refs[case["notebook"]]), case
+        value = nbcases.reference_value(case, refs[case["notebook"]])
+        assert value is not None

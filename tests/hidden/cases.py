@@ -14,7 +14,10 @@ values with the instructor's reference implementation in its own process, and aw
 ``logprobs``    the same for ``log_softmax``
 ``accuracy``    predictions of ``fit``/``predict`` on held-out data are labels of the data set
                 and at most ``accuracy_margin`` less accurate than the reference's
-``perf``        the vectorized loss is fast enough (feedback from ``grading.perf``)
+``own_loss``    ``fit`` on identical rows (any minibatch gives the same step) ends at the reference's
+                weights: the SGD step uses the estimator's own loss
+``perf``        the vectorized loss's CPU time, measured from outside the sandbox, against the
+                reference's (``grading.perf.judge``)
 
 Input generators (``inputs["gen"]``): ``loss`` (W, X, y with shapes N, D, C, a W scale and an
 X scale), ``scores`` (a score matrix), ``digits`` (the scikit-learn digits data, standardized,
@@ -117,7 +120,15 @@ CASES = [
      "function": "Softmax", "inputs": {"gen": "digits", "labels": "odd"},
      "params": {"learning_rate": 5e-2, "reg": 0.5, "num_iters": 200, "batch_size": 50, "random_state": 1},
      "checks": {"accuracy": 2}, "accuracy_margin": 0.05, "visibility": "after_published"},
-    # ---- speed (needs cs231n_lin.grading.perf; skipped by the grader when it is absent)
+    {"name": "LinearSVM: fit steps along the SVM loss", "module": CLASSIFIER, "function": "LinearSVM",
+     "inputs": {"gen": "same_rows", "N": 3, "D": 4, "C": 3, "seed": 601},
+     "params": {"learning_rate": 0.1, "reg": 1e-3, "num_iters": 3, "batch_size": 30000, "random_state": 0},
+     "checks": {"own_loss": 1}, "tolerance": 0.05, "visibility": "visible"},
+    {"name": "Softmax: fit steps along the softmax loss", "module": CLASSIFIER, "function": "Softmax",
+     "inputs": {"gen": "same_rows", "N": 3, "D": 4, "C": 3, "seed": 602},
+     "params": {"learning_rate": 0.1, "reg": 1e-3, "num_iters": 3, "batch_size": 30000, "random_state": 0},
+     "checks": {"own_loss": 1}, "tolerance": 0.05, "visibility": "visible"},
+    # ---- speed: CPU time of the sandbox measured from outside, against the reference's
     {"name": "svm_loss_vectorized: speed", "module": LOSS, "function": "svm_loss_vectorized",
      "inputs": {"gen": "none"}, "perf": {"N": 2000, "D": 300, "C": 10, "dtype": "float64", "repeats": 3},
      "checks": {"perf": 2}, "visibility": "visible"},
