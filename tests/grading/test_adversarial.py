@@ -45,7 +45,9 @@ ESTIMATOR_CASES = SMALL_CASES.replace("]\n", '''
 
 # name -> (svm_loss_vectorized replacement or None, extra module-level code for linear_svm.py, expected)
 CATALOGUE = {
-    "exit_at_import": (None, "import sys\nsys.exit(0)\n", 0),
+    # linear_svm.py exits at import: its functions score nothing; softmax.py, imported before it through
+    # the package, keeps its one correct case (the same 1 point as the wrong baseline).
+    "exit_at_import": (None, "import sys\nsys.exit(0)\n", 1),
     "os_exit_in_function": (SIG + "    import os\n    os._exit(0)\n", "", 1),
     "infinite_loop": (SIG + "    while True:\n        pass\n", "", 1),
     "allocate_50gb": (SIG + "    import numpy as np\n    big = np.ones(50 * 1024**3 // 8)\n"
