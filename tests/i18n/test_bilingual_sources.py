@@ -34,7 +34,7 @@ def test_every_markdown_cell_has_both_languages(src: Path):
     langs = build.split_languages(src.read_text(encoding="utf-8"))     # raises on a missing twin
     en, zh = langs["en"], langs["zh"]
     assert len(en) == len(zh)
-    for e, z in zip(en, zh):
+    for e, z in zip(en, zh, strict=True):
         assert e.cell_type == z.cell_type and e.metadata == z.metadata
         if e.cell_type == "code":
             assert e is z, "code cells are shared, not copied"
@@ -50,7 +50,7 @@ def _math(text: str) -> list[str]:
 @pytest.mark.parametrize("src", SOURCES, ids=lambda p: p.stem)
 def test_twins_keep_solution_regions_and_display_math(src: Path):
     langs = build.split_languages(src.read_text(encoding="utf-8"))
-    for e, z in zip(langs["en"], langs["zh"]):
+    for e, z in zip(langs["en"], langs["zh"], strict=True):
         if e.cell_type != "markdown":
             continue
         for marker in ("<!-- BEGIN SOLUTION -->", "<!-- END SOLUTION -->"):
