@@ -28,3 +28,17 @@ def test_failure_keeps_the_old_file_and_leaves_no_temporary(tmp_path):
         atomic_write(target, half_write)
     assert target.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
+def test_atomic_write_respects_the_umask_and_keeps_an_existing_mode(tmp_path):
+    import os
+
+    old = os.umask(0o022)
+    try:
+        new = atomic_write_text(tmp_path / "new.txt", "x")
+        assert new.stat().st_mode & 0o777 == 0o644          # not mkstemp's 0600
+        os.chmod(new, 0o640)
+        atomic_write_text(new, "y")
+        assert new.stat().st_mode & 0o777 == 0o640          # replacing keeps the file's mode
+    finally:
+        os.umask(old)

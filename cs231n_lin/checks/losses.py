@@ -58,7 +58,7 @@ def _stability_cause(c: dict[str, Any], fn_name: str, dtype: Any) -> tuple[str, 
         return "no_shift", message("no_shift", f"loss from your {fn_name}", top=top, prec=prec, emax=emax)
     if spread > 700:
         return "log_underflow", message("log_underflow", f"loss from your {fn_name}", spread=spread)
-    return "not_finite", message("not_finite", f"loss from your {fn_name}")
+    return "not_finite", message("not_finite", f"loss from your {fn_name}", where="")
 
 
 def _on_error(c: dict[str, Any], fn_name: str, dtype: Any) -> Callable[[BaseException], tuple]:

@@ -174,9 +174,11 @@ MESSAGES.update({
                  "(the max-shift); it does not change the result."),
     "log_underflow": ("The {what} is not finite when scores in a row differ by {spread:.4g}: the "
                       "probability of the correct class underflows to 0 and log(0) = -inf. Compute "
-                      "log p_y as shifted_y - log(sum(exp(shifted))) (log-sum-exp)."),
-    "not_finite": ("The {what} is not finite: use the max-shift before np.exp and compute "
-                   "log-probabilities as shifted - log(sum(exp(shifted)))."),
+                      "log p_y as shifted_y - log(sum(exp(shifted))) (log-sum-exp) instead of log of "
+                      "probabilities."),
+    "not_finite": ("The {what} is not finite{where}: use the max-shift before np.exp and compute "
+                   "log-probabilities as shifted - log(sum(exp(shifted))) so that neither overflow nor "
+                   "log(0) can happen."),
     "loss_type": ("Your {function} returns the loss as a numpy array ({got}), not a Python float: sum "
                   "over every axis and return float(loss)."),
     "inputs_modified": ("Your {function} changed {names} in place: inputs must never be modified; work "

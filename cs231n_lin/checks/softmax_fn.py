@@ -36,7 +36,7 @@ def _judge(ck: Checker, fn: Callable, case_name: str, fn_name: str) -> None:
             key, cause = "no_shift", message("no_shift", f"result of your {fn_name}", top=top,
                                              prec="float64", emax=709.0)
         else:
-            key, cause = "not_finite", message("not_finite", f"result of your {fn_name}")
+            key, cause = "not_finite", message("not_finite", f"result of your {fn_name}", where="")
         ck.fail("the result is not finite (NaN or inf)", details=where, key=key, cause=cause, stop=True)
     expected = np.asarray(c["correct"])
     if scaled_error(got, expected) <= FLOAT64_TOL:

@@ -88,7 +88,17 @@ def plan(root: Path, part: str | None = None) -> Plan:
     items: list[Planned] = []
     asked: dict[str, tuple[str, str, tuple[int, int]]] = {}     # package check -> where it is asked
     for k, path in enumerate(notebooks):
-        cells = _load_notebook(path)
+        try:
+            cells = _load_notebook(path)
+        except (json.JSONDecodeError, UnicodeDecodeError, OSError) as exc:
+            items.append(Planned(id=f"{path.name}:unreadable", part=path.name[:2], title="the notebook opens",
+                                 notebook=path.name, order=(k, 0), result={
+                                     "name": path.name, "title": "the notebook opens", "passed": False,
+                                     "not_written": False, "failures": [{
+                                         "what": f"notebooks/{path.name} cannot be read ({exc}); restore it "
+                                                 "from your last saved version", "details": "",
+                                         "likely_cause": None, "key": "notebook_unreadable"}]}))
+            continue
         for i, cell in enumerate(cells):
             if not is_check_cell(cell):
                 continue
@@ -110,8 +120,9 @@ def plan(root: Path, part: str | None = None) -> Plan:
     items.sort(key=lambda it: it.order)
     if part is not None:
         wanted = part[2:] if part.startswith("nb") else part
-        items = [it for it in items if it.part == wanted or (it.notebook or "").startswith(part)
-                 and it.part not in {p.name for p in PACKAGE_PARTS}]
+        package = {p.name for p in PACKAGE_PARTS}
+        items = [it for it in items
+                 if it.part == wanted or ((it.notebook or "").startswith(part) and it.part not in package)]
         parts = [p for p in parts if p.name == wanted or (p.notebook or "").startswith(part)]
     return Plan(root=root, parts=parts, items=items)
 

@@ -254,19 +254,11 @@ def _stability_message(kind: str, top: float, spread: float, is32: bool) -> tupl
     underflow = -spread < emin
     prec = "float32" if is32 else "float64"
     if overflow and not underflow:
-        return ("no_shift",
-                f"The {kind} is not finite for scores around {top:.4g}: np.exp overflows ({prec} exp "
-                f"overflows above ~{emax:g}). Subtract each row's maximum score before np.exp "
-                "(the max-shift); it does not change the result.")
+        return "no_shift", message("no_shift", kind, top=top, prec=prec, emax=emax)
     if underflow and not overflow:
-        return ("log_underflow",
-                f"The {kind} is not finite when scores in a row differ by {spread:.4g}: the probability "
-                "of the correct class underflows to 0 and log(0) = -inf. Compute log p_y as "
-                "shifted_y - log(sum(exp(shifted))) (log-sum-exp) instead of log of probabilities.")
-    return ("not_finite",
-            f"The {kind} is not finite (scores up to {top:.4g}, row spread up to {spread:.4g}): "
-            "use the max-shift before np.exp and compute log-probabilities as "
-            "shifted - log(sum(exp(shifted))) so that neither overflow nor log(0) can happen.")
+        return "log_underflow", message("log_underflow", kind, spread=spread)
+    return "not_finite", message("not_finite", kind,
+                                 where=f" (scores up to {top:.4g}, row spread up to {spread:.4g})")
 
 
 def _error_message(probe: Probe, error: str) -> tuple[str, str]:
@@ -514,23 +506,16 @@ def _diagnose_fit(probe: Probe, outcome: dict[str, Any]) -> list[tuple[str, str]
     grads = outcome.get("grad_steps")
     k = int(outcome.get("num_loss_calls") or 0)
     if k != int(kw["num_iters"]):
-        out.append(("fit.calls", f"{cls}.fit computed the minibatch loss {k} times; it should take one SGD "
-                    f"step per iteration (num_iters = {kw['num_iters']})."))
+        out.append(("fit.calls", message("fit.calls", cls=cls, k=k, num_iters=kw["num_iters"])))
     if k and grads is not None and Ws is not None:
         Ws = np.asarray(Ws, dtype=np.float64)
         grads = np.asarray(grads, dtype=np.float64)
         steps = Ws[1:] - Ws[:-1]
         checks = [
             ("", -lr * grads, ""),
-            ("fit.ascent", lr * grads,
-             f"{cls}.fit moves W UP the gradient (W += learning_rate * grad): the SGD step is "
-             "W -= learning_rate * grad (gradient descent)."),
-            ("fit.no_lr", -grads,
-             f"{cls}.fit steps by the raw gradient: the SGD step is W -= learning_rate * grad "
-             "(the learning rate is missing)."),
-            ("fit.no_update", 0 * grads,
-             f"{cls}.fit never changes W: apply the update to the W that is used in the next step "
-             "(W -= learning_rate * grad, in place or by re-assigning W)."),
+            ("fit.ascent", lr * grads, message("fit.ascent", cls=cls)),
+            ("fit.no_lr", -grads, message("fit.no_lr", cls=cls)),
+            ("fit.no_update", 0 * grads, message("fit.no_update", cls=cls)),
         ]
         if not np.all(np.isfinite(steps)):
             out.append(("fit.diverged", f"{cls}.fit produced non-finite weights: check the SGD step."))
@@ -542,23 +527,20 @@ def _diagnose_fit(probe: Probe, outcome: dict[str, Any]) -> list[tuple[str, str]
                     break
             else:
                 c = float(np.sum(steps * -grads)) / max(float(np.sum(grads * grads)), 1e-300)
-                out.append(("fit.step", f"{cls}.fit's step is not W -= learning_rate * grad (it looks like "
-                            f"W -= {c:.4g} * grad; learning_rate is {lr:g})."))
+                out.append(("fit.step", message("fit.step", cls=cls, c=c, lr=lr)))
         sizes = np.asarray(outcome.get("batch_sizes", []))
         if sizes.size and not np.all(sizes == int(kw["batch_size"])):
-            out.append(("fit.batch_size", f"{cls}.fit uses minibatches of {int(sizes[0])} examples; "
-                        f"batch_size is {int(kw['batch_size'])}."))
+            out.append(("fit.batch_size", message("fit.batch_size", cls=cls, got=int(sizes[0]),
+                                                  batch_size=int(kw["batch_size"]))))
         labels = np.asarray(outcome.get("batch_labels", []))
         C = len(np.unique(kw["y"]))
         if labels.size and (labels.min() < 0 or labels.max() >= C):
-            out.append(("fit.labels", f"{cls}.fit passes the original labels to the loss: pass class "
-                        "indices 0..C-1 (the position in classes_)."))
+            out.append(("fit.labels", message("fit.labels", cls=cls)))
         hist = outcome.get("loss_history")
         losses = outcome.get("loss_steps")
         if hist is not None and losses is not None and np.shape(hist) == np.shape(losses):
             if _rel(hist, losses) > 1e-6:
-                out.append(("fit.history", f"{cls}.fit's loss_history_ is not the minibatch loss of each "
-                            "step (store the loss returned by self.loss)."))
+                out.append(("fit.history", message("fit.history", cls=cls)))
     return out
 
 
@@ -578,10 +560,8 @@ def _diagnose_predict(probe: Probe, outcome: dict[str, Any]) -> list[tuple[str, 
     if got.shape == ref.shape and np.array_equal(got, ref):
         return out
     variants = [
-        (np.argmax(S, axis=1), "returns the column index of the best score: map it to the label with "
-         "self.classes_[index]."),
-        (classes[np.argmin(S, axis=1)], "picks the class with the LOWEST score (argmin): the prediction is "
-         "the argmax of the scores."),
+        (np.argmax(S, axis=1), message("predict.indices", cls=cls).removeprefix(f"{cls}.predict ")),
+        (classes[np.argmin(S, axis=1)], message("predict.argmin", cls=cls).removeprefix(f"{cls}.predict ")),
         (classes[np.argmax(X @ W[:-1], axis=1)], "ignores the bias row of W_ (the last row): scores are "
          "X @ W[:-1] + W[-1]."),
     ]
@@ -590,8 +570,7 @@ def _diagnose_predict(probe: Probe, outcome: dict[str, Any]) -> list[tuple[str, 
             out.append(("predict", f"{cls}.predict {text}"))
             return out
     if got.shape != ref.shape:
-        out.append(("predict.shape", f"{cls}.predict returns shape {got.shape}, expected {ref.shape}: take "
-                    "the argmax over the classes (axis=1), one label per example."))
+        out.append(("predict.shape", message("predict.shape", cls=cls, got=got.shape, expected=ref.shape)))
     else:
         out.append(("predict.other", f"{cls}.predict is wrong for {int(np.sum(got != ref))} of "
                     f"{len(ref)} examples: predict classes_[argmax of the scores X @ W + b, axis=1]."))

@@ -173,11 +173,11 @@ def code_only(source: str) -> str:
     return "\n".join(lines)
 
 
-def _code_texts(path: Path) -> Iterable[tuple[str, str]]:
-    """``(where, code)`` of a ``.py`` file or of each code cell of a notebook."""
+def _code_texts(path: Path) -> Iterable[tuple[str, str, str]]:
+    """``(where, code, source)`` of a ``.py`` file or of each code cell of a notebook."""
     if path.suffix == ".py":
         text = path.read_text(encoding="utf-8", errors="replace")
-        yield "", code_only(text)
+        yield "", code_only(text), text
     elif path.suffix == ".ipynb":
         try:
             nb = json.loads(path.read_text(encoding="utf-8"))
@@ -185,7 +185,7 @@ def _code_texts(path: Path) -> Iterable[tuple[str, str]]:
             return
         for k, cell in enumerate(nb.get("cells", [])):
             if cell.get("cell_type") == "code":
-                yield f"cell {k + 1}", code_only(cell_source(cell))
+                yield f"cell {k + 1}", code_only(cell_source(cell)), cell_source(cell)
 
 
 def find_answer_code(out_dir: Path, *, exclude: Iterable[str] = ()) -> list[tuple[str, str, str]]:
@@ -200,11 +200,11 @@ def find_answer_code(out_dir: Path, *, exclude: Iterable[str] = ()) -> list[tupl
         rel = path.relative_to(out_dir).as_posix()
         if rel in skip:
             continue
-        for where, code in _code_texts(path):
+        for where, code, source in _code_texts(path):
+            lines = source.splitlines()
             for what, pattern in ANSWER_PATTERNS.items():
                 for m in pattern.finditer(code):
-                    start = code.rfind("\n", 0, m.start()) + 1
-                    end = code.find("\n", m.end())
-                    line = code[start: end if end >= 0 else len(code)]
-                    found.append((f"{rel}{', ' + where if where else ''}", line.strip(), what))
+                    n = code.count("\n", 0, m.start())           # code_only keeps the line numbers
+                    line = lines[n] if n < len(lines) else m.group(0)
+                    found.append((f"{rel}{', ' + where if where else ''}, line {n + 1}", line.strip(), what))
     return found

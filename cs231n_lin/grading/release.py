@@ -34,7 +34,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cs231n_lin.checks.cells import cell_source, is_solution_cell
-from cs231n_lin.grading.leaks import Secrets, find_answer_code, find_leaks, hidden_candidates, is_trivial
+from cs231n_lin.grading.leaks import (
+    HIDDEN,
+    Secrets,
+    find_answer_code,
+    find_leaks,
+    hidden_candidates,
+    is_trivial,
+)
 from cs231n_lin.grading.markers import (
     MarkerError,
     code_regions,
@@ -55,9 +62,9 @@ from cs231n_lin.grading.nb_transforms import (
 )
 from cs231n_lin.grading.student_readme import student_readme
 
-__all__ = ["CELL_TRANSFORMS", "GRADER_ONLY", "LeakError", "ReleaseReport", "blank_solution_markdown",
-           "clear_outputs", "find_source", "is_trivial", "main", "release", "release_notebook",
-           "stub_solution_code", "walk"]
+__all__ = ["CELL_TRANSFORMS", "GRADER_ONLY", "HIDDEN", "LeakError", "ReleaseReport",
+           "blank_solution_markdown", "clear_outputs", "find_source", "is_trivial", "main", "release",
+           "release_notebook", "stub_solution_code", "walk"]
 
 #: Directory or file names never released, wherever they are.
 SKIPPED_NAMES = frozenset({

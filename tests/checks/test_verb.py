@@ -104,3 +104,11 @@ def test_check_leaves_the_environment_alone():
 def test_parts_only_run_their_checks(part):
     p = verb.plan(ROOT, part)
     assert p.items and all(it.part == part for it in p.items)
+
+
+def test_an_unreadable_notebook_is_a_failure_not_a_crash(tmp_path: Path):
+    root = _copy(tmp_path)
+    (root / "notebooks/02_squared_hinge.ipynb").write_text("{ not json")
+    p = verb.run(verb.plan(root, "02"))
+    data = to_json(p)
+    assert data["score"] == 0 and "cannot be read" in data["failures"][0]["what"]

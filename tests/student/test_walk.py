@@ -20,6 +20,7 @@ import pytest
 from nbclient import NotebookClient
 
 from cs231n_lin.checks.cells import is_check_cell, is_solution_cell, named_check_call, section_heading
+from cs231n_lin.checks.points import PACKAGE_PARTS
 from cs231n_lin.grading import release as rel
 
 from .walk import (
@@ -145,8 +146,9 @@ def _walk_notebook(w: Walker, steps: list[str]) -> None:
         i += 1
 
 
-def test_student_walk(released: Path):
-    root = released
+def test_student_walk(released: Path, tmp_path: Path):
+    root = tmp_path / "student"
+    shutil.copytree(released, root)                  # the release itself stays unmodified
     steps: list[str] = []
     problems: list[str] = []
     for path in sorted((root / "notebooks").glob("[0-9][0-9]_*.ipynb")):
@@ -185,18 +187,17 @@ def test_unmodified_release_scores_0_and_says_what_to_write_first(released: Path
 
 # ---------------------------------------------------------------------------- six typical bugs
 
-_mutants = None
-
-
 def _catalogue():
+    """The grader's mutant catalogue (tests/grading/mutants.py), loaded once."""
     import importlib.util
 
-    global _mutants
-    if _mutants is None:
-        spec = importlib.util.spec_from_file_location("_walk_mutants", ROOT / "tests/grading/mutants.py")
-        _mutants = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(_mutants)
-    return _mutants
+    name = "_mutant_catalogue"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, ROOT / "tests/grading/mutants.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
 
 
 #: (issue label, mutant of the catalogue, named check of the notebook cell that introduces it, cause)
@@ -250,8 +251,9 @@ def test_six_typical_bugs_each_fail_with_their_cause(solved: Path, tmp_path: Pat
         cell = client.execute_cell(nb.cells[index], index)
     text = cell_text(cell)
     assert text.startswith("FAIL") and "Likely cause:" in text and cause in text, text
-    # And in `cs231n-lin check`.
-    proc = subprocess.run([sys.executable, "-m", "cs231n_lin", "check", "--json"], cwd=root,
+    # And in `cs231n-lin check PART` (the package part of that check).
+    part = next(p.name for p in PACKAGE_PARTS if any(c.check == check for c in p.checks))
+    proc = subprocess.run([sys.executable, "-m", "cs231n_lin", "check", part, "--json"], cwd=root,
                           env=kernel_env(root), capture_output=True, text=True, timeout=300)
     data = json.loads(proc.stdout.strip().splitlines()[-1])
     causes = [f["likely_cause"] or "" for f in data["failures"] if f["check"] == check]
