@@ -1,0 +1,64 @@
+"""Chinese figure text renders with a real CJK font: no missing-glyph warning, no tofu boxes."""
+
+from __future__ import annotations
+
+import io
+import warnings
+
+import matplotlib
+import pytest
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from cs231n_lin import i18n  # noqa: E402
+
+
+@pytest.fixture
+def restore_rc():
+    saved = matplotlib.rcParams.copy()
+    yield
+    matplotlib.rcParams.update(saved)
+    plt.close("all")
+
+
+def _render(title: str, caplog=None) -> list[str]:
+    fig, ax = plt.subplots(figsize=(3, 2))
+    ax.plot([0, 1], [1, 0], label="合页损失 (hinge loss)")
+    ax.set_title(title)
+    ax.set_xlabel("间隔 (margin) m = $s_j - s_{y_i} + \\Delta$")
+    ax.set_ylabel("损失 −1.5")
+    ax.legend()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig.savefig(io.BytesIO(), format="png")
+    plt.close(fig)
+    missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
+    if caplog is not None:       # mathtext reports a missing glyph through logging
+        missing += [r.getMessage() for r in caplog.records if "does not have a glyph" in r.getMessage()]
+    return missing
+
+
+def test_a_chinese_figure_renders_without_missing_glyphs(restore_rc, caplog):
+    try:
+        family = i18n.use_cjk_font()
+    except RuntimeError as exc:          # not a skip: a fresh machine must have the font
+        pytest.fail(f"{exc} (Chinese figures would show empty boxes)")
+    assert "CJK" in family
+    assert _render("训练损失：合页损失与交叉熵 (cross-entropy)", caplog) == []
+
+
+def test_without_the_cjk_font_the_same_figure_warns(restore_rc):
+    # The oracle that the check above can fail: the default font has no Chinese glyphs.
+    matplotlib.rcParams["font.sans-serif"] = ["DejaVu Sans"]
+    matplotlib.rcParams["font.family"] = "sans-serif"
+    missing = _render("训练损失")
+    assert missing and "DejaVu Sans" in missing[0]
+
+
+def test_configure_figures_uses_the_cjk_font_only_in_chinese(restore_rc, monkeypatch):
+    monkeypatch.setenv(i18n.LANG_ENV, "en")
+    assert i18n.configure_figures() is None
+    monkeypatch.setenv(i18n.LANG_ENV, "zh")
+    assert "CJK" in i18n.configure_figures()
+    assert "CJK" in matplotlib.rcParams["font.family"][0]
