@@ -62,3 +62,41 @@ def test_configure_figures_uses_the_cjk_font_only_in_chinese(restore_rc, monkeyp
     monkeypatch.setenv(i18n.LANG_ENV, "zh")
     assert "CJK" in i18n.configure_figures()
     assert "CJK" in matplotlib.rcParams["font.family"][0]
+
+
+def _texts(fig) -> str:
+    from matplotlib.text import Text
+    return " ".join(t.get_text() for t in fig.findobj(Text))
+
+
+def test_lesson_figures_speak_the_current_language_and_render_in_chinese(restore_rc, caplog):
+    import numpy as np
+
+    from cs231n_lin.vis import plot_loss_history, plot_margin_loss_and_slope, plot_margin_number_line
+
+    def margin_loss(m, squared=False):
+        pos = np.maximum(0.0, m)
+        return (pos**2, 2 * pos) if squared else (pos, (m > 0).astype(float))
+
+    def draw():
+        figs = [plot_margin_loss_and_slope(margin_loss),
+                plot_loss_history({"svm": np.linspace(9, 1, 100)}).figure,
+                plot_margin_number_line([13, -7, 11], 0, 10).figure]
+        text = " ".join(_texts(f) for f in figs)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            for f in figs:
+                f.savefig(io.BytesIO(), format="png")
+        plt.close("all")
+        missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
+        missing += [r.getMessage() for r in caplog.records if "does not have a glyph" in r.getMessage()]
+        return text, missing
+
+    with i18n.using_lang("en"):
+        text, missing = draw()
+    assert "Training loss" in text and "训练损失" not in text and missing == []
+    with i18n.using_lang("zh"):
+        i18n.use_cjk_font()
+        text, missing = draw()
+    assert "训练损失" in text and "单个间隔的损失" in text and "Training loss" not in text
+    assert missing == []
