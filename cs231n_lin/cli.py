@@ -136,6 +136,9 @@ def _add_grade_parser(sub) -> None:
     p.add_argument("--hidden", default=None, help="folder with the hidden cases (default: tests/hidden)")
     p.add_argument("--notebooks", default=None, help="reference notebooks (default: notebooks/ if present)")
     p.add_argument("--no-notebooks", action="store_true", help="grade the package only")
+    p.add_argument("--lang", choices=["en", "zh"], default=None,
+                   help="language of the feedback (default: each submission's own, English unless it "
+                        "has a cs231n-lin.cfg saying zh or holds the Chinese notebooks)")
     p.add_argument("--wall", type=float, default=60.0, help="seconds per sandboxed worker run (default 60)")
     p.add_argument("--memory-mb", type=int, default=3072, help="address-space limit per process, MB")
     p.add_argument("--sandbox", choices=["auto", "namespaces", "user", "none"], default="auto",
@@ -154,7 +157,7 @@ def _grade(args) -> int:
     limits = Limits(wall=args.wall, cpu=max(1, int(args.wall)), memory=args.memory_mb * 1024**2)
     options = GradeOptions(hidden_dir=args.hidden, notebooks_dir=args.notebooks, limits=limits,
                            mode=None if args.sandbox == "auto" else args.sandbox,
-                           notebooks=not args.no_notebooks)
+                           notebooks=not args.no_notebooks, lang=args.lang)
     return main(submissions=args.submissions, json_path=args.json_path, out_dir=args.out, jobs=args.jobs,
                 options=options)
 

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from cs231n_lin import __version__
+from cs231n_lin import __version__, i18n
 from cs231n_lin._io import atomic_write_text
 from cs231n_lin.grading import sandbox, worker
 from cs231n_lin.grading.results import SubmissionResult, TestResult
@@ -63,6 +63,9 @@ class GradeOptions:
         Force a sandbox mode (default: the strongest available).
     perf_threshold : float
         Passed to ``perf.feedback``.
+    lang : str or None
+        Language of the feedback (``"en"`` or ``"zh"``); None: each submission's own (a
+        ``cs231n-lin.cfg`` at its top, else the language of the notebooks it holds).
     """
 
     hidden_dir: Path | None = None
@@ -71,6 +74,7 @@ class GradeOptions:
     mode: str | None = None
     perf_threshold: float = 3.0
     notebooks: bool = True
+    lang: str | None = None
 
     def resolved(self) -> GradeOptions:
         repo = worker.reference_package().parent
@@ -83,8 +87,9 @@ class GradeOptions:
             nbs = repo / "notebooks"
         if not self.notebooks:
             nbs = None
+        lang = None if self.lang is None else i18n.validate_lang(self.lang, "lang")
         return GradeOptions(hidden, Path(nbs) if nbs else None, self.limits, self.mode, self.perf_threshold,
-                            self.notebooks)
+                            self.notebooks, lang)
 
 
 # ------------------------------------------------------------------------------ cases and inputs
@@ -391,62 +396,95 @@ def grade_submission(submission: Path, options: GradeOptions) -> SubmissionResul
                      for c in cases for k, p in c["checks"].items()]
             return SubmissionResult(tests, f"This submission could not be graded: {exc}",
                                     time.monotonic() - start, {"hash": digest})
+        # The student's notebooks (English or Chinese, read before any student code runs) and the
+        # language of the feedback: a cs231n-lin.cfg at the top of the copy, else the notebooks'.
         student_nbs = None
-        if options.notebooks_dir is not None:
+        refs = options.notebooks_dir or _reference_notebooks()
+        if refs is not None:
             from cs231n_lin.grading import nbgrade
 
-            student_nbs = nbgrade.read_student_notebooks(sub_dir, options.notebooks_dir)
-        inputs = [make_inputs(c["inputs"]) for c in cases]
-        tasks = [_task_for(i, c, inp) for i, (c, inp) in enumerate(zip(cases, inputs, strict=True))]
-        probe_items, probe_tasks = _probe_tasks()
-        outcomes, notes = worker.run_tasks(sub_dir, box, tasks + probe_tasks, limits=options.limits,
-                                           mode=options.mode)
-        diagnoses = _diagnoses(probe_items, probe_tasks, outcomes)
-        tests = []
-        for case, inp, task in zip(cases, inputs, tasks, strict=True):
-            outcome = outcomes[task.id]
-            expected = _reference(case, inp)
-            earned: dict[str, float] = {}
-            for name in sorted(case["checks"], key=lambda n: n == "unmodified"):  # unmodified last
-                frac, msg = check(name, case, inp, expected, outcome, options.perf_threshold)
-                if name == "unmodified" and frac > 0 and any(v < 1.0 for v in earned.values()):
-                    frac, msg = 0.0, "inputs unchanged, but this counts only when the results are correct"
-                earned[name] = frac
-                points = case["checks"][name]
-                # a diagnosis that only repeats "not implemented yet" adds nothing to the message
-                causes = [d for d in diagnoses.get(case["function"], []) if "not implemented yet" not in d
-                          or "not implemented yet" not in msg]
-                if frac < 1.0 and causes and name != "perf":
-                    msg += "\nLikely cause: " + " ".join(causes[:2])
-                tests.append(TestResult(f"{case['name']} — {CHECK_TITLES[name]}", round(points * frac, 6),
-                                        float(points), msg, case["visibility"]))
-        if options.notebooks_dir is not None:
-            from cs231n_lin.grading import nbgrade
-
-            # a fresh scratch copy: the package worker's student code may have altered the first one
-            nb_box = worker.make_sandbox_dir()
-            try:
-                nb_sub = worker.prepare_scratch(Path(submission), nb_box)
-                nb_tests, nb_notes = nbgrade.grade_notebooks(nb_sub, nb_box, options.notebooks_dir,
-                                                             limits=options.limits, mode=options.mode,
-                                                             student_notebooks=student_nbs)
-            finally:
-                worker.remove_sandbox_dir(nb_box)
-            tests += nb_tests
-            notes += nb_notes
-        mode = options.mode or sandbox.detect_mode()
-        lines = [f"Graded {len(tests)} tests; hidden tests computed their expected values with the "
-                 "reference solution."] + notes
-        if mode != "namespaces":
-            lines.append(f"Note for the instructor: sandbox ran in the weaker {mode!r} mode.")
-            exposed = sandbox.readable_by(sandbox.sandbox_uid(), worker._hidden_paths())
-            if exposed:
-                lines.append("Note for the instructor: student code could read " + ", ".join(exposed)
-                             + " (no namespaces here); make them unreadable to other users "
-                             "(chmod -R go-rwx).")
-        return SubmissionResult(tests, "\n".join(lines), time.monotonic() - start, {"hash": digest})
+            student_nbs = nbgrade.read_student_notebooks(sub_dir, refs)
+        lang = options.lang or submission_lang(sub_dir, student_nbs)
+        with i18n.using_lang(lang):
+            return _grade_scratch(submission, sub_dir, box, cases, digest, start, options, student_nbs,
+                                  lang)
     finally:
         worker.remove_sandbox_dir(box)
+
+
+def _reference_notebooks() -> Path | None:
+    nbs = worker.reference_package().parent / "notebooks"
+    return nbs if nbs.is_dir() else None
+
+
+def submission_lang(sub_dir: Path, student_nbs: tuple[dict, list[str]] | None) -> str:
+    """The language of a submission's feedback (see :func:`grade_submission`)."""
+    try:
+        if (Path(sub_dir) / i18n.SETTINGS_NAME).is_file():
+            return i18n.lang_of_folder(sub_dir) or "en"
+    except ValueError:
+        pass
+    if student_nbs is not None:
+        from cs231n_lin.grading import nbgrade
+
+        return nbgrade.notebooks_lang(student_nbs[0])
+    return "en"
+
+
+def _grade_scratch(submission: Path, sub_dir: Path, box: Path, cases: list[dict], digest: str,
+                   start: float, options: GradeOptions, student_nbs: tuple[dict, list[str]] | None,
+                   lang: str) -> SubmissionResult:
+    """Grade the scratch copy ``sub_dir`` of one submission (the worker, then the notebooks)."""
+    inputs = [make_inputs(c["inputs"]) for c in cases]
+    tasks = [_task_for(i, c, inp) for i, (c, inp) in enumerate(zip(cases, inputs, strict=True))]
+    probe_items, probe_tasks = _probe_tasks()
+    outcomes, notes = worker.run_tasks(sub_dir, box, tasks + probe_tasks, limits=options.limits,
+                                       mode=options.mode)
+    diagnoses = _diagnoses(probe_items, probe_tasks, outcomes)
+    tests = []
+    for case, inp, task in zip(cases, inputs, tasks, strict=True):
+        outcome = outcomes[task.id]
+        expected = _reference(case, inp)
+        earned: dict[str, float] = {}
+        for name in sorted(case["checks"], key=lambda n: n == "unmodified"):  # unmodified last
+            frac, msg = check(name, case, inp, expected, outcome, options.perf_threshold)
+            if name == "unmodified" and frac > 0 and any(v < 1.0 for v in earned.values()):
+                frac, msg = 0.0, "inputs unchanged, but this counts only when the results are correct"
+            earned[name] = frac
+            points = case["checks"][name]
+            # a diagnosis that only repeats "not implemented yet" adds nothing to the message
+            causes = [d for d in diagnoses.get(case["function"], []) if "not implemented yet" not in d
+                      or "not implemented yet" not in msg]
+            if frac < 1.0 and causes and name != "perf":
+                msg += "\n" + i18n.tr("Likely cause: ", "可能的原因：") + " ".join(causes[:2])
+            tests.append(TestResult(f"{case['name']} — {CHECK_TITLES[name]}", round(points * frac, 6),
+                                    float(points), msg, case["visibility"]))
+    if options.notebooks_dir is not None:
+        from cs231n_lin.grading import nbgrade
+
+        # a fresh scratch copy: the package worker's student code may have altered the first one
+        nb_box = worker.make_sandbox_dir()
+        try:
+            nb_sub = worker.prepare_scratch(Path(submission), nb_box)
+            nb_tests, nb_notes = nbgrade.grade_notebooks(nb_sub, nb_box, options.notebooks_dir,
+                                                         limits=options.limits, mode=options.mode,
+                                                         student_notebooks=student_nbs)
+        finally:
+            worker.remove_sandbox_dir(nb_box)
+        tests += nb_tests
+        notes += nb_notes
+    mode = options.mode or sandbox.detect_mode()
+    lines = [f"Graded {len(tests)} tests; hidden tests computed their expected values with the "
+             "reference solution."] + notes
+    if mode != "namespaces":
+        lines.append(f"Note for the instructor: sandbox ran in the weaker {mode!r} mode.")
+        exposed = sandbox.readable_by(sandbox.sandbox_uid(), worker._hidden_paths())
+        if exposed:
+            lines.append("Note for the instructor: student code could read " + ", ".join(exposed)
+                         + " (no namespaces here); make them unreadable to other users "
+                         "(chmod -R go-rwx).")
+    return SubmissionResult(tests, "\n".join(lines), time.monotonic() - start,
+                            {"hash": digest, "lang": lang})
 
 
 # ------------------------------------------------------------------------------ batches

@@ -114,8 +114,31 @@ def _cell_message(text: str, limit: int = 1500) -> str:
     return f"{said}\n\n{text}" if said else text
 
 
+#: Where a student's notebook may be, first the Chinese one (``notebooks/zh/``), then the English one.
+LANG_FOLDERS = ("zh", "")
+
+
+def _answered(student: dict, solution_ids: set[str]) -> int:
+    """How many of the reference's solution code cells the student's notebook has answered."""
+    n = 0
+    cells = student.get("cells")
+    for c in cells if isinstance(cells, list) else []:
+        if (isinstance(c, dict) and c.get("cell_type") == "code" and c.get("id") in solution_ids
+                and "NotImplementedError" not in cell_source(c)):
+            n += 1
+    return n
+
+
+def _read_json(path: Path) -> dict | None:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
 def read_student_notebooks(submission_dir: Path, notebooks_dir: Path) -> tuple[dict, list[str]]:
     """The student's notebooks matching the reference ones, read BEFORE any student code runs.
+
+    A notebook may be the English one (``notebooks/NN_name.ipynb``) or the Chinese one
+    (``notebooks/zh/NN_name.ipynb``); both have the same cell ids. When both are there, the one
+    with more solution cells answered is graded (on a tie, the English one).
 
     (Student code may later replace files or folders of its scratch copy with symlinks; nothing
     of the scratch copy is read by the grader after that.)
@@ -123,18 +146,39 @@ def read_student_notebooks(submission_dir: Path, notebooks_dir: Path) -> tuple[d
     found, notes = {}, []
     folder = submission_dir / "notebooks"
     for ref_path in sorted(Path(notebooks_dir).glob("*.ipynb")):
-        mine = folder / ref_path.name
         found[ref_path.name] = None
-        if folder.is_dir() and not folder.is_symlink() and mine.is_file() and not mine.is_symlink():
-            try:
-                found[ref_path.name] = json.loads(mine.read_text(encoding="utf-8"))
-            except (ValueError, UnicodeDecodeError):
-                notes.append(f"{ref_path.name}: your notebook is not valid JSON; "
-                             "solution cells were not found")
-        else:
+        candidates = [folder / sub / ref_path.name for sub in LANG_FOLDERS]
+        present = [m for m in candidates if folder.is_dir() and not folder.is_symlink()
+                   and not m.parent.is_symlink() and m.is_file() and not m.is_symlink()]
+        if not present:
             notes.append(f"{ref_path.name}: not found in your submission "
-                         f"(expected notebooks/{ref_path.name})")
+                         f"(expected notebooks/{ref_path.name} or notebooks/zh/{ref_path.name})")
+            continue
+        try:
+            reference = _read_json(ref_path)
+            solution_ids = {c.get("id") for c in reference.get("cells", []) if is_solution_cell(c)}
+        except (ValueError, OSError):
+            solution_ids = set()
+        best, best_answered = None, -1
+        for mine in present:
+            try:
+                nb = _read_json(mine)
+            except (ValueError, UnicodeDecodeError):
+                notes.append(f"{mine.relative_to(submission_dir)}: your notebook is not valid JSON; "
+                             "solution cells were not found")
+                continue
+            answered = _answered(nb, solution_ids) if isinstance(nb, dict) else -1
+            if answered >= best_answered:          # candidates end with English: it wins a tie
+                best, best_answered = nb, answered
+        found[ref_path.name] = best
     return found, notes
+
+
+def notebooks_lang(found: dict) -> str:
+    """``"zh"`` when most of the chosen notebooks are the Chinese ones (their metadata says so)."""
+    langs = [(nb.get("metadata") or {}).get("cs231n_lin", {}).get("lang", "en")
+             for nb in found.values() if isinstance(nb, dict)]
+    return "zh" if langs and langs.count("zh") * 2 > len(langs) else "en"
 
 
 def grade_notebooks(submission_dir: Path, sandbox_dir: Path, notebooks_dir: Path, *, limits: Limits,
@@ -208,7 +252,9 @@ def _run_nbval(nb: dict, name: str, submission_dir: Path, sandbox_dir: Path, nbi
     kernel_env = {"PYTHONPATH": ins(submission_dir), "HOME": "/tmp", "MPLBACKEND": "Agg",
                   "MPLCONFIGDIR": "/tmp/mpl", "IPYTHONDIR": "/tmp/ipython", "OMP_NUM_THREADS": "1",
                   "OPENBLAS_NUM_THREADS": "1", "PYTHONHASHSEED": "0", "PATH": "/usr/bin:/bin",
-                  "LANG": "C.UTF-8", "JUPYTER_RUNTIME_DIR": "/tmp/jupyter-runtime-kernel"}
+                  "LANG": "C.UTF-8", "JUPYTER_RUNTIME_DIR": "/tmp/jupyter-runtime-kernel",
+                  # the reference outputs are the English ones, whatever language the student chose
+                  "CS231N_LIN_LANG": "en"}
     settings = {"uid": uid if drop else None, "limits": {"cpu": limits.cpu, "memory": limits.memory,
                                                          "nproc": limits.nproc, "fsize": limits.fsize},
                 "python": paths["executable"], "env": kernel_env,
