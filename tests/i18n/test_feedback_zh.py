@@ -1,3 +1,5 @@
+# GRADER ONLY
+# (it holds a wrong version of a solution)
 """Check feedback in Chinese: every English sentence has its Chinese twin under the same key."""
 
 from __future__ import annotations
@@ -45,11 +47,12 @@ def test_every_named_check_has_a_chinese_title():
 
 
 def _summed_loss(W, X, y, reg, delta=1.0, squared=False):
-    S = X @ W
-    N = X.shape[0]
-    m = np.maximum(0, S - S[np.arange(N), y][:, None] + delta)
-    m[np.arange(N), y] = 0
-    return float(m.sum() + reg * np.sum(W * W)), np.zeros_like(W)
+    """A known mistake: the hinge loss summed over the examples instead of averaged."""
+    total = 0.0
+    for x_i, y_i in zip(X, y, strict=True):
+        scores = x_i @ W
+        total += sum(max(0.0, s - scores[y_i] + delta) for s in scores) - delta   # j == y_i adds delta
+    return float(total + reg * np.sum(W * W)), np.zeros_like(W)
 
 
 def test_a_failing_check_prints_the_same_lines_in_chinese():
