@@ -150,3 +150,12 @@ def test_a_chinese_notebook_replacing_the_english_file_is_found(tmp_path):
     os.remove(sub / "zh" / NB)
     found, notes = read_student_notebooks(tmp_path / "sub", refs)
     assert found[NB] is None and "notebooks/zh/" in notes[0]
+
+
+def test_released_chinese_answers_get_a_chinese_placeholder():
+    from cs231n_lin.grading import nb_transforms as grading
+
+    cell = {"cell_type": "markdown", "source": "<!-- BEGIN SOLUTION -->\n答案\n<!-- END SOLUTION -->"}
+    zh = grading.blank_solution_markdown(cell, path="notebooks/zh/02_squared_hinge.ipynb", label="cell 3")
+    en = grading.blank_solution_markdown(cell, path="notebooks/02_squared_hinge.ipynb", label="cell 3")
+    assert "在这里写下你的答案" in zh["source"] and "Your answer here" in en["source"]
