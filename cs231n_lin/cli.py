@@ -101,13 +101,16 @@ def _add_check(sub) -> None:
                    help="print the report as one JSON object (score, max_score, parts, failures)")
     p.add_argument("--root", default=None, help="your copy of the assignment (default: found from here)")
     p.add_argument("--timeout", type=float, default=20.0, help="seconds allowed per check (default 20)")
+    p.add_argument("--lang", choices=["en", "zh"], default=None,
+                   help="language of the report: en (English) or zh (中文); default: CS231N_LIN_LANG, "
+                        "a cs231n-lin.cfg in your copy, or the language of the notebooks you work in")
     p.set_defaults(func=_check)
 
 
 def _check(args) -> int:
     from cs231n_lin.checks.verb import main
 
-    return main(root=args.root, part=args.part, as_json=args.as_json, per_check=args.timeout)
+    return main(root=args.root, part=args.part, as_json=args.as_json, per_check=args.timeout, lang=args.lang)
 
 
 def _add_gradescope(sub) -> None:

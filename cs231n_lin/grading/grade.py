@@ -404,7 +404,7 @@ def grade_submission(submission: Path, options: GradeOptions) -> SubmissionResul
             from cs231n_lin.grading import nbgrade
 
             student_nbs = nbgrade.read_student_notebooks(sub_dir, refs)
-        lang = options.lang or submission_lang(sub_dir, student_nbs)
+        lang = options.lang or submission_lang(sub_dir, student_nbs, refs)
         with i18n.using_lang(lang):
             return _grade_scratch(submission, sub_dir, box, cases, digest, start, options, student_nbs,
                                   lang)
@@ -417,17 +417,18 @@ def _reference_notebooks() -> Path | None:
     return nbs if nbs.is_dir() else None
 
 
-def submission_lang(sub_dir: Path, student_nbs: tuple[dict, list[str]] | None) -> str:
+def submission_lang(sub_dir: Path, student_nbs: tuple[dict, list[str]] | None,
+                    notebooks_dir: Path | None = None) -> str:
     """The language of a submission's feedback (see :func:`grade_submission`)."""
     try:
         if (Path(sub_dir) / i18n.SETTINGS_NAME).is_file():
             return i18n.lang_of_folder(sub_dir) or "en"
     except ValueError:
         pass
-    if student_nbs is not None:
+    if student_nbs is not None and notebooks_dir is not None:
         from cs231n_lin.grading import nbgrade
 
-        return nbgrade.notebooks_lang(student_nbs[0])
+        return nbgrade.notebooks_lang(student_nbs[0], notebooks_dir)
     return "en"
 
 

@@ -174,10 +174,19 @@ def read_student_notebooks(submission_dir: Path, notebooks_dir: Path) -> tuple[d
     return found, notes
 
 
-def notebooks_lang(found: dict) -> str:
-    """``"zh"`` when most of the chosen notebooks are the Chinese ones (their metadata says so)."""
-    langs = [(nb.get("metadata") or {}).get("cs231n_lin", {}).get("lang", "en")
-             for nb in found.values() if isinstance(nb, dict)]
+def notebooks_lang(found: dict, notebooks_dir: Path) -> str:
+    """``"zh"`` when most of the chosen notebooks that have answers are the Chinese ones."""
+    langs = []
+    for name, nb in found.items():
+        if not isinstance(nb, dict):
+            continue
+        try:
+            reference = _read_json(Path(notebooks_dir) / name)
+            ids = {c.get("id") for c in reference.get("cells", []) if is_solution_cell(c)}
+        except (ValueError, OSError):
+            continue
+        if _answered(nb, ids) > 0:
+            langs.append(((nb.get("metadata") or {}).get("cs231n_lin") or {}).get("lang", "en"))
     return "zh" if langs and langs.count("zh") * 2 > len(langs) else "en"
 
 

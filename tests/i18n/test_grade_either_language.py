@@ -69,10 +69,15 @@ def _package(sub: Path, bad: bool) -> None:
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
+def released(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("rel") / "release"
+    release(source=ROOT, out_dir=out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory, released):
     tmp = tmp_path_factory.mktemp("bilingual")
-    released = tmp / "release"
-    release(source=ROOT, out_dir=released)
     refs = tmp / "refs"                       # the grader's reference: notebook 02 only (time)
     refs.mkdir()
     shutil.copy(ROOT / "notebooks" / NB, refs / NB)
@@ -141,12 +146,12 @@ def test_a_chinese_notebook_replacing_the_english_file_is_found(tmp_path):
     shutil.copy(ROOT / "notebooks" / "zh" / NB, sub / NB)          # the Chinese file, English name
     found, notes = read_student_notebooks(tmp_path / "sub", refs)
     assert notes == [] and found[NB]["metadata"]["cs231n_lin"]["lang"] == "zh"
-    assert notebooks_lang(found) == "zh"
+    assert notebooks_lang(found, refs) == "zh"          # the solved zh notebook has answers
     os.remove(sub / NB)
     (sub / "zh").mkdir()
     shutil.copy(ROOT / "notebooks" / "zh" / NB, sub / "zh" / NB)
     found, notes = read_student_notebooks(tmp_path / "sub", refs)
-    assert notes == [] and notebooks_lang(found) == "zh"
+    assert notes == [] and notebooks_lang(found, refs) == "zh"
     os.remove(sub / "zh" / NB)
     found, notes = read_student_notebooks(tmp_path / "sub", refs)
     assert found[NB] is None and "notebooks/zh/" in notes[0]
@@ -159,3 +164,23 @@ def test_released_chinese_answers_get_a_chinese_placeholder():
     zh = grading.blank_solution_markdown(cell, path="notebooks/zh/02_squared_hinge.ipynb", label="cell 3")
     en = grading.blank_solution_markdown(cell, path="notebooks/02_squared_hinge.ipynb", label="cell 3")
     assert "在这里写下你的答案" in zh["source"] and "Your answer here" in en["source"]
+
+
+@pytest.mark.slow
+def test_check_reports_in_chinese_on_a_copy_worked_in_notebooks_zh(released, tmp_path, capsys):
+    from cs231n_lin.checks.verb import main as check
+
+    sub = tmp_path / "copy"
+    shutil.copytree(released, sub)
+    _answer(sub / "notebooks" / "zh" / NB, ROOT / "notebooks" / "zh" / NB, bad=True)
+    assert check(root=sub, part="02", as_json=True) == 1
+    data = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    wrong = [f for f in data["failures"] if f["check"] == "margin_loss"]
+    assert wrong and wrong[0]["notebook"] == f"zh/{NB}"            # the answer was found in zh/
+    assert wrong[0]["title"].startswith("margin_loss：") and "截断" in wrong[0]["likely_cause"]
+    check(root=sub, part="02")
+    text = capsys.readouterr().out
+    assert "可见检查得分" in text and "要修正的" in text and "可能的原因：" in text
+    assert check(root=sub, part="02", lang="en") == 1                 # --lang en wins
+    text = capsys.readouterr().out
+    assert "points on the visible checks" in text and "Likely cause: the hinge is not clipped" in text
