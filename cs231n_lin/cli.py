@@ -82,6 +82,9 @@ def _add_release(sub) -> None:
     p.add_argument("out_dir", metavar="OUT_DIR", help="new or empty directory for the student version")
     p.add_argument("--source", default=None,
                    help="instructor repository (default: the one this package is installed from)")
+    p.add_argument("--lang", choices=["en", "zh"], default="en",
+                   help="the students' language: zh makes README.md the Chinese one and selects Chinese "
+                        "feedback (both languages' notebooks are released either way)")
     p.set_defaults(func=_release)
 
 
@@ -90,7 +93,7 @@ def _release(args) -> int:
         from cs231n_lin.grading.release import main
     except ModuleNotFoundError:
         raise ValueError("release is an instructor tool; it is not part of the student version") from None
-    return main(out_dir=args.out_dir, source=args.source)
+    return main(out_dir=args.out_dir, source=args.source, lang=args.lang)
 
 
 def _add_check(sub) -> None:

@@ -184,3 +184,25 @@ def test_check_reports_in_chinese_on_a_copy_worked_in_notebooks_zh(released, tmp
     assert check(root=sub, part="02", lang="en") == 1                 # --lang en wins
     text = capsys.readouterr().out
     assert "points on the visible checks" in text and "Likely cause: the hinge is not clipped" in text
+
+
+@pytest.mark.slow
+def test_the_release_has_both_readmes_and_lang_zh_selects_chinese(released, tmp_path):
+    from cs231n_lin import i18n
+
+    assert "## For students" in (released / "README.md").read_text(encoding="utf-8")
+    zh_readme = (released / "README.zh.md").read_text(encoding="utf-8")
+    assert zh_readme.startswith("# cs231n-lin：线性分类器") and "## 学生须知" in zh_readme
+    assert "notebooks/zh/01_svm_hinge_loss.ipynb" in zh_readme
+    assert not (released / i18n.SETTINGS_NAME).exists() and i18n.lang_of_folder(released) is None
+    assert i18n.lang_of_folder(released / "notebooks" / "zh") == "zh"
+    answers = json.loads((released / "notebooks" / "zh" / NB).read_text(encoding="utf-8"))
+    assert any("在这里写下你的答案" in cell_source(c) for c in answers["cells"])
+
+    out = tmp_path / "zh-release"
+    release(source=ROOT, out_dir=out, lang="zh")
+    assert (out / "README.md").read_text(encoding="utf-8") == zh_readme
+    assert "## For students" in (out / "README.en.md").read_text(encoding="utf-8")
+    assert i18n.lang_of_folder(out / "notebooks") == "zh"          # the whole copy answers in Chinese
+    with pytest.raises(ValueError, match="lang: 'fr'"):
+        release(source=ROOT, out_dir=tmp_path / "fr", lang="fr")
