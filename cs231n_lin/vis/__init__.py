@@ -11,7 +11,10 @@ from cs231n_lin.vis.tuning import best_on_grid_edge, plot_regularization_sweep, 
 
 # Chinese (notebooks/zh/, or cs231n-lin.cfg / CS231N_LIN_LANG): labels need a CJK font.
 try:
-    _configure_figures()
+    if _configure_figures():        # Chinese: also the English titles the lessons' cells set
+        from cs231n_lin.vis import figure_text_zh as _figure_text_zh
+
+        _figure_text_zh.install()
 except RuntimeError as _exc:        # no CJK font: say how to install it, keep working
     _warnings.warn(str(_exc), stacklevel=2)
 

@@ -100,3 +100,37 @@ def test_lesson_figures_speak_the_current_language_and_render_in_chinese(restore
         text, missing = draw()
     assert "训练损失" in text and "单个间隔的损失" in text and "Training loss" not in text
     assert missing == []
+
+
+def test_titles_set_by_the_lessons_code_cells_are_translated_when_shown(restore_rc):
+    from types import SimpleNamespace
+
+    from IPython.core.events import EventManager, available_events
+    from IPython.core.formatters import PNGFormatter
+    from matplotlib.figure import Figure
+    from matplotlib.text import Text
+
+    from cs231n_lin.vis import figure_text_zh
+
+    assert figure_text_zh.translate_text("SVM training loss on digits") == "digits 上的 SVM 训练损失"
+    assert figure_text_zh.translate_text("hinge（最近 20 步的平均）") == "合页（最近 20 步的平均）"
+    assert figure_text_zh.translate_text("squared hinge") == "平方合页"
+    assert figure_text_zh.translate_text("an unknown title") == "an unknown title"
+
+    seen = []
+    png = PNGFormatter()
+    png.for_type(Figure, lambda fig: seen.append(sorted(t.get_text() for t in fig.findobj(Text))) or b"png")
+    shell = SimpleNamespace(display_formatter=SimpleNamespace(formatters={"image/png": png}),
+                            events=EventManager(None, available_events))
+    assert figure_text_zh.install(shell)
+    fig, ax = plt.subplots()
+    ax.set_title("Training loss on digits: hinge vs squared hinge")
+    png(fig)
+    assert "digits 上的训练损失：合页与平方合页" in seen[-1]
+    # something re-registers the plain formatter (matplotlib-inline does after its first cell):
+    png.for_type(Figure, lambda fig: seen.append(["plain"]) or b"png")
+    shell.events.trigger("pre_execute")              # the next cell: wrapped again
+    ax.set_title("both boundaries")
+    png(fig)
+    assert seen[-1] == ["plain"] and ax.get_title() == "两条边界"
+    assert figure_text_zh.install() is False            # outside IPython: nothing to hook
