@@ -212,6 +212,7 @@ TITLES_ZH: dict[str, str] = {
 
 #: ``(pattern, replacement)`` for "what failed" lines, tried in order; the first match wins.
 WHAT_ZH: list[tuple[re.Pattern[str], str]] = [(re.compile(p), r) for p, r in [
+    (r"^not written yet: (.+) in the cell under \"(.+)\"$", r"尚未完成：“\2”下面单元格中的 \1"),
     (r"^not written yet: (.+) in this notebook$", r"尚未完成：本 notebook 中的 \1"),
     (r"^not written yet: (.+) \(the search grid\) in this notebook$", r"尚未完成：本 notebook 中的 \1（搜索网格）"),
     (r"^not written yet: (.+) in (.+)$", r"尚未完成：\2 中的 \1"),

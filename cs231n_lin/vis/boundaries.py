@@ -323,7 +323,8 @@ class DecisionPlot:
             if key[0]:
                 handles.append(self._margin_handle)
             if key[1]:
-                self._ring_handle.set_label(f"point loss > {ring_threshold:g}\n(bigger ring: larger)")
+                self._ring_handle.set_label(tr(f"point loss > {ring_threshold:g}\n(bigger ring: larger)",
+                                               f"该点损失 > {ring_threshold:g}\n（圈越大，损失越大）"))
                 handles.append(self._ring_handle)
             self.ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8,
                            borderaxespad=0.0, frameon=False)

@@ -182,5 +182,6 @@ def plot_templates_compared(Ws: Mapping[str, np.ndarray], image_shape: Sequence[
                 ax.set_ylabel(name, fontsize=10)
     if image is not None:
         bar = fig.colorbar(image, cax=fig.add_axes((0.9, 0.1, 0.012, 0.72)))
-        bar.set_label("weight ÷ largest |weight|\nof that model", fontsize=9)
+        bar.set_label(tr("weight ÷ largest |weight|\nof that model", "权重 ÷ 该模型最大的 |权重|"),
+                      fontsize=9)
     return fig

@@ -32,6 +32,15 @@ PHRASES_ZH: list[tuple[re.Pattern[str], str]] = [(re.compile(p), r) for p, r in 
      r"正则化越强 → 权重越小 → softmax 概率越分散"),
     (r"^(.+): train accuracy (\S+)$", r"\1：训练准确率 \2"),
     (r"^both boundaries$", r"两条边界"),
+    (r"^predicted class \(background\), margin lines \(dashed\),\n"
+     r"per-point loss \(rings\); numbers on the right$",
+     "预测类别（背景），间隔线（虚线），\n各点的损失（圆圈）；数值见右侧"),
+    (r"^point loss > (\S+)\n\(bigger ring: larger\)$", r"该点损失 > \1\n（圈越大，损失越大）"),
+    (r"^class (\d+)$", r"类别 \1"),
+    (r"^inputs are mean-subtracted: a weight says how a pixel brighter than the average image moves "
+     r"the class score$", "输入已减去均值：权重表示比平均图像更亮的像素如何改变该类别的得分"),
+    (r"^train(?=（)", "训练"),
+    (r"^validation(?=（)", "验证"),
     (r"^confident and right(?=：|$)", r"有把握且正确"),
     (r"^least certain(?=：|$)", r"最没把握"),
     (r"^confidently wrong(?=：|$)", r"有把握但错误"),

@@ -52,7 +52,8 @@ def plot_margin_number_line(scores: Sequence[float], correct: int, delta: float,
     import matplotlib.pyplot as plt
 
     scores = _check_scores(scores, correct, delta)
-    names = list(class_names) if class_names is not None else [f"class {j}" for j in range(scores.size)]
+    names = (list(class_names) if class_names is not None
+             else [tr(f"class {j}", f"类别 {j}") for j in range(scores.size)])
     if len(names) != scores.size:
         raise ValueError(f"class_names has {len(names)} names for {scores.size} scores")
     if ax is None:
