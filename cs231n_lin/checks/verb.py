@@ -80,17 +80,23 @@ def _load_notebook(path: Path) -> list[dict[str, Any]]:
         return json.load(fh).get("cells", [])
 
 
+_UNREADABLE: list[dict[str, Any]] = []      # marks a notebook file that cannot be read
+
+
 def _cells_or_none(path: Path) -> list[dict[str, Any]] | None:
     try:
         return _load_notebook(path) if path.is_file() else None
     except (json.JSONDecodeError, UnicodeDecodeError, OSError):
-        return None
+        return _UNREADABLE
 
 
 def _answered(cells: list[dict[str, Any]] | None, ids: set[str]) -> int:
-    """How many of the solution cells ``ids`` are written in ``cells`` (-1: no notebook)."""
+    """How many of the solution cells ``ids`` are written in ``cells`` (-1: no notebook; an
+    unreadable notebook counts as the most written, so that its error is reported, not hidden)."""
     if cells is None:
         return -1
+    if cells is _UNREADABLE:
+        return 10**6
     return sum(1 for c in cells if c.get("cell_type") == "code" and c.get("id") in ids
                and "NotImplementedError" not in cell_source(c))
 
