@@ -22,9 +22,10 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
-	MPLBACKEND=Agg $(BIN)/python -m pytest --nbval-lax --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg notebooks/
+	MPLBACKEND=Agg $(BIN)/python -m pytest --nbval-lax --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg notebooks/*.ipynb notebooks/zh/*.ipynb
 
-# Rebuild the lesson notebooks from notebooks/src/*.py and store the solved outputs in them.
+# Rebuild the lesson notebooks, English (notebooks/) and Chinese (notebooks/zh/), from notebooks/src/*.py
+# and store the solved outputs in them.
 notebooks: $(STAMP)
 	MPLBACKEND=Agg $(BIN)/python notebooks/_build.py --execute
 

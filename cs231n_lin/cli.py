@@ -96,6 +96,9 @@ def _add_release(sub) -> None:
     p.add_argument("out_dir", metavar="OUT_DIR", help="new or empty directory for the student version")
     p.add_argument("--source", default=None,
                    help="instructor repository (default: the one this package is installed from)")
+    p.add_argument("--lang", choices=["en", "zh"], default="en",
+                   help="the students' language: zh makes README.md the Chinese one and selects Chinese "
+                        "feedback (both languages' notebooks are released either way)")
     p.set_defaults(func=_release)
 
 
@@ -103,7 +106,7 @@ def _release(args) -> int:
     _require_instructor_tools("release")
     from cs231n_lin.grading.release import main
 
-    return main(out_dir=args.out_dir, source=args.source)
+    return main(out_dir=args.out_dir, source=args.source, lang=args.lang)
 
 
 def _add_check(sub) -> None:
@@ -114,13 +117,16 @@ def _add_check(sub) -> None:
                    help="print the report as one JSON object (score, max_score, parts, failures)")
     p.add_argument("--root", default=None, help="your copy of the assignment (default: found from here)")
     p.add_argument("--timeout", type=float, default=20.0, help="seconds allowed per check (default 20)")
+    p.add_argument("--lang", choices=["en", "zh"], default=None,
+                   help="language of the report: en (English) or zh (中文); default: CS231N_LIN_LANG, "
+                        "a cs231n-lin.cfg in your copy, or the language of the notebooks you work in")
     p.set_defaults(func=_check)
 
 
 def _check(args) -> int:
     from cs231n_lin.checks.verb import main
 
-    return main(root=args.root, part=args.part, as_json=args.as_json, per_check=args.timeout)
+    return main(root=args.root, part=args.part, as_json=args.as_json, per_check=args.timeout, lang=args.lang)
 
 
 def _add_gradescope(sub) -> None:
@@ -148,6 +154,9 @@ def _add_grade_parser(sub) -> None:
     p.add_argument("--hidden", default=None, help="folder with the hidden cases (default: tests/hidden)")
     p.add_argument("--notebooks", default=None, help="reference notebooks (default: notebooks/ if present)")
     p.add_argument("--no-notebooks", action="store_true", help="grade the package only")
+    p.add_argument("--lang", choices=["en", "zh"], default=None,
+                   help="language of the feedback (default: each submission's own, English unless it "
+                        "has a cs231n-lin.cfg saying zh or holds the Chinese notebooks)")
     p.add_argument("--wall", type=float, default=60.0, help="seconds per sandboxed worker run (default 60)")
     p.add_argument("--memory-mb", type=int, default=3072, help="address-space limit per process, MB")
     p.add_argument("--sandbox", choices=["auto", "bwrap", "namespaces", "user", "none"], default="auto",
@@ -167,7 +176,7 @@ def _grade(args) -> int:
     options = GradeOptions(hidden_dir=args.hidden, notebooks_dir=args.notebooks, limits=limits,
                            mode=None if args.sandbox == "auto" else args.sandbox,
                            notebooks=not args.no_notebooks, budget=args.budget,
-                           allow_unprotected=args.unprotected)
+                           allow_unprotected=args.unprotected, lang=args.lang)
     return main(submissions=args.submissions, json_path=args.json_path, out_dir=args.out, jobs=args.jobs,
                 options=options)
 

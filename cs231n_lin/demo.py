@@ -92,20 +92,25 @@ def _save_figures(fitted: dict, data, out: Path) -> None:
 
 
 def run_notebooks(*, out_dir: str | Path = "build", dataset: str | None = None) -> list[dict]:
-    """Execute copies of the lesson notebooks and write ``OUT_DIR/notebooks/NAME.html`` (and ``.ipynb``).
+    """Execute copies of the lesson notebooks and write ``OUT_DIR/notebooks/NAME.html`` (and ``.ipynb``),
+    and the Chinese ones (``notebooks/zh/``) to ``OUT_DIR/notebooks/zh/NAME.html``.
 
     The notebooks read the dataset from ``$CS231N_LIN_DATASET``, so ``dataset`` is passed that way.
     """
     import os
 
     from cs231n_lin.data import DATASET_ENV, dataset_name
-    from cs231n_lin.notebook_run import export_notebooks
+    from cs231n_lin.notebook_run import NOTEBOOK_DIR, export_notebooks
 
     out = Path(out_dir) / "notebooks"
     previous = os.environ.get(DATASET_ENV)
     os.environ[DATASET_ENV] = dataset_name(dataset)
     try:
         rows = export_notebooks(out)
+        zh = NOTEBOOK_DIR / "zh"
+        if zh.is_dir():              # run in notebooks/zh/, whose cs231n-lin.cfg selects Chinese
+            rows += [{**r, "notebook": f"zh/{r['notebook']}"}
+                     for r in export_notebooks(out / "zh", src_dir=zh)]
     finally:
         if previous is None:
             os.environ.pop(DATASET_ENV, None)

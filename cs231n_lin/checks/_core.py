@@ -82,6 +82,11 @@ class CheckResult:
         return any(f.not_written for f in self.failures)
 
     def __repr__(self) -> str:
+        from cs231n_lin.i18n import current_lang
+
+        if current_lang() == "zh":                       # the same layout, in Chinese
+            from cs231n_lin.checks.messages_zh import render_zh
+            return render_zh(self)
         if self.passed:
             return f"PASS: {self.title}"
         lines = [f"FAIL: {self.title}"]

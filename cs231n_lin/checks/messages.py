@@ -5,7 +5,9 @@ their sentences from here. A key names one mistake (``avg_sum``: the data loss i
 by N; ``dW.reg_factor1``: ``reg * W`` instead of ``2 * reg * W``; ...). Templates may use
 ``{what}`` ("loss", "dW" or "loss and dW"), the verb forms ``{be}``, ``{it}``, ``{it_matches}``,
 ``{counts}``, ``{subtracts}``, ``{uses}`` that agree with it, and context such as ``{N}``,
-``{delta}``, ``{cls}``; :func:`message` fills them in.
+``{delta}``, ``{cls}``; :func:`message` fills them in. When the student's language is Chinese
+(:func:`cs231n_lin.i18n.current_lang`), :func:`message` takes the sentence under the same key from
+:data:`cs231n_lin.checks.messages_zh.MESSAGES_ZH`.
 """
 
 from __future__ import annotations
@@ -224,6 +226,14 @@ def message(key: str, what: str = "loss", **ctx: Any) -> str:
     >>> message("avg_sum", "loss", N=4)[:40]
     'Your loss is not averaged over the examp'
     """
+    from cs231n_lin.i18n import current_lang
+
+    if current_lang() == "zh":       # the Chinese sentence under the same key, when there is one
+        from cs231n_lin.checks.messages_zh import MESSAGES_ZH, tidy, what_zh
+
+        template = MESSAGES_ZH.get(f"{what}.{key}", MESSAGES_ZH.get(key))
+        if template is not None:
+            return tidy(template.format_map(_Blank(what=what_zh(what), **ctx)))
     template = MESSAGES.get(f"{what}.{key}", MESSAGES.get(key, key))
     verbs = _VERBS_PLURAL if " and " in what else _VERBS_SINGULAR
     return template.format_map(_Blank(what=what, **verbs, **ctx))

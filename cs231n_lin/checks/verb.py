@@ -19,7 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cs231n_lin.checks.cells import is_check_cell, named_check_call, section_heading
+from cs231n_lin.checks.cells import (
+    cell_source,
+    is_check_cell,
+    is_solution_cell,
+    named_check_call,
+    section_heading,
+)
 from cs231n_lin.checks.points import PACKAGE_PARTS, Part, part_for_notebook
 
 __all__ = ["Planned", "find_root", "main", "plan", "run"]
@@ -74,11 +80,55 @@ def _load_notebook(path: Path) -> list[dict[str, Any]]:
         return json.load(fh).get("cells", [])
 
 
+_UNREADABLE: list[dict[str, Any]] = []      # marks a notebook file that cannot be read
+
+
+def _cells_or_none(path: Path) -> list[dict[str, Any]] | None:
+    try:
+        return _load_notebook(path) if path.is_file() else None
+    except (json.JSONDecodeError, UnicodeDecodeError, OSError):
+        return _UNREADABLE
+
+
+def _answered(cells: list[dict[str, Any]] | None, ids: set[str]) -> int:
+    """How many of the solution cells ``ids`` are written in ``cells`` (-1: no notebook; an
+    unreadable notebook counts as the most written, so that its error is reported, not hidden)."""
+    if cells is None:
+        return -1
+    if cells is _UNREADABLE:
+        return 10**6
+    return sum(1 for c in cells if c.get("cell_type") == "code" and c.get("id") in ids
+               and "NotImplementedError" not in cell_source(c))
+
+
+def student_notebooks(root: Path) -> list[Path]:
+    """The notebooks the student works in: for each lesson the English ``notebooks/NN_*.ipynb``
+    or the Chinese ``notebooks/zh/NN_*.ipynb`` (same cell ids), whichever has more solution cells
+    written (English on a tie)."""
+    return [path for path, _ in _choices(root)]
+
+
+def _choices(root: Path) -> list[tuple[Path, int]]:
+    """:func:`student_notebooks`, each with its number of solution cells written."""
+    folder = root / "notebooks"
+    names = sorted({p.name for p in folder.glob("[0-9][0-9]_*.ipynb")}
+                   | {p.name for p in (folder / "zh").glob("[0-9][0-9]_*.ipynb")})
+    chosen = []
+    for name in names:
+        en, zh = folder / name, folder / "zh" / name
+        en_cells, zh_cells = _cells_or_none(en), _cells_or_none(zh)
+        ids = {c.get("id") for cells in (en_cells or [], zh_cells or []) for c in cells
+               if is_solution_cell(c)}
+        n_en, n_zh = _answered(en_cells, ids), _answered(zh_cells, ids)
+        chosen.append((zh, n_zh) if zh.is_file() and (not en.is_file() or n_zh > n_en) else (en, n_en))
+    return chosen
+
+
 def plan(root: Path, part: str | None = None) -> Plan:
     """Every visible check of the copy at ``root`` (only those of ``part`` when given)."""
     from cs231n_lin import checks
 
-    notebooks = sorted((root / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    notebooks = student_notebooks(root)
     nb_parts = [part_for_notebook(p.name) for p in notebooks]
     parts = [*PACKAGE_PARTS, *nb_parts]
     names = {p.name for p in parts} | {f"nb{p.name}" for p in nb_parts}
@@ -88,14 +138,15 @@ def plan(root: Path, part: str | None = None) -> Plan:
     items: list[Planned] = []
     asked: dict[str, tuple[str, str, tuple[int, int]]] = {}     # package check -> where it is asked
     for k, path in enumerate(notebooks):
+        rel = path.relative_to(root / "notebooks").as_posix()      # NN_name.ipynb or zh/NN_name.ipynb
         try:
             cells = _load_notebook(path)
         except (json.JSONDecodeError, UnicodeDecodeError, OSError) as exc:
             items.append(Planned(id=f"{path.name}:unreadable", part=path.name[:2], title="the notebook opens",
-                                 notebook=path.name, order=(k, 0), result={
+                                 notebook=rel, order=(k, 0), result={
                                      "name": path.name, "title": "the notebook opens", "passed": False,
                                      "not_written": False, "failures": [{
-                                         "what": f"notebooks/{path.name} cannot be read ({exc}); restore it "
+                                         "what": f"notebooks/{rel} cannot be read ({exc}); restore it "
                                                  "from your last saved version", "details": "",
                                          "likely_cause": None, "key": "notebook_unreadable"}]}))
             continue
@@ -105,12 +156,12 @@ def plan(root: Path, part: str | None = None) -> Plan:
             name = named_check_call(cell)
             section = section_heading(cells, i)
             if name in checks.PACKAGE_CHECKS:
-                asked.setdefault(name, (path.name, section, (k, i)))
+                asked.setdefault(name, (rel, section, (k, i)))
                 continue
             title = getattr(getattr(checks, name, None), "title", None) if name else None
             items.append(Planned(id=f"{path.name}:{cell.get('id') or i}", part=path.name[:2],
                                  title=title or f'check cell in "{section or path.name}"', check=name,
-                                 notebook=path.name, section=section, cell_index=i, order=(k, i)))
+                                 notebook=rel, section=section, cell_index=i, order=(k, i)))
     for p in PACKAGE_PARTS:
         for pc in p.checks:
             nb, section, order = asked.get(pc.check, (None, "", (len(notebooks), len(items))))
@@ -122,7 +173,8 @@ def plan(root: Path, part: str | None = None) -> Plan:
         wanted = part[2:] if part.startswith("nb") else part
         package = {p.name for p in PACKAGE_PARTS}
         items = [it for it in items
-                 if it.part == wanted or ((it.notebook or "").startswith(part) and it.part not in package)]
+                 if it.part == wanted or (Path(it.notebook or "").name.startswith(part)
+                                          and it.part not in package)]
         parts = [p for p in parts if p.name == wanted or (p.notebook or "").startswith(part)]
     return Plan(root=root, parts=parts, items=items)
 
@@ -218,16 +270,42 @@ def run(p: Plan, *, per_check: float = PER_CHECK_SECONDS) -> Plan:
     return p
 
 
+def report_lang(root: Path, lang: str | None = None) -> str:
+    """The language of the report: ``lang``, else CS231N_LIN_LANG or a cs231n-lin.cfg (from the
+    working directory or ``root`` up), else Chinese when most notebooks with answers are Chinese."""
+    from cs231n_lin import i18n
+
+    if lang is not None:
+        return i18n.validate_lang(lang)
+    if os.environ.get(i18n.LANG_ENV, "").strip():
+        return i18n.current_lang()
+    found = i18n.lang_of_folder(Path.cwd()) or i18n.lang_of_folder(root)
+    if found:
+        return found
+    worked = [path for path, answered in _choices(root) if answered > 0]
+    zh = sum(1 for nb in worked if nb.parent.name == "zh")
+    return "zh" if 2 * zh > len(worked) else "en"
+
+
 def main(*, root: str | os.PathLike | None = None, part: str | None = None, as_json: bool = False,
-         per_check: float = PER_CHECK_SECONDS) -> int:
+         per_check: float = PER_CHECK_SECONDS, lang: str | None = None) -> int:
     """Run the checks and print the report; exit status 0 when every visible check passes."""
+    from cs231n_lin import i18n
     from cs231n_lin.checks.report import format_report, to_json
 
     r = find_root(root)
-    p = run(plan(r, part), per_check=per_check)
-    data = to_json(p)
-    if as_json:
-        print(json.dumps(data))
-    else:
-        print(format_report(p, data))
+    chosen = report_lang(r, lang)
+    saved = os.environ.get(i18n.LANG_ENV)
+    os.environ[i18n.LANG_ENV] = chosen            # the check process answers in the same language
+    try:
+        with i18n.using_lang(chosen):
+            p = run(plan(r, part), per_check=per_check)
+            data = to_json(p)
+            text = json.dumps(data) if as_json else format_report(p, data)
+    finally:
+        if saved is None:
+            os.environ.pop(i18n.LANG_ENV, None)
+        else:
+            os.environ[i18n.LANG_ENV] = saved
+    print(text)
     return 0 if data["all_passed"] else 1

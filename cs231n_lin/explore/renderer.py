@@ -9,6 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from cs231n_lin.explore.state import ExplorerState
+from cs231n_lin.i18n import tr
 from cs231n_lin.vis.boundaries import SOFTMAX_RING_THRESHOLD, DecisionPlot
 
 
@@ -43,8 +44,10 @@ class ExplorerFigure:
         self.ax = self.figure.add_subplot(1, 1, 1)
         self.plot = DecisionPlot(self.ax, state.X, state.y, state.num_classes, resolution=resolution,
                                  class_names=class_names, rgba=True)
-        self.ax.set_title("predicted class (background), margin lines (dashed),\n"
-                          "per-point loss (rings); numbers on the right", fontsize=9)
+        self.ax.set_title(tr("predicted class (background), margin lines (dashed),\n"
+                             "per-point loss (rings); numbers on the right",
+                             "预测类别（背景），间隔线（虚线），\n各点的损失（圆圈）；数值见右侧"),
+                          fontsize=9)
         self._grid_b = np.hstack([self.plot.grid, np.ones((len(self.plot.grid), 1))])
         self._background = None
 

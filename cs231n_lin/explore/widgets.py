@@ -12,6 +12,7 @@ import numpy as np
 from cs231n_lin.classifiers.registry import get_loss, loss_names
 from cs231n_lin.explore.renderer import ExplorerFigure, loss_report_html
 from cs231n_lin.explore.state import ExplorerState
+from cs231n_lin.i18n import tr
 
 
 def widget_unavailable_reason() -> str | None:
@@ -50,7 +51,7 @@ class Explorer:
         self.state = state
         self.figure = ExplorerFigure(state, class_names=class_names, resolution=resolution)
         self._syncing = False
-        names = class_names or [f"class {c}" for c in range(state.num_classes)]
+        names = class_names or [tr(f"class {c}", f"类别 {c}") for c in range(state.num_classes)]
         D = state.X.shape[1]
         feature_labels = [f"w{chr(0x2081 + d)}" if d < 9 else f"w{d + 1}" for d in range(D)] + ["b"]
         slider_style = {"description_width": "22px"}

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from cs231n_lin import __version__
+from cs231n_lin import __version__, i18n
 from cs231n_lin.grading import nbcases, nbgrade, sandbox, speed, worker
 from cs231n_lin.grading.judge import CHECK_TITLES, check
 from cs231n_lin.grading.results import SubmissionResult, TestResult
@@ -56,6 +56,9 @@ class GradeOptions:
         Seconds of wall-clock time for one submission, all sandboxed runs together.
     allow_unprotected : bool
         Grade in the ``none`` sandbox mode (student code as the grader's user). Refused otherwise.
+    lang : str or None
+        Language of the feedback (``"en"`` or ``"zh"``); None: each submission's own (a
+        ``cs231n-lin.cfg`` at its top, else the language of the notebooks it holds).
     """
 
     hidden_dir: Path | None = None
@@ -66,6 +69,7 @@ class GradeOptions:
     notebooks: bool = True
     budget: float = 85.0
     allow_unprotected: bool = False
+    lang: str | None = None
 
     def resolved(self) -> GradeOptions:
         repo = worker.reference_package().parent
@@ -85,8 +89,9 @@ class GradeOptions:
                              "--unprotected to grade anyway")
         if self.budget <= 0:
             raise ValueError(f"budget must be > 0 seconds; got {self.budget}")
+        lang = None if self.lang is None else i18n.validate_lang(self.lang, "lang")
         return GradeOptions(hidden, Path(nbs) if nbs else None, self.limits, mode, self.perf_threshold,
-                            self.notebooks, self.budget, self.allow_unprotected)
+                            self.notebooks, self.budget, self.allow_unprotected, lang)
 
 
 # ------------------------------------------------------------------------------ cases and inputs
@@ -297,69 +302,76 @@ def grade_submission(submission: Path, options: GradeOptions) -> SubmissionResul
             return SubmissionResult(_not_graded(cases, "not graded"),
                                     f"This submission could not be graded: {exc}",
                                     time.monotonic() - start, {"hash": digest})
+        # The student's notebooks, English or Chinese (read before any student code runs), and the
+        # language of the feedback: a cs231n-lin.cfg at the top of the copy, else the notebooks'.
         student_nbs, nb_refs, nb_cases, nb_tasks = None, {}, [], []
+        refs_dir = options.notebooks_dir or _reference_notebooks()
+        if refs_dir is not None:
+            student_nbs = nbgrade.read_student_notebooks(sub_dir, refs_dir)
         if options.notebooks_dir is not None:
-            student_nbs = nbgrade.read_student_notebooks(sub_dir, options.notebooks_dir)
             nb_refs = nbgrade.reference_notebooks(options.notebooks_dir)
             nb_cases = nbcases.load_nb_cases(options.hidden_dir)
             nb_tasks = nbcases.tasks(nb_cases, nb_refs, student_nbs[0])
-        inputs = [make_inputs(c["inputs"]) for c in cases]
-        tasks = [_task_for(i, c, inp) for i, (c, inp) in enumerate(zip(cases, inputs, strict=True))]
-        probe_items, probe_tasks = _probe_tasks()
-        outcomes, notes = worker.run_tasks(sub_dir, box, tasks + nb_tasks + probe_tasks,
-                                           limits=options.limits,
-                                           mode=options.mode, deadline=deadline)
-        diagnoses = _diagnoses(probe_items, probe_tasks, outcomes)
-        tests = []
-        judged: dict[str, tuple[bool, str]] = {}
-        for case, inp, task in zip(cases, inputs, tasks, strict=True):
-            outcome = outcomes[task.id]
-            if "perf" in case["checks"]:
-                expected = speed.measure_outside(case, sub_dir, box, options.limits, options.mode, deadline,
-                                                  options.perf_threshold)
-            else:
-                expected = _reference(case, inp)
-            earned: dict[str, float] = {}
-            for name in sorted(case["checks"], key=lambda n: n == "unmodified"):  # unmodified last
-                frac, msg = check(name, case, inp, expected, outcome, options.perf_threshold)
-                if name == "unmodified" and frac > 0 and any(v < 1.0 for v in earned.values()):
-                    frac, msg = 0.0, "inputs unchanged, but this counts only when the results are correct"
-                if name == "perf" and frac > 0 and not judged.get(case["function"], (True, ""))[0]:
-                    frac, msg = 0.0, (f"{msg}\nSpeed counts only when {case['function']} is correct "
-                                      "(see its other tests).")
-                earned[name] = frac
-                points = case["checks"][name]
-                # a diagnosis that only repeats "not implemented yet" adds nothing to the message
-                causes = [d for d in diagnoses.get(case["function"], []) if "not implemented yet" not in d
-                          or "not implemented yet" not in msg]
-                if frac < 1.0 and causes and name != "perf":
-                    msg += "\nLikely cause: " + " ".join(causes[:2])
-                tests.append(TestResult(f"{case['name']} — {CHECK_TITLES[name]}", round(points * frac, 6),
-                                        float(points), msg, case["visibility"]))
-                if name != "perf":
-                    fn = case["function"]
-                    if frac < 1.0 and judged.get(fn, (True, ""))[0]:
-                        judged[fn] = (False, f"{fn} fails the hidden test {case['name']!r}")
-                    judged.setdefault(fn, (True, f"{fn} passes the hidden tests"))
-        _accuracy_needs_own_loss(cases, tests)
-        if options.notebooks_dir is not None:
-            judged.update(nbcases.judge(nb_cases, nb_refs, nb_tasks, outcomes))
-            # a fresh scratch copy: the package worker's student code may have altered the first one
-            nb_box = worker.make_sandbox_dir(size=options.limits.scratch_size)
-            try:
-                nb_sub = worker.prepare_scratch(Path(submission), nb_box)
-                # one sandbox run for all the notebooks, on what is left of the budget
-                left = max(1.0, deadline - time.monotonic())
-                nb_limits = Limits(**{**options.limits.__dict__, "wall": left, "cpu": int(left) + 1})
-                nb_tests, nb_notes = nbgrade.grade_notebooks(nb_sub, nb_box, options.notebooks_dir,
-                                                             limits=nb_limits, mode=options.mode,
-                                                             judged=judged, student_notebooks=student_nbs)
-            finally:
-                worker.remove_sandbox_dir(nb_box)
-            tests += nb_tests
-            notes += nb_notes
-        return SubmissionResult(tests, "\n".join(_summary_lines(tests, notes, options.mode, box)),
-                                time.monotonic() - start, {"hash": digest, "sandbox": options.mode})
+        lang = options.lang or submission_lang(sub_dir, student_nbs, refs_dir)
+        with i18n.using_lang(lang):
+            inputs = [make_inputs(c["inputs"]) for c in cases]
+            tasks = [_task_for(i, c, inp) for i, (c, inp) in enumerate(zip(cases, inputs, strict=True))]
+            probe_items, probe_tasks = _probe_tasks()
+            outcomes, notes = worker.run_tasks(sub_dir, box, tasks + nb_tasks + probe_tasks,
+                                               limits=options.limits,
+                                               mode=options.mode, deadline=deadline)
+            diagnoses = _diagnoses(probe_items, probe_tasks, outcomes)
+            tests = []
+            judged: dict[str, tuple[bool, str]] = {}
+            for case, inp, task in zip(cases, inputs, tasks, strict=True):
+                outcome = outcomes[task.id]
+                if "perf" in case["checks"]:
+                    expected = speed.measure_outside(case, sub_dir, box, options.limits, options.mode,
+                                                      deadline, options.perf_threshold)
+                else:
+                    expected = _reference(case, inp)
+                earned: dict[str, float] = {}
+                for name in sorted(case["checks"], key=lambda n: n == "unmodified"):  # unmodified last
+                    frac, msg = check(name, case, inp, expected, outcome, options.perf_threshold)
+                    if name == "unmodified" and frac > 0 and any(v < 1.0 for v in earned.values()):
+                        frac, msg = 0.0, "inputs unchanged, but this counts only when the results are correct"
+                    if name == "perf" and frac > 0 and not judged.get(case["function"], (True, ""))[0]:
+                        frac, msg = 0.0, (f"{msg}\nSpeed counts only when {case['function']} is correct "
+                                          "(see its other tests).")
+                    earned[name] = frac
+                    points = case["checks"][name]
+                    # a diagnosis that only repeats "not implemented yet" adds nothing to the message
+                    causes = [d for d in diagnoses.get(case["function"], []) if "not implemented yet" not in d
+                              or "not implemented yet" not in msg]
+                    if frac < 1.0 and causes and name != "perf":
+                        msg += "\n" + i18n.tr("Likely cause: ", "可能的原因：") + " ".join(causes[:2])
+                    tests.append(TestResult(f"{case['name']} — {CHECK_TITLES[name]}", round(points * frac, 6),
+                                            float(points), msg, case["visibility"]))
+                    if name != "perf":
+                        fn = case["function"]
+                        if frac < 1.0 and judged.get(fn, (True, ""))[0]:
+                            judged[fn] = (False, f"{fn} fails the hidden test {case['name']!r}")
+                        judged.setdefault(fn, (True, f"{fn} passes the hidden tests"))
+            _accuracy_needs_own_loss(cases, tests)
+            if options.notebooks_dir is not None:
+                judged.update(nbcases.judge(nb_cases, nb_refs, nb_tasks, outcomes))
+                # a fresh scratch copy: the package worker's student code may have altered the first one
+                nb_box = worker.make_sandbox_dir(size=options.limits.scratch_size)
+                try:
+                    nb_sub = worker.prepare_scratch(Path(submission), nb_box)
+                    # one sandbox run for all the notebooks, on what is left of the budget
+                    left = max(1.0, deadline - time.monotonic())
+                    nb_limits = Limits(**{**options.limits.__dict__, "wall": left, "cpu": int(left) + 1})
+                    nb_tests, nb_notes = nbgrade.grade_notebooks(nb_sub, nb_box, options.notebooks_dir,
+                                                                 limits=nb_limits, mode=options.mode,
+                                                                 judged=judged, student_notebooks=student_nbs)
+                finally:
+                    worker.remove_sandbox_dir(nb_box)
+                tests += nb_tests
+                notes += nb_notes
+            return SubmissionResult(tests, "\n".join(_summary_lines(tests, notes, options.mode, box)),
+                                    time.monotonic() - start,
+                                    {"hash": digest, "sandbox": options.mode, "lang": lang})
     finally:
         worker.remove_sandbox_dir(box)
         sandbox.reap_uid(uid)
@@ -385,6 +397,29 @@ def _summary_lines(tests: list[TestResult], notes: list[str], mode: str, box: Pa
         lines.append("Note for the instructor: the scratch copy is not on a size-limited tmpfs here "
                      "(needs root); a submission could fill the disk.")
     return lines
+
+
+def _reference_notebooks() -> Path | None:
+    """The grader's reference notebooks (``notebooks/`` next to the package), if present."""
+    nbs = worker.reference_package().parent / "notebooks"
+    return nbs if nbs.is_dir() else None
+
+
+def submission_lang(sub_dir: Path, student_nbs: tuple[dict, list[str]] | None,
+                    notebooks_dir: Path | None = None) -> str:
+    """The language of a submission's feedback (see :func:`grade_submission`).
+
+    Read before any student code runs: the ``cs231n-lin.cfg`` at the top of the scratch copy
+    (regular files only), else :func:`nbgrade.notebooks_lang` of the student's notebooks.
+    """
+    try:
+        if (Path(sub_dir) / i18n.SETTINGS_NAME).is_file():
+            return i18n.lang_of_folder(sub_dir) or "en"
+    except ValueError:
+        pass
+    if student_nbs is not None and notebooks_dir is not None:
+        return nbgrade.notebooks_lang(student_nbs[0], notebooks_dir)
+    return "en"
 
 
 from cs231n_lin.grading.batch import main  # noqa: E402  (the batch runner; kept importable from here)

@@ -243,8 +243,13 @@ def strip_py(text: str, path: str, *, cell: str | None = None, name: str | None 
     return "".join(out)
 
 
-def strip_markdown(text: str, where: str) -> str:
-    """The student version of a markdown cell: each answer region becomes ``Your answer here``."""
+#: The answer placeholder of the Chinese notebooks (``notebooks/zh/``).
+ANSWER_HERE_ZH = "在这里写下你的答案"
+
+
+def strip_markdown(text: str, where: str, answer: str = ANSWER_HERE) -> str:
+    """The student version of a markdown cell: each answer region becomes ``answer``
+    (``Your answer here``; :data:`ANSWER_HERE_ZH` in a Chinese notebook)."""
     regions = markdown_regions(text, where)
     if not regions:
         return text
@@ -253,7 +258,7 @@ def strip_markdown(text: str, where: str) -> str:
     pos = 0
     for r in regions:
         out.extend(lines[pos: r.begin + 1])
-        out.append(f"{ANSWER_HERE}\n")
+        out.append(f"{answer}\n")
         out.append(lines[r.end])
         pos = r.end + 1
     out.extend(lines[pos:])
@@ -282,4 +287,4 @@ def _is_stub(line: str) -> bool:
     """A line this module writes into a region (so releasing a student version again works)."""
     text = line.strip()
     return (text.startswith("raise NotImplementedError(") or text.startswith(f'"{NOT_WRITTEN}: ')
-            or text.lstrip("# ") == ANSWER_HERE)
+            or text.lstrip("# ") in (ANSWER_HERE, ANSWER_HERE_ZH))

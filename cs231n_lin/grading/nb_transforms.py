@@ -11,8 +11,8 @@ import copy
 import json
 from collections.abc import Callable
 
-from cs231n_lin.checks.cells import cell_source, section_heading
-from cs231n_lin.grading.markers import strip_markdown, strip_py
+from cs231n_lin.checks.cells import ANSWER_HERE, cell_source, section_heading
+from cs231n_lin.grading.markers import ANSWER_HERE_ZH, strip_markdown, strip_py
 
 __all__ = ["CELL_TRANSFORMS", "blank_solution_markdown", "cell_label", "clear_outputs", "dump_notebook",
            "load_notebook", "release_notebook", "stub_solution_code", "validate_notebook"]
@@ -35,7 +35,8 @@ def blank_solution_markdown(cell: dict, *, path: str, label: str, heading: str =
     if cell.get("cell_type") != "markdown":
         return cell
     text = cell_source(cell)
-    new = strip_markdown(text, f"{path}, {label}")
+    answer = ANSWER_HERE_ZH if "/zh/" in f"/{path}" else ANSWER_HERE       # notebooks/zh/: Chinese
+    new = strip_markdown(text, f"{path}, {label}", answer)
     return _with_source(cell, new) if new != text else cell
 
 

@@ -15,6 +15,10 @@ For each reference notebook (``notebooks/*.ipynb`` in the grader's repository) w
   ``nb_kernel_launch.py``, which drops to the sandbox uid), and the grader compares each check
   cell's output with the reference's here, after nbval's sanitize patterns
   (``nbval_sanitize.cfg``), to tell the student what differed.
+
+The student's notebook may be the English one or the Chinese one (``notebooks/zh/``, same cell
+ids); :func:`read_student_notebooks` picks the one with more answers. The kernel always runs in
+English (``CS231N_LIN_LANG=en``), so the check cells' output compares with the English reference's.
 """
 
 from __future__ import annotations
@@ -101,23 +105,80 @@ def judged_names(reference: dict, judged: set[str]) -> list[tuple[str, set[str]]
             for c in reference.get("cells", []) if is_check_cell(c)]
 
 
+#: Where a student's notebook may be, first the Chinese one (``notebooks/zh/``), then the English one.
+LANG_FOLDERS = ("zh", "")
+
+
+def _answered(student: dict, solution_ids: set[str]) -> int:
+    """How many of the reference's solution code cells the student's notebook has answered."""
+    n = 0
+    cells = student.get("cells")
+    for c in cells if isinstance(cells, list) else []:
+        if (isinstance(c, dict) and c.get("cell_type") == "code" and c.get("id") in solution_ids
+                and "NotImplementedError" not in cell_source(c)):
+            n += 1
+    return n
+
+
+def _read_json(path: Path) -> dict | None:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
 def read_student_notebooks(submission_dir: Path, notebooks_dir: Path) -> tuple[dict, list[str]]:
-    """The student's notebooks matching the reference ones, read BEFORE any student code runs."""
+    """The student's notebooks matching the reference ones, read BEFORE any student code runs.
+
+    A notebook may be the English one (``notebooks/NN_name.ipynb``) or the Chinese one
+    (``notebooks/zh/NN_name.ipynb``); both have the same cell ids. When both are there, the one
+    with more solution cells answered is graded (on a tie, the English one).
+
+    (Student code may later replace files or folders of its scratch copy with symlinks; nothing
+    of the scratch copy is read by the grader after that.)
+    """
     found, notes = {}, []
     folder = submission_dir / "notebooks"
     for ref_path in sorted(Path(notebooks_dir).glob("*.ipynb")):
-        mine = folder / ref_path.name
         found[ref_path.name] = None
-        if folder.is_dir() and not folder.is_symlink() and mine.is_file() and not mine.is_symlink():
-            try:
-                found[ref_path.name] = json.loads(_read_regular(mine).decode("utf-8"))
-            except (ValueError, UnicodeDecodeError, OSError):
-                notes.append(f"{ref_path.name}: your notebook is not valid JSON; "
-                             "solution cells were not found")
-        else:
+        candidates = [folder / sub / ref_path.name for sub in LANG_FOLDERS]
+        present = [m for m in candidates if folder.is_dir() and not folder.is_symlink()
+                   and not m.parent.is_symlink() and m.is_file() and not m.is_symlink()]
+        if not present:
             notes.append(f"{ref_path.name}: not found in your submission "
-                         f"(expected notebooks/{ref_path.name})")
+                         f"(expected notebooks/{ref_path.name} or notebooks/zh/{ref_path.name})")
+            continue
+        try:
+            reference = _read_json(ref_path)
+            solution_ids = {c.get("id") for c in reference.get("cells", []) if is_solution_cell(c)}
+        except (ValueError, OSError):
+            solution_ids = set()
+        best, best_answered = None, -1
+        for mine in present:
+            try:
+                nb = json.loads(_read_regular(mine).decode("utf-8"))
+            except (ValueError, UnicodeDecodeError, OSError):
+                notes.append(f"{mine.relative_to(submission_dir)}: your notebook is not valid JSON; "
+                             "solution cells were not found")
+                continue
+            answered = _answered(nb, solution_ids) if isinstance(nb, dict) else -1
+            if answered >= best_answered:          # candidates end with English: it wins a tie
+                best, best_answered = nb, answered
+        found[ref_path.name] = best
     return found, notes
+
+
+def notebooks_lang(found: dict, notebooks_dir: Path) -> str:
+    """``"zh"`` when most of the chosen notebooks that have answers are the Chinese ones."""
+    langs = []
+    for name, nb in found.items():
+        if not isinstance(nb, dict):
+            continue
+        try:
+            reference = _read_json(Path(notebooks_dir) / name)
+            ids = {c.get("id") for c in reference.get("cells", []) if is_solution_cell(c)}
+        except (ValueError, OSError):
+            continue
+        if _answered(nb, ids) > 0:
+            langs.append(((nb.get("metadata") or {}).get("cs231n_lin") or {}).get("lang", "en"))
+    return "zh" if langs and langs.count("zh") * 2 > len(langs) else "en"
 
 
 def reference_notebooks(notebooks_dir: Path) -> dict[str, dict]:
@@ -229,7 +290,9 @@ def _execute(notebooks: dict[str, dict], submission_dir: Path, sandbox_dir: Path
     kernel_env = {"PYTHONPATH": ins(submission_dir), "HOME": "/tmp", "MPLBACKEND": "Agg",
                   "MPLCONFIGDIR": "/tmp/mpl", "IPYTHONDIR": "/tmp/ipython", "OMP_NUM_THREADS": "1",
                   "OPENBLAS_NUM_THREADS": "1", "PYTHONHASHSEED": "0", "PATH": "/usr/bin:/bin",
-                  "LANG": "C.UTF-8", "JUPYTER_RUNTIME_DIR": "/tmp/jupyter-runtime-kernel"}
+                  "LANG": "C.UTF-8", "JUPYTER_RUNTIME_DIR": "/tmp/jupyter-runtime-kernel",
+                  # the reference outputs are the English ones, whatever language the student chose
+                  "CS231N_LIN_LANG": "en"}
     settings = {"uid": sandbox.sandbox_uid() if drop else None,
                 "limits": {"cpu": limits.cpu, "memory": limits.memory, "nproc": limits.nproc,
                            "fsize": limits.fsize},

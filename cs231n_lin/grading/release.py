@@ -60,7 +60,7 @@ from cs231n_lin.grading.nb_transforms import (
     stub_solution_code,
     validate_notebook,
 )
-from cs231n_lin.grading.student_readme import student_readme
+from cs231n_lin.grading.student_readme import student_readme, student_readme_zh
 
 __all__ = ["CELL_TRANSFORMS", "GRADER_ONLY", "HIDDEN", "LeakError", "ReleaseReport",
            "blank_solution_markdown", "clear_outputs", "find_source", "is_trivial", "main", "release",
@@ -307,7 +307,7 @@ def _check_out_dir(out: Path, source: Path) -> None:
         )
 
 
-def release(*, source: Path, out_dir: Path) -> ReleaseReport:
+def release(*, source: Path, out_dir: Path, lang: str = "en") -> ReleaseReport:
     """Write the student version of ``source`` to ``out_dir`` (see the module docstring).
 
     Parameters
@@ -316,6 +316,11 @@ def release(*, source: Path, out_dir: Path) -> ReleaseReport:
         The instructor repository (with solutions and ``tests/hidden/``).
     out_dir : Path
         Where the student version goes; must not exist or be an empty directory.
+    lang : str
+        The students' language: ``"en"`` (default) or ``"zh"``. Both languages' notebooks are
+        always released, with ``README.md`` (English) and ``README.zh.md`` (中文); with ``"zh"`` the
+        Chinese README is ``README.md`` (the English one ``README.en.md``) and a ``cs231n-lin.cfg``
+        at the top selects Chinese for the feedback.
 
     Returns
     -------
@@ -330,6 +335,9 @@ def release(*, source: Path, out_dir: Path) -> ReleaseReport:
     ValueError
         Bad ``source`` or ``out_dir``.
     """
+    from cs231n_lin.i18n import validate_lang
+
+    validate_lang(lang, "lang")
     source = Path(source).resolve()
     out = Path(out_dir).absolute()
     if not source.is_dir():
@@ -348,7 +356,7 @@ def release(*, source: Path, out_dir: Path) -> ReleaseReport:
             _release_file(source, rel, tmp / rel, seen, report)
         _relax_lint(tmp / "pyproject.toml", report.stubbed)
         if (source / "README.md").is_file():
-            (tmp / "README.md").write_text(student_readme(source / "README.md"), encoding="utf-8")
+            _write_readmes(source / "README.md", tmp, lang)
         hidden_lines, digests = hidden_candidates(source, grader_only)
         secrets = Secrets(digests=digests)
         for line, origin, file in seen.candidates + [(ln, o, "") for ln, o in hidden_lines]:
@@ -382,10 +390,26 @@ def release(*, source: Path, out_dir: Path) -> ReleaseReport:
     return report
 
 
-def main(*, out_dir: str | os.PathLike, source: str | os.PathLike | None = None) -> int:
-    """``cs231n-lin release OUT_DIR [--source DIR]``: release and print what was done."""
+def _write_readmes(readme: Path, dest: Path, lang: str) -> None:
+    """The student READMEs (see :func:`release`), written into ``dest``."""
+    from cs231n_lin.i18n import write_settings
+
+    en, zh = student_readme(readme), student_readme_zh(readme)
+    if lang == "zh" and zh is not None:
+        (dest / "README.md").write_text(zh, encoding="utf-8")
+        (dest / "README.en.md").write_text(en, encoding="utf-8")
+    else:
+        (dest / "README.md").write_text(en, encoding="utf-8")
+        if zh is not None:
+            (dest / "README.zh.md").write_text(zh, encoding="utf-8")
+    if lang != "en":
+        write_settings(dest, lang)
+
+
+def main(*, out_dir: str | os.PathLike, source: str | os.PathLike | None = None, lang: str = "en") -> int:
+    """``cs231n-lin release OUT_DIR [--source DIR] [--lang zh]``: release and print what was done."""
     src = Path(source) if source is not None else find_source()
-    report = release(source=src, out_dir=Path(out_dir))
+    report = release(source=src, out_dir=Path(out_dir), lang=lang)
     print(f"student version written to {report.out_dir}")
     print(f"  {report.files} files, {report.notebooks} notebooks; {report.regions} solution regions "
           f"stubbed, {report.answers} written answers blanked")

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["BEGIN", "END", "student_readme"]
+__all__ = ["BEGIN", "BEGIN_ZH", "END", "END_ZH", "student_readme", "student_readme_zh"]
 
 BEGIN = "<!-- BEGIN STUDENT README -->"
 END = "<!-- END STUDENT README -->"
 TITLE = "# cs231n-lin: linear classifiers (your copy of the assignment)"
+#: The Chinese student section (optional in the instructor README), for ``README.zh.md``.
+BEGIN_ZH = "<!-- BEGIN STUDENT README zh -->"
+END_ZH = "<!-- END STUDENT README zh -->"
+TITLE_ZH = "# cs231n-lin：线性分类器（你的作业副本）"
 
 
 def student_section(text: str, where: str = "README.md") -> str:
@@ -28,3 +32,15 @@ def student_readme(readme: Path) -> str:
     """The student version's README.md made from the instructor's ``readme``."""
     body = student_section(readme.read_text(encoding="utf-8"), str(readme))
     return f"{TITLE}\n\n{BEGIN}\n{body}\n{END}\n"
+
+
+def student_readme_zh(readme: Path) -> str | None:
+    """The Chinese student README (``README.zh.md``), or None when ``readme`` has no Chinese section."""
+    text = readme.read_text(encoding="utf-8")
+    if BEGIN_ZH not in text and END_ZH not in text:
+        return None
+    if text.count(BEGIN_ZH) != 1 or text.count(END_ZH) != 1 or text.index(BEGIN_ZH) > text.index(END_ZH):
+        raise ValueError(f"{readme} must hold at most one Chinese student section between {BEGIN_ZH} "
+                         f"and {END_ZH}")
+    body = text[text.index(BEGIN_ZH) + len(BEGIN_ZH): text.index(END_ZH)].strip()
+    return f"{TITLE_ZH}\n\n{BEGIN_ZH}\n{body}\n{END_ZH}\n"

@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from cs231n_lin.i18n import tr
 from cs231n_lin.vis.losses import check_loss_name, per_example_losses
 
 # Loss rings: marker area in points^2 = RING_AREA_MIN + RING_AREA_PER_LOSS * min(loss, RING_LOSS_CAP)
@@ -232,10 +233,12 @@ class DecisionPlot:
             handles.append(Line2D([], [], linestyle="", marker=_MARKERS[c % len(_MARKERS)], color=colors[c],
                                   markeredgecolor="black", markersize=7, label=names[c]))
         self._margin_handle = Line2D([], [], color="0.15", linestyle="--", linewidth=1.2,
-                                     label="margin: top two\nscores differ by Δ")
+                                     label=tr("margin: top two\nscores differ by Δ",
+                                              "间隔线：最高的两个\n得分相差 Δ"))
         self._ring_handle = Line2D([], [], linestyle="", marker="o", markerfacecolor="none",
                                    markeredgecolor="crimson", markersize=11,
-                                   label="point loss > 0\n(bigger ring: larger)")
+                                   label=tr("point loss > 0\n(bigger ring: larger)",
+                                            "该点损失 > 0\n（圈越大，损失越大）"))
         self._class_handles = handles
         self._legend = legend
         self._legend_key: tuple | None = None
@@ -243,8 +246,8 @@ class DecisionPlot:
         self.animated = False
         ax.set_xlim(self.extent[0], self.extent[1])
         ax.set_ylim(self.extent[2], self.extent[3])
-        ax.set_xlabel("feature x₁")
-        ax.set_ylabel("feature x₂")
+        ax.set_xlabel(tr("feature x₁", "特征 x₁"))
+        ax.set_ylabel(tr("feature x₂", "特征 x₂"))
 
     def dynamic_artists(self) -> list:
         """The artists :meth:`update` changes, in drawing order (for blitting)."""
@@ -320,7 +323,8 @@ class DecisionPlot:
             if key[0]:
                 handles.append(self._margin_handle)
             if key[1]:
-                self._ring_handle.set_label(f"point loss > {ring_threshold:g}\n(bigger ring: larger)")
+                self._ring_handle.set_label(tr(f"point loss > {ring_threshold:g}\n(bigger ring: larger)",
+                                               f"该点损失 > {ring_threshold:g}\n（圈越大，损失越大）"))
                 handles.append(self._ring_handle)
             self.ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8,
                            borderaxespad=0.0, frameon=False)
@@ -410,11 +414,12 @@ def plot_decision_regions(model_or_W, X, y, b=None, ax=None, *, delta="auto", lo
         plot.update(grid_labels=source.labels(plot.grid))
         delta = None
     if title is None:
-        parts = [f"Decision regions of {source.name}"]
+        parts = [tr(f"Decision regions of {source.name}", f"{source.name} 的决策区域")]
         if delta is not None:
             parts.append(f"Δ = {delta:g}")
         if losses is not None:
-            parts.append(f"mean {loss.replace('_', ' ')} loss {losses.mean():.3f}")
-        title = ", ".join(parts)
+            parts.append(tr(f"mean {loss.replace('_', ' ')} loss {losses.mean():.3f}",
+                          f"平均 {loss.replace('_', ' ')} 损失 {losses.mean():.3f}"))
+        title = tr(", ", "，").join(parts)
     ax.set_title(title, fontsize=10)
     return ax

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from cs231n_lin.i18n import tr
 from cs231n_lin.vis.boundaries import class_colors
 
 
@@ -88,14 +89,16 @@ def plot_boundaries_overlay(models: Mapping[str, object], X, y, *, ax=None, reso
                zorder=4)
     ax.set_xlim(extent[0], extent[1])
     ax.set_ylim(extent[2], extent[3])
-    ax.set_xlabel("feature x₁")
-    ax.set_ylabel("feature x₂")
+    ax.set_xlabel(tr("feature x₁", "特征 x₁"))
+    ax.set_ylabel(tr("feature x₂", "特征 x₂"))
     handles = [
-        Line2D([], [], color=styles[name_a][0], linestyle=styles[name_a][1], label=f"{name_a} boundary"),
-        Line2D([], [], color=styles[name_b][0], linestyle=styles[name_b][1], label=f"{name_b} boundary"),
-        Patch(color="0.55", alpha=0.6, label="they predict\ndifferent classes"),
+        Line2D([], [], color=styles[name_a][0], linestyle=styles[name_a][1],
+               label=tr(f"{name_a} boundary", f"{name_a} 的边界")),
+        Line2D([], [], color=styles[name_b][0], linestyle=styles[name_b][1],
+               label=tr(f"{name_b} boundary", f"{name_b} 的边界")),
+        Patch(color="0.55", alpha=0.6, label=tr("they predict\ndifferent classes", "两者预测\n不同类别")),
         Line2D([], [], linestyle="", marker="o", markerfacecolor="none", markeredgecolor="black",
-               markersize=11, label="point classified\ndifferently"),
+               markersize=11, label=tr("point classified\ndifferently", "两者分类\n不同的点")),
     ]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8, frameon=False,
               borderaxespad=0.0)
@@ -179,5 +182,6 @@ def plot_templates_compared(Ws: Mapping[str, np.ndarray], image_shape: Sequence[
                 ax.set_ylabel(name, fontsize=10)
     if image is not None:
         bar = fig.colorbar(image, cax=fig.add_axes((0.9, 0.1, 0.012, 0.72)))
-        bar.set_label("weight ÷ largest |weight|\nof that model", fontsize=9)
+        bar.set_label(tr("weight ÷ largest |weight|\nof that model", "权重 ÷ 该模型最大的 |权重|"),
+                      fontsize=9)
     return fig

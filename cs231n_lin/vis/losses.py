@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from cs231n_lin.classifiers.registry import canonical_name, get_loss, loss_names
+from cs231n_lin.i18n import tr
 
 
 def check_loss_name(loss: str) -> str:
@@ -106,9 +107,10 @@ def plot_losses_vs_margin(*, delta: float = 1.0, margin_range: tuple[float, floa
                 color="0.3", fontsize=9)
     ax.set_ylim(-0.1, max(3.0, 1.2 * delta + 1.0))
     ax.set_xlim(lo, hi)
-    ax.set_xlabel("margin  m = s_y − s_j   (correct-class score minus the other score)")
-    ax.set_ylabel("loss of this example")
-    ax.set_title("Loss of one example vs. its margin (two classes)")
+    ax.set_xlabel(tr("margin  m = s_y − s_j   (correct-class score minus the other score)",
+                     "间隔  m = s_y − s_j   （正确类别得分减去另一类别得分）"))
+    ax.set_ylabel(tr("loss of this example", "该样本的损失"))
+    ax.set_title(tr("Loss of one example vs. its margin (two classes)", "单个样本的损失与其间隔（两个类别）"))
     ax.legend()
     ax.grid(alpha=0.3)
     return ax

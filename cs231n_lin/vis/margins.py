@@ -10,6 +10,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from cs231n_lin.i18n import tr
+
 
 def _check_scores(scores, correct: int, delta: float) -> np.ndarray:
     scores = np.asarray(scores, dtype=float)
@@ -50,7 +52,8 @@ def plot_margin_number_line(scores: Sequence[float], correct: int, delta: float,
     import matplotlib.pyplot as plt
 
     scores = _check_scores(scores, correct, delta)
-    names = list(class_names) if class_names is not None else [f"class {j}" for j in range(scores.size)]
+    names = (list(class_names) if class_names is not None
+             else [tr(f"class {j}", f"类别 {j}") for j in range(scores.size)])
     if len(names) != scores.size:
         raise ValueError(f"class_names has {len(names)} names for {scores.size} scores")
     if ax is None:
@@ -65,13 +68,15 @@ def plot_margin_number_line(scores: Sequence[float], correct: int, delta: float,
     ax.axhline(top, color="0.85", linewidth=1, zorder=0)
     ax.axhline(bottom, color="0.85", linewidth=1, zorder=0)
     ax.fill_between([edge, hi], low, bottom + 0.4, color="tab:red", alpha=0.13, linewidth=0)
-    ax.text(hi, bottom + 0.43, r"a wrong-class score here adds loss ($s_j > s_y - \Delta$)", ha="right",
+    ax.text(hi, bottom + 0.43, tr(r"a wrong-class score here adds loss ($s_j > s_y - \Delta$)",
+                                 r"错误类别的得分落在这里就会产生损失 ($s_j > s_y - \Delta$)"), ha="right",
             va="bottom", color="tab:red", fontsize=8)
     ax.plot([edge, edge], [low, top - 0.22], color="tab:red", linestyle="--", linewidth=1)
     ax.text(edge, low - 0.05, r"$s_y - \Delta$" + f" = {edge:g}", ha="center", va="top", color="tab:red")
     # Correct class and the Delta bracket.
     ax.plot(s_y, top, "o", markersize=10, color="tab:green", zorder=3)
-    ax.annotate(f"{names[correct]} (correct): {s_y:g}", (s_y, top), xytext=(0, 9), textcoords="offset points",
+    ax.annotate(tr(f"{names[correct]} (correct): {s_y:g}", f"{names[correct]}（正确）：{s_y:g}"), (s_y, top),
+                xytext=(0, 9), textcoords="offset points",
                 ha="center", color="tab:green")
     ax.annotate("", xy=(edge, top - 0.22), xytext=(s_y, top - 0.22), arrowprops={"arrowstyle": "<->"})
     ax.text((edge + s_y) / 2, top - 0.27, rf"$\Delta$ = {delta:g}", ha="center", va="top")
@@ -85,15 +90,17 @@ def plot_margin_number_line(scores: Sequence[float], correct: int, delta: float,
     for row, j in enumerate(violators):
         y_bar = bottom - 0.25 - 0.2 * row
         ax.plot([edge, scores[j]], [y_bar, y_bar], color="tab:red", linewidth=4, solid_capstyle="butt")
-        ax.annotate(f"{names[j]} violates by {scores[j] - edge:g}", (scores[j], y_bar), xytext=(4, 0),
+        ax.annotate(tr(f"{names[j]} violates by {scores[j] - edge:g}",
+                       f"{names[j]} 违反间隔 {scores[j] - edge:g}"),
+                    (scores[j], y_bar), xytext=(4, 0),
                     textcoords="offset points", ha="left", va="center", color="tab:red", fontsize=9)
     ax.set_xlim(lo, hi)
     ax.set_ylim(low - 0.4, top + 0.5)
-    ax.set_yticks([bottom, top], ["other classes", "correct class"])
+    ax.set_yticks([bottom, top], [tr("other classes", "其他类别"), tr("correct class", "正确类别")])
     ax.tick_params(axis="y", length=0)
     for side in ("left", "right", "top"):
         ax.spines[side].set_visible(False)
-    ax.set_xlabel("score")
+    ax.set_xlabel(tr("score", "得分"))
     return ax
 
 
@@ -124,15 +131,18 @@ def plot_margin_loss_and_slope(margin_loss: Callable, *, margin_range: tuple[flo
     else:
         fig = axes[0].figure
     m = np.linspace(lo, hi, 501)
-    for squared, label in [(False, "hinge  max(0, m)"), (True, "squared hinge  max(0, m)$^2$")]:
+    for squared, label in [(False, tr("hinge  max(0, m)", "合页  max(0, m)")),
+                           (True, tr("squared hinge  max(0, m)$^2$", "平方合页  max(0, m)$^2$"))]:
         loss, slope = margin_loss(m, squared)
         axes[0].plot(m, loss, label=label, linewidth=2)
         # Draw the slope as steps so a jump shows as a vertical edge, not a steep line.
         axes[1].plot(m, slope, label=label, linewidth=2, drawstyle="steps-mid")
-    for ax, title, ylabel in zip(axes, ["loss of one margin", "slope d loss / d m (what SGD follows)"],
-                                 ["loss", "slope"], strict=True):
+    for ax, title, ylabel in zip(axes, [tr("loss of one margin", "单个间隔的损失"),
+                                        tr("slope d loss / d m (what SGD follows)",
+                                           "斜率 d loss / d m（SGD 沿着它走）")],
+                                 [tr("loss", "损失"), tr("slope", "斜率")], strict=True):
         ax.axvline(0, color="grey", linewidth=0.8, linestyle=":")
-        ax.set_xlabel(r"margin $m = s_j - s_{y_i} + \Delta$")
+        ax.set_xlabel(tr(r"margin $m = s_j - s_{y_i} + \Delta$", r"间隔 $m = s_j - s_{y_i} + \Delta$"))
         ax.set_ylabel(ylabel)
         ax.set_title(title)
         ax.grid(alpha=0.3)

@@ -7,6 +7,8 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from cs231n_lin.i18n import tr
+
 
 def smooth_history(history: np.ndarray, window: int) -> np.ndarray:
     """Trailing moving average of ``history`` over ``window`` points, same length as ``history``.
@@ -71,7 +73,8 @@ def plot_loss_history(histories: Mapping[str, np.ndarray], *, ax=None, smooth: i
         (raw,) = ax.plot(history, alpha=0.25, linewidth=0.8)
         if smooth > 1 and len(history) > 1:
             (line,) = ax.plot(smooth_history(history, smooth), color=raw.get_color(), linewidth=1.8,
-                              label=f"{label} (average of last {smooth})")
+                              label=tr(f"{label} (average of last {smooth})",
+                                       f"{label}（最近 {smooth} 步的平均）"))
         else:
             raw.set_alpha(1.0)
             raw.set_label(label)
@@ -79,7 +82,9 @@ def plot_loss_history(histories: Mapping[str, np.ndarray], *, ax=None, smooth: i
         handles.append(line)
     if smooth > 1:
         handles.append(Line2D([], [], color="0.3", alpha=0.3, linewidth=0.8,
-                              label="faint: the loss of each minibatch\n(noisy: each batch is a new sample)"))
+                              label=tr("faint: the loss of each minibatch\n"
+                                       "(noisy: each batch is a new sample)",
+                                       "浅色：每个小批量的损失\n（有噪声：每批都是新的样本）")))
     if expected_initial is not None:
         ax.axhline(expected_initial, color="0.2", linestyle=":", linewidth=1)
         (mark,) = ax.plot([0], [expected_initial], marker="o", color="0.2", linestyle=":",
@@ -87,9 +92,9 @@ def plot_loss_history(histories: Mapping[str, np.ndarray], *, ax=None, smooth: i
         handles.append(mark)
     if logy:
         ax.set_yscale("log")
-    ax.set_xlabel("iteration (minibatch)")
-    ax.set_ylabel("loss (log scale)" if logy else "loss")
-    ax.set_title("Training loss")
+    ax.set_xlabel(tr("iteration (minibatch)", "迭代（小批量）"))
+    ax.set_ylabel(tr("loss (log scale)", "损失（对数坐标）") if logy else tr("loss", "损失"))
+    ax.set_title(tr("Training loss", "训练损失"))
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
     ax.grid(alpha=0.3, which="both" if logy else "major")
     return ax
@@ -155,7 +160,7 @@ def plot_weight_templates(W: np.ndarray, image_shape: Sequence[int], class_names
         axes.append(ax)
     if image is not None:
         fig.colorbar(image, ax=axes, shrink=0.8, fraction=0.04, pad=0.02,
-                     label="weight (red raises the score)")
+                     label=tr("weight (red raises the score)", "权重（红色提高得分）"))
     if title:
         fig.suptitle(title)
     if note:             # wrapped to the (sub)figure's width, about 12 characters per inch at 9 pt

@@ -14,6 +14,8 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from cs231n_lin.i18n import tr
+
 
 def _check_probabilities(P, y) -> tuple[np.ndarray, np.ndarray]:
     P = np.asarray(P, dtype=float)
@@ -106,7 +108,8 @@ def plot_probability_bars(images: np.ndarray, P: np.ndarray, y: np.ndarray, clas
         ax_img.set_xticks([])
         ax_img.set_yticks([])
         pred = int(P[k].argmax())
-        ax_img.set_title(f"true: {class_names[y[k]]}\npredicted: {class_names[pred]}", fontsize=10)
+        ax_img.set_title(tr(f"true: {class_names[y[k]]}\npredicted: {class_names[pred]}",
+                            f"真实：{class_names[y[k]]}\n预测：{class_names[pred]}"), fontsize=10)
         ax = fig.add_subplot(grid[0, 2 * k + 1])
         colors = ["tab:green" if c == y[k] else "tab:red" if c == pred else "0.6" for c in range(C)]
         ax.bar(range(C), P[k], color=colors)
@@ -117,9 +120,11 @@ def plot_probability_bars(images: np.ndarray, P: np.ndarray, y: np.ndarray, clas
         ax.tick_params(axis="y", labelsize=9)
         ax.grid(axis="y", alpha=0.3)
         if captions is not None:
-            ax.set_title(f"{captions[k]}: p(true) = {P[k, y[k]]:.2f}", fontsize=10)
+            ax.set_title(tr(f"{captions[k]}: p(true) = {P[k, y[k]]:.2f}",
+                            f"{captions[k]}：p(真实) = {P[k, y[k]]:.2f}"),
+                         fontsize=10)
         if k == 0:
-            ax.set_ylabel("probability")
+            ax.set_ylabel(tr("probability", "概率"))
     return fig
 
 
@@ -156,8 +161,8 @@ def plot_cross_entropy_vs_q(p1: float, *, ax=None, num: int = 999):
     q1 = np.linspace(0.0, 1.0, num + 2)[1:-1]
     H = cross_entropy_two_classes(p1, q1)
     H_p = float(cross_entropy_two_classes(p1, np.array([p1]))[0]) if 0 < p1 < 1 else 0.0
-    ax.plot(q1, H, color="tab:blue", label="cross-entropy H(p, q)")
-    ax.axhline(H_p, color="0.3", linestyle=":", label=f"entropy H(p) = {H_p:.3f}")
+    ax.plot(q1, H, color="tab:blue", label=tr("cross-entropy H(p, q)", "交叉熵 H(p, q)"))
+    ax.axhline(H_p, color="0.3", linestyle=":", label=tr(f"entropy H(p) = {H_p:.3f}", f"熵 H(p) = {H_p:.3f}"))
     ax.axvline(p1, color="tab:green", linestyle="--", linewidth=1, label=f"q = p ({p1:g})")
     q_far = 0.15 if p1 > 0.5 else 0.85
     H_far = float(cross_entropy_two_classes(p1, np.array([q_far]))[0])
@@ -165,9 +170,10 @@ def plot_cross_entropy_vs_q(p1: float, *, ax=None, num: int = 999):
                 arrowprops={"arrowstyle": "<->", "color": "tab:red"})
     ax.text(q_far + 0.02, (H_far + H_p) / 2, "KL(p‖q)", color="tab:red", va="center")
     ax.set_ylim(0, min(3.0, float(H.max())))
-    ax.set_xlabel("q₁ (the estimate q = (1 − q₁, q₁))")
-    ax.set_ylabel("nats")
-    ax.set_title(f"H(p, q) for p = ({1 - p1:g}, {p1:g}): lowest exactly at q = p", fontsize=10)
+    ax.set_xlabel(tr("q₁ (the estimate q = (1 − q₁, q₁))", "q₁（估计分布 q = (1 − q₁, q₁)）"))
+    ax.set_ylabel(tr("nats", "奈特 (nats)"))
+    ax.set_title(tr(f"H(p, q) for p = ({1 - p1:g}, {p1:g}): lowest exactly at q = p",
+                    f"p = ({1 - p1:g}, {p1:g}) 时的 H(p, q)：恰好在 q = p 处最低"), fontsize=10)
     ax.legend(loc="upper center", fontsize=9)
     ax.grid(alpha=0.3)
     return ax
@@ -200,9 +206,11 @@ def plot_max_probability_histograms(max_probs: Mapping[str, np.ndarray], num_cla
     edges = np.linspace(0, 1, bins + 1)
     for label, values in max_probs.items():
         ax.hist(np.asarray(values, dtype=float), bins=edges, histtype="step", linewidth=2, label=label)
-    ax.axvline(1 / num_classes, color="grey", linestyle=":", label=f"1 / C = {1 / num_classes:.2g} (uniform)")
+    ax.axvline(1 / num_classes, color="grey", linestyle=":",
+               label=tr(f"1 / C = {1 / num_classes:.2g} (uniform)",
+                        f"1 / C = {1 / num_classes:.2g}（均匀分布）"))
     ax.set_xlim(0, 1)
-    ax.set_xlabel("largest class probability of a validation image")
-    ax.set_ylabel("number of images")
+    ax.set_xlabel(tr("largest class probability of a validation image", "一张验证图像的最大类别概率"))
+    ax.set_ylabel(tr("number of images", "图像数"))
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9, frameon=False)
     return ax

@@ -10,6 +10,8 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from cs231n_lin.i18n import tr
+
 
 def _grid(results: Mapping) -> tuple[list[float], list[float], np.ndarray]:
     """Sorted learning rates, sorted regs, and the (n_lr, n_reg) val accuracies (nan where missing)."""
@@ -49,9 +51,9 @@ def best_on_grid_edge(results: Mapping, best: tuple[float, float]) -> list[str]:
     edges = []
     for value, values, name in [(lr, lrs, "learning rate"), (reg, regs, "regularization strength")]:
         if value == values[0]:
-            edges.append(f"the smallest {name} tried")
+            edges.append(tr(f"the smallest {name} tried", f"试过的最小 {name}"))
         if value == values[-1]:
-            edges.append(f"the largest {name} tried")
+            edges.append(tr(f"the largest {name} tried", f"试过的最大 {name}"))
     return edges
 
 
@@ -87,7 +89,8 @@ def plot_search_heatmap(results: Mapping, best: tuple[float, float] | None = Non
     low = max(float(np.nanmin(val)), top - 0.1)
     clipped = float(np.nanmin(val)) < low
     image = ax.imshow(val, cmap="viridis", origin="lower", aspect="auto", vmin=low, vmax=top)
-    ax.figure.colorbar(image, ax=ax, label="validation accuracy", extend="min" if clipped else "neither")
+    ax.figure.colorbar(image, ax=ax, label=tr("validation accuracy", "验证准确率"),
+                       extend="min" if clipped else "neither")
     mid = low + 0.5 * (top - low)
     for i in range(len(lrs)):
         for j in range(len(regs)):
@@ -98,13 +101,15 @@ def plot_search_heatmap(results: Mapping, best: tuple[float, float] | None = Non
     ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, edgecolor="red", linewidth=2.5))
     ax.set_xticks(range(len(regs)), [f"{r:.2g}" for r in regs])
     ax.set_yticks(range(len(lrs)), [f"{lr:.2g}" for lr in lrs])
-    ax.set_xlabel("regularization strength (log grid)")
-    ax.set_ylabel("learning rate (log grid)")
+    ax.set_xlabel(tr("regularization strength (log grid)", "正则化强度（对数网格）"))
+    ax.set_ylabel(tr("learning rate (log grid)", "学习率（对数网格）"))
     if edges:
-        ax.set_title("best (red box) is on the grid's edge:\n" + "; ".join(edges) + " - extend the grid",
+        ax.set_title(tr("best (red box) is on the grid's edge:\n" + "; ".join(edges) + " - extend the grid",
+                        "最优（红框）在网格边上：\n" + "；".join(edges) + "——请扩大网格"),
                      color="tab:red", fontsize=10)
     else:
-        ax.set_title("validation accuracy; best in the red box (inside the grid)", fontsize=10)
+        ax.set_title(tr("validation accuracy; best in the red box (inside the grid)",
+                        "验证准确率；最优在红框中（在网格内部）"), fontsize=10)
     return ax
 
 
@@ -143,13 +148,18 @@ def plot_regularization_sweep(regs: Sequence[float], train_acc: np.ndarray, val_
     k = train_acc.shape[1]
     for acc, name, offset in [(train_acc, "train", -0.06), (val_acc, "validation", 0.06)]:
         axes[0].errorbar(x + offset, acc.mean(axis=1), yerr=acc.std(axis=1), marker="o", capsize=3,
-                         label=f"{name} (mean ± 1 s.d., {k} subsets)")
+                         label=tr(f"{name} (mean ± 1 s.d., {k} subsets)",
+                                  f"{name}（均值 ± 1 标准差，{k} 个子集）"))
     gap = train_acc - val_acc
     axes[1].errorbar(x, gap.mean(axis=1), yerr=gap.std(axis=1), marker="o", capsize=3, color="tab:purple")
-    titles = ["accuracy", f"overfitting gap: train − validation accuracy\n(mean ± 1 s.d. over {k} subsets)"]
-    for ax, ylabel, title in zip(axes, ["accuracy", "train − validation"], titles, strict=True):
+    titles = [tr("accuracy", "准确率"),
+              tr(f"overfitting gap: train − validation accuracy\n(mean ± 1 s.d. over {k} subsets)",
+                 f"过拟合差距：训练 − 验证准确率\n（{k} 个子集上的均值 ± 1 标准差）")]
+    for ax, ylabel, title in zip(axes, [tr("accuracy", "准确率"), tr("train − validation", "训练 − 验证")],
+                                 titles,
+                                   strict=True):
         ax.set_xticks(x, [f"{r:g}" for r in regs])
-        ax.set_xlabel("L2 strength λ (not to scale)")
+        ax.set_xlabel(tr("L2 strength λ (not to scale)", "L2 强度 λ（非等比例）"))
         ax.set_ylabel(ylabel)
         ax.set_title(title, fontsize=10)
         ax.grid(alpha=0.3)

@@ -25,6 +25,29 @@
 # Edit the files in any editor; `%autoreload` (first cell) picks up most changes when you re-run
 # a cell. If a change does not seem to take effect, restart the kernel and run the cells again.
 
+# %% [markdown] lang="zh"
+# # 1. 多类 SVM 损失（合页损失）
+#
+# 线性分类器给每个类别打一个**得分 (score)**。多类支持向量机损失 (multiclass SVM loss) 要求正确类别的得分比
+# 其他每个类别的得分至少高出一个间隔 (margin) $\Delta$。在本 notebook 中，你将写出这个损失及其梯
+# 度 (gradient)，用自己写的 SGD 步骤训练一个线性 SVM，并在验证数据上选择超参数 (hyperparameter)。
+#
+# **你要写的内容**（总共约 3 到 4 小时）。每完成一部分，紧接着就有一个检查单元格 (check cell)：写完后运行它
+# ，它会打印 `PASS`，或者打印 `FAIL` 以及哪里出错、可能的原因。
+#
+# | 位置 | 内容 | 用时 |
+# |---|---|---|
+# | `cs231n_lin/classifiers/linear_svm.py` | `svm_loss_naive`：用循环计算损失 | 30 分钟 |
+# | 本 notebook | `hinge_score_gradient`：单个样本得分的梯度 | 20 分钟 |
+# | `cs231n_lin/classifiers/linear_svm.py` | `svm_loss_naive`：梯度 `dW` | 30 分钟 |
+# | `cs231n_lin/classifiers/linear_svm.py` | `svm_loss_vectorized`：不用循环的损失和梯度 | 45 分钟 |
+# | `cs231n_lin/classifiers/linear_classifier.py` | `fit`（SGD 步骤）和 `predict` | 20 分钟 |
+# | 本 notebook | 搜索网格和 `search_hyperparameters` | 30 分钟 |
+# | 本 notebook | 六个随堂问题 (inline question)，答案写在各题下方的单元格里 | 40 分钟 |
+#
+# 用任何编辑器修改这些文件都可以；重新运行单元格时，`%autoreload`（第一个单元格）会载入大部分改动。如果某个
+# 改动似乎没有生效，就重启内核 (kernel) 并重新运行各单元格。
+
 # %%
 # %load_ext autoreload
 # %autoreload 2
@@ -61,6 +84,12 @@ print(data.summary())
 # With the bias trick (a constant 1 appended to every row of `X`), the scores of all
 # examples are one matrix product: `S = X @ W`, shape `(N, C)`, one row per example.
 
+# %% [markdown] lang="zh"
+# ## 得分
+#
+# 使用偏置技巧 (bias trick)（在 `X` 的每一行末尾补一个常数 1）后，所有样本的得分就是一次矩阵乘法：
+# `S = X @ W`，形状为 `(N, C)`，每个样本一行。
+
 # %%
 X_dev = add_bias(data.X_dev).astype(np.float64)
 y_dev = data.y_dev
@@ -88,6 +117,21 @@ print("scores of example 0:", S[0].round(2), " correct class:", data.class_names
 # so $L_i = 0 + 8 = 8$. On a number line, with the correct class on its own line (the zone
 # concerns only the other classes):
 
+# %% [markdown] lang="zh"
+# ## 间隔与 $\Delta$
+#
+# 对得分为 $s$、正确类别为 $y_i$ 的一个样本：
+#
+# $$L_i = \sum_{j \neq y_i} \max(0,\; s_j - s_{y_i} + \Delta)$$
+#
+# 只有当类别 $j$ 的得分离正确得分不到 $\Delta$（或者超过了正确得分）时，它才会贡献损失。例子：得
+# 分 $[13, -7, 11]$，正确类别为 0，$\Delta = 10$：
+#
+# * 类别 1：$\max(0,\; -7 - 13 + 10) = \max(0, -10) = 0$；
+# * 类别 2：$\max(0,\; 11 - 13 + 10) = \max(0, 8) = 8$；
+#
+# 所以 $L_i = 0 + 8 = 8$。画在数轴上（正确类别单独占一行，红色区域只针对其他类别）：
+
 # %%
 ax = plot_margin_number_line([13.0, -7.0, 11.0], correct=0, delta=10.0)
 ax.set_title(r"Scores of one example: correct class 0, $\Delta$ = 10")
@@ -104,6 +148,16 @@ plt.show()
 # `(loss, dW)` with `loss = mean_i L_i + reg * sum(W * W)`. Write the loss now; `dW` comes in a
 # later section (until then the check below looks only at the loss).
 
+# %% [markdown] lang="zh"
+# 类别 1 比正确得分低了不止 $\Delta$：没有损失。类别 2 只比它低 2，落进红色区域 8 个单位：它违反间隔 8，这就
+# 是它的损失。
+#
+# ## 你的代码：`svm_loss_naive`（损失）
+#
+# 打开 **`cs231n_lin/classifiers/linear_svm.py`**，在 **`svm_loss_naive`** 中补全损失的计算，对样本和类别使
+# 用显式循环（循环已经写好）。函数返回 `(loss, dW)`，其中 `loss = mean_i L_i + reg * sum(W * W)`。现在先写损
+# 失；`dW` 留到后面一节（在那之前，下面的检查只看损失）。
+
 # %% tags=["nbval-check-output"]
 checks.svm_naive_loss(svm_loss_naive)
 
@@ -112,12 +166,23 @@ checks.svm_naive_loss(svm_loss_naive)
 # expect then, in terms of $C$ and $\Delta$, and why? Answer first, then run the cell after your
 # answer to compare.
 
+# %% [markdown] lang="zh"
+# **随堂问题 1** — 权重是很小的随机数时，每个得分都接近 0。这时你预期损失是多少（用 $C$ 和 $\Delta$ 表示）？
+# 为什么？先作答，再运行答案后面的单元格来对照。
+
 # %% [markdown]
 # <!-- BEGIN SOLUTION -->
 # Every score is about 0, so every margin $s_j - s_{y_i} + \Delta$ is about $\Delta > 0$: each of
 # the $C - 1$ wrong classes adds $\Delta$, and $L_i \approx (C - 1)\Delta$ for every example, so
 # the mean is $(C - 1)\Delta$ (9 here, with 10 classes and $\Delta = 1$). The regularization term
 # is negligible for tiny weights. A first loss far from this value signals a bug.
+# <!-- END SOLUTION -->
+
+# %% [markdown] lang="zh"
+# <!-- BEGIN SOLUTION -->
+# 每个得分都约为 0，所以每个间隔项 $s_j - s_{y_i} + \Delta$ 都约为 $\Delta > 0$：$C - 1$ 个错误类别各贡
+# 献 $\Delta$，每个样本的 $L_i \approx (C - 1)\Delta$，平均值也是 $(C - 1)\Delta$（这里有 10 个类别、
+# $\Delta = 1$，即 9）。权重很小时正则化项可以忽略。如果第一次算出的损失离这个值很远，说明有 bug。
 # <!-- END SOLUTION -->
 
 # %%
@@ -129,6 +194,10 @@ print(f"loss with tiny weights: {loss_tiny:.4f}   (C = {num_classes}, delta = 1)
 # $\Delta$ is a **hyper-parameter**, fixed before training. Your function gives the worked
 # example's loss for other values of $\Delta$ (a `W` with one feature and `X = [[1]]` makes the
 # scores exactly $[13, -7, 11]$):
+
+# %% [markdown] lang="zh"
+# $\Delta$ 是一个**超参数**，在训练之前就固定下来。用你的函数算一算例子在其他 $\Delta$ 值下的损失（只有一个
+# 特征的 `W` 配上 `X = [[1]]`，得分恰好是 $[13, -7, 11]$）：
 
 # %%
 W_ex, X_ex, y_ex = np.array([[13.0, -7.0, 11.0]]), np.array([[1.0]]), np.array([0])
@@ -148,6 +217,18 @@ for d in [0.0, 1.0, 2.0, 5.0, 10.0, 20.0]:
 #
 # $\max(0, m)$ has no derivative at $m = 0$; there this course uses the slope 0 (a margin counts
 # only when it is $> 0$). Then write your result as code, for one score vector, in the cell below.
+
+# %% [markdown] lang="zh"
+# ## 梯度：逐个得分来看
+#
+# 把 $L_i$ 对每个得分求导。每一项 $\max(0,\; s_j - s_{y_i} + \Delta)$（$j \neq y_i$）依赖两个得分：
+# $s_j$ 和 $s_{y_i}$。在纸上推出
+#
+# * 错误类别 $j$ 的 $\partial L_i / \partial s_j$（求和中哪些项含有 $s_j$？），以及
+# * 正确类别的 $\partial L_i / \partial s_{y_i}$（哪些项含有 $s_{y_i}$？）。
+#
+# $\max(0, m)$ 在 $m = 0$ 处不可导；本课程在那里取斜率 0（间隔只有 $> 0$ 时才算数）。然后在下面的单元格里，
+# 把结果写成针对一个得分向量的代码。
 
 # %%
 def hinge_score_gradient(scores, y, delta=1.0):
@@ -174,6 +255,15 @@ checks.hinge_score_gradient(hinge_score_gradient)
 #
 # Complete `dW` in **`svm_loss_naive`** (`cs231n_lin/classifiers/linear_svm.py`).
 
+# %% [markdown] lang="zh"
+# ## 你的代码：`svm_loss_naive` 中的梯度
+#
+# 样本 $i$ 的得分是 $s = x_i W$，其中 $x_i$ 是含 $D$ 个数的一行，$W$ 的形状是 $(D, C)$。你已经有
+# 了 $\partial L_i / \partial s$（$C$ 个数）；用链式法则 (chain rule) 得到 $\partial L_i / \partial W$，它
+# 与 $W$ 形状相同。别忘了损失要对样本取平均，并加上 $\lambda \sum W^2$。
+#
+# 在 **`svm_loss_naive`**（`cs231n_lin/classifiers/linear_svm.py`）中补全 `dW`。
+
 # %% tags=["nbval-check-output"]
 checks.svm_naive_gradient(svm_loss_naive)
 
@@ -182,6 +272,11 @@ checks.svm_naive_gradient(svm_loss_naive)
 # stored answer: compare it with centered differences $(L(W + h) - L(W - h)) / 2h$ at a few
 # random entries of $W$ (`grad_check_sparse` returns the relative errors; below about $10^{-7}$
 # means they agree):
+
+# %% [markdown] lang="zh"
+# 检查单元格是和存储的结果比较的。你也可以不借助任何存储答案，自己检验梯度：在 $W$ 的几个随机位置上，把它和
+# 中心差分 (centered difference) $(L(W + h) - L(W - h)) / 2h$ 比较（`grad_check_sparse` 返回相对误差；小于
+# 约 $10^{-7}$ 就说明两者一致）：
 
 # %%
 for reg in [0.0, 0.1]:
@@ -196,6 +291,12 @@ for reg in [0.0, 0.1]:
 # Take the worked example with $\Delta = 2$: class 2's margin is $11 - 13 + 2 = 0$ exactly. Your
 # gradient and the centered difference of your loss, at these weights:
 
+# %% [markdown] lang="zh"
+# ## 梯度检验不一致时：折点
+#
+# 取 $\Delta = 2$ 的例子：类别 2 的间隔恰好是 $11 - 13 + 2 = 0$。在这组权重下，比较你的梯度和你的损失的中心
+# 差分：
+
 # %%
 _, analytic = svm_loss_naive(W_ex, X_ex, y_ex, reg=0.0, delta=2.0)
 numeric = eval_numerical_gradient(lambda W: svm_loss_naive(W, X_ex, y_ex, 0.0, delta=2.0)[0], W_ex.copy())
@@ -208,6 +309,11 @@ print(f"relative error: {rel_error(numeric, analytic):.3f}")
 # wrong? In a gradient check on real data, a few entries may disagree like this while most agree
 # to $10^{-9}$: what could cause it, is it a reason for concern, and how would you tell it from a
 # bug?
+
+# %% [markdown] lang="zh"
+# **随堂问题 2** — 两者完全不一致（相对误差为 1）。你的梯度错了吗？在真实数据上做梯度检
+# 验 (gradient check) 时，可能有少数几个位置像这样不一致，而大多数位置一致到 $10^{-9}$：可能是什么原因？需要
+# 担心吗？怎样把它和 bug 区分开？
 
 # %% [markdown]
 # <!-- BEGIN SOLUTION -->
@@ -222,8 +328,21 @@ print(f"relative error: {rel_error(numeric, analytic):.3f}")
 # at many entries and points.
 # <!-- END SOLUTION -->
 
+# %% [markdown] lang="zh"
+# <!-- BEGIN SOLUTION -->
+# 不一定错：合页函数 $\max(0, m)$ 在 $m = 0$ 处有一个折点 (kink)，左边斜率为 0，右边为 1。中心差分跨过了折点
+# ，返回两者的平均 0.5（正确类别为 −0.5），而代码用的是斜率 0。检验 $\partial L / \partial W_{kc}$ 时，
+# $W_{kc}$ 上的步长 $h$ 会让样本 $i$ 的得分移动 $h\,x_{ik}$，所以当某个间隔满足 $|m| < h\,|x_{ik}|$ 时就会跨
+# 过折点。这在真实数据上很少见，对训练也无害。区分方法：查看相关样本的间隔（是否有一个离 0 不
+# 到 $h|x_{ik}|$？），换一个更小的 $h$、换一个 $W$ 或换一个随机种子再试；折点造成的不一致会消失，而 bug 会在
+# 许多位置、许多点上出现。
+# <!-- END SOLUTION -->
+
 # %% [markdown]
 # Moving the margin away from the corner by more than $h$ makes them agree again:
+
+# %% [markdown] lang="zh"
+# 把间隔移离折点超过 $h$，两者就又一致了：
 
 # %%
 W_away = W_ex + np.array([[0.0, 0.0, 1e-3]])
@@ -236,6 +355,10 @@ print(f"margin 1e-3 away from the kink: relative error {rel_error(numeric, analy
 # meets a kink? Think of where the margins are when training starts (small $W$), and what
 # $\Delta = 0$ would do there.
 
+# %% [markdown] lang="zh"
+# **随堂问题 3** — $\Delta$ 的取值如何影响梯度检验碰到折点的频率？想一想训练开始时（$W$ 很小）间隔都在哪里，
+# 以及 $\Delta = 0$ 会怎样。
+
 # %% [markdown]
 # <!-- BEGIN SOLUTION -->
 # Kinks are where a margin $s_j - s_{y_i} + \Delta$ is exactly 0. With small weights all scores
@@ -244,6 +367,14 @@ print(f"margin 1e-3 away from the kink: relative error {rel_error(numeric, analy
 # $\Delta$ (relative to the spread of the score differences) keeps the margins away from 0, so
 # kinks are met rarely; as training spreads the scores out, margins cross 0 now and then and a
 # check meets a kink only occasionally.
+# <!-- END SOLUTION -->
+
+# %% [markdown] lang="zh"
+# <!-- BEGIN SOLUTION -->
+# 折点出现在间隔 $s_j - s_{y_i} + \Delta$ 恰好为 0 的地方。权重很小时所有得分都接近 0，所以所有间隔都
+# 在 $\Delta$ 附近。若 $\Delta = 0$，它们全都在 0 附近，正好落在折点上：训练开始时做梯度检验会有很多位置不一
+# 致。较大的 $\Delta$（相对于得分差的分布范围）让间隔远离 0，很少碰到折点；随着训练把得分拉开，间隔偶尔会穿
+# 过 0，梯度检验也只是偶尔碰到折点。
 # <!-- END SOLUTION -->
 
 # %% [markdown]
@@ -257,11 +388,23 @@ print(f"margin 1e-3 away from the kink: relative error {rel_error(numeric, analy
 # `.sum(axis=...)`, and matrix products. The check compares with stored results, so it does not
 # depend on your naive version.
 
+# %% [markdown] lang="zh"
+# ## 你的代码：`svm_loss_vectorized`
+#
+# 补全 `cs231n_lin/classifiers/linear_svm.py` 中的 **`svm_loss_vectorized`**：同样的损失和梯度，但不对样本或
+# 类别使用 Python 循环，即向量化 (vectorized) 实现。形状：`X` 为 `(N, D)`，`W` 为 `(D, C)`，得分
+# 为 `(N, C)`；需要的中间量都可以是 `(N, C)`，`dW` 为 `(D, C)`。有用的 numpy 操作：整数数组索引（
+# `a[np.arange(N), y]` 每行取一个元素）、广播 (broadcasting)、`np.maximum`、比较运算（布尔数组）
+# 和 `.astype`、`.sum(axis=...)` 以及矩阵乘法。检查是和存储的结果比较的，所以不依赖你的朴素版本。
+
 # %% tags=["nbval-check-output"]
 checks.svm_vectorized(svm_loss_vectorized)
 
 # %% [markdown]
 # How much faster is it? (Times vary from machine to machine.)
+
+# %% [markdown] lang="zh"
+# 它快了多少？（时间因机器而异。）
 
 # %%
 X_train = add_bias(data.X_train).astype(np.float64)
@@ -283,6 +426,13 @@ print(f"naive {1000 * (t1 - t0):.1f} ms, vectorized {1000 * (t2 - t1):.2f} ms: "
 # $\alpha$; the loss is not. Suppose $W$ meets every margin (data loss 0): then so does
 # $\alpha W$ for any $\alpha > 1$, since the differences only grow. On a small separable toy set,
 # with a nearest-centre rule written as a linear classifier:
+
+# %% [markdown] lang="zh"
+# ## 尺度的不确定性
+#
+# 把权重放大 $\alpha > 0$ 倍：每个得分、每个得分差都乘以 $\alpha$。argmax 不变，所以对任何 $\alpha$ 预测都一
+# 样；损失却不一样。假设 $W$ 满足所有间隔（数据损失为 0）：那么对任何 $\alpha > 1$，$\alpha W$ 也满足，因为
+# 得分差只会变大。在一个线性可分的小型玩具数据集上，用一个写成线性分类器的最近中心规则来看：
 
 # %%
 from cs231n_lin.data import make_blobs_2d
@@ -306,6 +456,12 @@ for alpha in [0.02, 0.05, 0.1, 0.2, 1.0, 10.0]:
 # scaled copies, and without a penalty nothing stops $W$ from growing. The regularization term
 # $R(\alpha W) = \alpha^2 R(W)$ adds a preference: the smallest $W$ that does the job.
 
+# %% [markdown] lang="zh"
+# 每一行的准确率都相同。$\alpha$ 较小时得分差小于 $\Delta$，数据损失为正；随着 $\alpha$ 增大它逐渐减小，一旦
+# 所有间隔都满足就恰好为 0（这里从 $\alpha = 0.2$ 开始）。从这以后，数据损失无法在这些放大后的副本中做出选择
+# ，没有惩罚项的话，什么也阻止不了 $W$ 一直变大。正则化项 $R(\alpha W) = \alpha^2 R(W)$ 加入了一种偏好：选能
+# 完成任务的最小的 $W$。
+
 # %% [markdown]
 # ## L2 regularization prefers small, spread-out weights
 #
@@ -313,6 +469,13 @@ for alpha in [0.02, 0.05, 0.1, 0.2, 1.0, 10.0]:
 #
 # $R$ depends only on the weights, not on the data. Two weight vectors can give the same score
 # and still have different penalties:
+
+# %% [markdown] lang="zh"
+# ## L2 正则化偏好小而分散的权重
+#
+# $$R(W) = \sum_k \sum_l W_{k,l}^2, \qquad L = \frac{1}{N}\sum_i L_i + \lambda R(W)$$
+#
+# $R$ 只取决于权重，与数据无关。两个权重向量可以给出相同的得分，惩罚却不同：
 
 # %%
 x = np.array([1.0, 1.0, 1.0, 1.0])
@@ -328,6 +491,12 @@ print(f"w2 . x = {w2 @ x:.2f}   R(w2) = {np.sum(w2**2):.4f}")
 # And the regularization loss does not depend on the data at all (your vectorized loss on two
 # data sets, with and without `reg`):
 
+# %% [markdown] lang="zh"
+# 得分相同，但 $w_2$ 的惩罚只有四分之一。L2 正则化 (regularization) 偏好让每个输入维度都出一点力的权重，而不
+# 是只重度依赖少数几个维度的权重。
+#
+# 而且正则化损失完全不依赖数据（用你的向量化损失在两组数据上计算，分别带和不带 `reg`）：
+
 # %%
 for name, (Xs, ys) in {"dev": (X_dev, y_dev), "train": (X_train, data.y_train)}.items():
     total, _ = svm_loss_vectorized(W0, Xs, ys, reg=0.1)
@@ -339,6 +508,10 @@ print(f"        0.1 * sum(W * W) = {0.1 * np.sum(W0**2):.4f}")
 # **Inline question 4** — All the training in this course keeps $\Delta = 1$ and tunes only the
 # learning rate and $\lambda$. Why is it safe not to tune $\Delta$ as well? (Hint: what happens
 # to the loss if you divide $W$ by $\Delta$?)
+
+# %% [markdown] lang="zh"
+# **随堂问题 4** — 本课程的所有训练都固定 $\Delta = 1$，只调学习率和 $\lambda$。为什么不调 $\Delta$ 也没有问
+# 题？（提示：把 $W$ 除以 $\Delta$，损失会怎样？）
 
 # %% [markdown]
 # <!-- BEGIN SOLUTION -->
@@ -352,9 +525,24 @@ print(f"        0.1 * sum(W * W) = {0.1 * np.sum(W0**2):.4f}")
 # one trade-off, so tuning $\lambda$ with $\Delta = 1$ covers every $\Delta$.
 # <!-- END SOLUTION -->
 
+# %% [markdown] lang="zh"
+# <!-- BEGIN SOLUTION -->
+# 把每个间隔项除以 $\Delta$ 得到
+# $\max(0, s_j - s_{y_i} + \Delta) = \Delta \max(0, s_j/\Delta - s_{y_i}/\Delta + 1)$，而 $W/\Delta$ 的得分
+# 正是 $s/\Delta$。再加上惩罚项 $\lambda \|W\|^2 = \Delta \cdot (\lambda\Delta)
+# \|W/\Delta\|^2$，就有 $L(W; \Delta, \lambda) = \Delta \cdot L(W/\Delta; 1, \lambda\Delta)$。
+# 对 $W$ 最小化左边，等于对 $V = W/\Delta$ 最小化右边：间隔为 $\Delta$、强度为 $\lambda$ 的 SVM，就是间隔
+# 为 1、强度为 $\lambda\Delta$ 的 SVM，只是每个权重都放大了 $\Delta$ 倍（预测相同）。
+# $\Delta$ 和 $\lambda$ 控制的是同一个权衡，所以在 $\Delta = 1$ 下调 $\lambda$ 就覆盖了所有 $\Delta$。
+# <!-- END SOLUTION -->
+
 # %% [markdown]
 # Check the identity $L(W; \Delta, \lambda) = \Delta \cdot L(W/\Delta;\, 1, \lambda\Delta)$
 # numerically with your vectorized loss, for a few values of $\Delta$ and $\lambda$:
+
+# %% [markdown] lang="zh"
+# 用你的向量化损失，对几组 $\Delta$ 和 $\lambda$ 数值验证恒等
+# 式 $L(W; \Delta, \lambda) = \Delta \cdot L(W/\Delta;\, 1, \lambda\Delta)$：
 
 # %%
 print(f"{'delta':>6} {'lambda':>7} {'L(W; delta, lambda)':>20} {'delta * L(W/delta; 1, lambda delta)':>36}")
@@ -378,6 +566,19 @@ for d, lam in [(0.5, 0.1), (2.0, 0.1), (10.0, 0.01), (3.0, 0.0)]:
 # The first check trains with a loss whose gradient it knows and follows every step; the second
 # gives `predict` stored weights and string labels.
 
+# %% [markdown] lang="zh"
+# ## 你的代码：SGD 步骤和 `predict`
+#
+# `LinearSVM`（一个 scikit-learn 估计器 (estimator)）用你的向量化损失做小批量 (minibatch) 随机梯度下
+# 降 (SGD) 训练；训练循环在它的父类里。打开 **`cs231n_lin/classifiers/linear_classifier.py`**：
+#
+# * 在 **`LinearClassifier.fit`** 中，在迭代循环里走一步 SGD：从训练样本中（有放回地，用 `rng`）抽
+# 取 `batch_size` 个组成一个小批量，用 `self.loss` 计算它的损失和梯度，再按学习率 (learning rate) 更新 `W`。
+# 把这个小批量的损失存进 `loss`（它会进入 `loss_history_`）；
+# * 在 **`LinearClassifier.predict`** 中，把 `(N, C)` 的得分变成 `N` 个预测标签。
+#
+# 第一个检查用一个已知梯度的损失来训练，并逐步跟踪每一步；第二个检查给 `predict` 存储好的权重和字符串标签。
+
 # %% tags=["nbval-check-output"]
 checks.sgd_step(LinearSVM)
 
@@ -388,6 +589,11 @@ checks.predict(LinearSVM)
 # ## Training with SGD
 #
 # The starting hyper-parameters for this dataset come from `defaults_for`.
+
+# %% [markdown] lang="zh"
+# ## 用 SGD 训练
+#
+# 这个数据集的初始超参数来自 `defaults_for`。
 
 # %%
 hp = defaults_for(data.name, "svm")
@@ -403,6 +609,10 @@ print(f"train accuracy {svm.score(data.X_train, data.y_train):.3f}, "
 # $C - 1$ (the dotted line). It then falls by more than an order of magnitude, hence the log
 # scale.
 
+# %% [markdown] lang="zh"
+# 权重一开始很小，所以第一次的损失应该接近你在随堂问题 1 中的答案 $C - 1$（虚线）。之后它下降了一个数量级以
+# 上，所以用对数坐标。
+
 # %%
 ax = plot_loss_history({"LinearSVM (hinge)": svm.loss_history_}, expected_initial=num_classes - 1,
                        expected_label=f"expected at the start: C - 1 = {num_classes - 1}", logy=True)
@@ -415,6 +625,12 @@ plt.show()
 # Stretch the trained weights by $\alpha$: the predictions stay, the data loss moves. Split the
 # validation data loss into the part from examples the model classifies correctly and the part
 # from those it gets wrong:
+
+# %% [markdown] lang="zh"
+# ## 训练后权重上的尺度不确定性
+#
+# 把训练好的权重放大 $\alpha$ 倍：预测不变，数据损失会变。把验证集上的数据损失分成两部分：来自模型分类正确的
+# 样本，和来自分类错误的样本：
 
 # %%
 Xv, yv = add_bias(data.X_val), data.y_val
@@ -437,6 +653,13 @@ for alpha in [1.0, 3.0, 10.0]:
 # examples dominate (the loss rises). The data loss is therefore not blind to the scale, yet it
 # cannot keep the weights small once the margins are met: the penalty $\lambda R(W)$ does that.
 
+# %% [markdown] lang="zh"
+# 预测始终不变，但损失在变，而且朝两个相反的方向。一个分类正确、但间隔尚未满足的样本只有小的违反量；放大会让
+# 正确得分领先更多，它的损失缩小到 0。一个分类错误的样本有一个错误得分高于正确得分；放大会把这个差值成倍放大
+# ，它的损失随 $\alpha$ 增长（每个违反量中只有得分差部分被放大，其中的 $\Delta$ 不变）。$\alpha = 3$ 时第一
+# 种效应占上风（损失下降）；$\alpha = 10$ 时少数分类错误的样本占主导（损失上升）。所以数据损失并非对尺度一无
+# 所知，但一旦间隔满足，它就无法让权重保持较小：这要靠惩罚项 $\lambda R(W)$。
+
 # %% [markdown]
 # ## Does penalizing large weights help generalization?
 #
@@ -444,6 +667,13 @@ for alpha in [1.0, 3.0, 10.0]:
 # data, so train on random subsets of 50 training images, for 6 values of $\lambda$ and 10
 # different subsets each, and measure training and validation accuracy. (An SGD step multiplies
 # $W$ by $1 - 2\,\text{learning rate}\cdot\lambda$, which must stay positive: $\lambda \le 1$ here.)
+
+# %% [markdown] lang="zh"
+# ## 惩罚大权重有助于泛化吗？
+#
+# 笔记里说 L2 惩罚能减少过拟合 (overfitting)。数据少时过拟合最明显，所以在随机选取的 50 张训练图像上训练，
+# 取 6 个 $\lambda$ 值、每个值用 10 个不同的子集，测量训练准确率和验证准确率。（一步 SGD 会把 $W$ 乘
+# 以 $1 - 2\,\text{learning rate}\cdot\lambda$，它必须保持为正：这里 $\lambda \le 1$。）
 
 # %%
 regs_sweep = [0.0, 1e-2, 3e-2, 0.1, 0.3, 1.0]
@@ -479,6 +709,15 @@ for r, reg in enumerate(regs_sweep):
 # `CS231N_LIN_DATASET=cifar10` if you have CIFAR-10). Either way $\lambda$ is chosen on
 # validation data, as in the search below.
 
+# %% [markdown] lang="zh"
+# 数据显示的结果（存储的运行用的是 digits 数据集，验证集 200 张图像，所以 0.005 就是一张图像）：小的惩罚有一
+# 点帮助，而且相当稳定。$\lambda = 0.03$ 时验证准确率平均提高约 1.3 个百分点（2 到 3 张图像），10 个子集中
+# 有 8 个提高；训练与验证之间的差距只略有缩小（约从 0.20 到 0.19）。子集之间的波动（误差线）比这个收益还大：
+# 用哪 50 张图像训练，比惩罚项影响更大。更强的惩罚会导致欠拟合 (underfitting)：训练和验证准确率一起下降，差
+# 距并不缩小。在 digits 上，合页损失在间隔满足后就不再推动权重，所以即使没有惩罚，权重也保持适中；在更难的数
+# 据集上效果会更明显（如果你有 CIFAR-10，可以用 `CS231N_LIN_DATASET=cifar10` 运行本 notebook）。无论哪种情况
+# ，$\lambda$ 都要在验证数据上选，就像下面的搜索那样。
+
 # %% [markdown]
 # ## Weight templates
 #
@@ -486,6 +725,13 @@ for r, reg in enumerate(regs_sweep):
 # image: the "template" a class's score matches. The inputs were mean-subtracted (the average
 # training image was removed from every image), so a weight says how much a pixel that is
 # *brighter than average* raises (red) or lowers (blue) that class's score.
+
+# %% [markdown] lang="zh"
+# ## 权重模板
+#
+# `W` 的每一列（去掉偏置那一行）每个像素对应一个权重，所以可以显示成一张图像：即某个类别的得分所匹配的“模
+# 板 (template)”。输入已经减去了均值（每张图像都减去了训练集的平均图像），所以一个权重表示：某个像素*比平均
+# 更亮*时，会让这个类别的得分升高（红）还是降低（蓝），以及幅度多大。
 
 # %%
 fig = plot_weight_templates(svm.W_, data.image_shape, data.class_names,
@@ -495,6 +741,9 @@ plt.show()
 # %% [markdown]
 # **Inline question 5** — Describe what the templates look like. Why do they look this way,
 # and why are they not simply pictures of an average member of each class?
+
+# %% [markdown] lang="zh"
+# **随堂问题 5** — 描述这些模板的样子。为什么会是这样？为什么它们不只是每个类别的一张平均图像？
 
 # %% [markdown]
 # <!-- BEGIN SOLUTION -->
@@ -511,12 +760,30 @@ plt.show()
 # towards 0), while noise in the templates comes from SGD on a small training set.
 # <!-- END SOLUTION -->
 
+# %% [markdown] lang="zh"
+# <!-- BEGIN SOLUTION -->
+# 它们看起来像各类别粗糙、斑驳的草图，而不是清晰的数字：在存储的运行中，0 的模板中间一竖是蓝色（负），那里正
+# 是 0 的空洞、1 的笔画所在；1 的模板则在顶部中央的一小段笔画上是红色。
+# 线性分类器每个类别只有一个模板，用图像与模板的点积来打分，所以每个模板必须同时匹配该类别的所有成员：最后它
+# 成了该类别典型笔画的模糊平均（在 CIFAR-10 上则是一个平均颜色加一个模糊的形状：“双头马”、某种主色调的汽车）
+# 。但 SVM 只需要每个类别比其他类别高出 $\Delta$，所以模板在*其他*类别有笔迹的地方（0 的空洞、区分 3 和 8 的
+# 缺口）也带有负权重：它是一个判别式模板，而不是类别均值。很少变化的像素的权重接近 0（L2 把用不到的权重推
+# 向 0），而模板中的噪声来自在小训练集上做 SGD。
+# <!-- END SOLUTION -->
+
 # %% [markdown]
 # ## Your code: a hyper-parameter search
 #
 # Choose the learning rate and $\lambda$ on the **validation** split. Both act by their order of
 # magnitude, so search a **log grid**: values evenly spaced in $\log$ (e.g. with `np.logspace`).
 # First pick the two lists; at least 3 values each, around the defaults printed above.
+
+# %% [markdown] lang="zh"
+# ## 你的代码：超参数搜索
+#
+# 在**验证**集 (validation set) 上选择学习率和 $\lambda$。两者都是按数量级起作用的，所以在**对数网格**上搜索
+# ：取值在 $\log$ 尺度上等距（例如用 `np.logspace`）。先定下两个列表；每个至少 3 个值，围绕上面打印的默认值
+# 。
 
 # %%
 learning_rates, regs = None, None                 # your two lists replace these
@@ -532,6 +799,10 @@ checks.log_grid(learning_rates, regs)
 # Then write `search_hyperparameters`: for every pair (learning rate, $\lambda$) train a fresh
 # copy of `estimator` with those two values (`clone(estimator).set_params(...)`), and record its
 # accuracy on the training and on the validation data. Return the results and the best pair.
+
+# %% [markdown] lang="zh"
+# 然后写 `search_hyperparameters`：对每一对（学习率，$\lambda$），用这两个值训练 `estimator` 的一个全新副本
+# （`clone(estimator).set_params(...)`），并记录它在训练数据和验证数据上的准确率。返回结果和最好的那一对。
 
 # %%
 def search_hyperparameters(estimator, learning_rates, regs, X_train, y_train, X_val, y_val):
@@ -563,6 +834,10 @@ checks.search_hyperparameters(search_hyperparameters)
 # map boxes the best cell; if it sits on an edge of the grid, the best values may lie outside
 # what you searched: widen the grid in that direction and run again.
 
+# %% [markdown] lang="zh"
+# 用较短的训练来运行它（300 步而不是 1500 步，让搜索快一些）。热力图会框出最好的格子；如果它落在网格的边上，
+# 最优值可能在你搜索的范围之外：朝那个方向扩大网格，再运行一次。
+
 # %%
 t0 = time.perf_counter()
 results, best = search_hyperparameters(
@@ -582,6 +857,10 @@ plt.show()
 # the **test** accuracy once, at the very end: it estimates how the model does on new data only
 # if nothing was chosen by looking at it.
 
+# %% [markdown] lang="zh"
+# 相邻格子相差 0.005，也就是相差一张验证图像：不要对这种差别过度解读。最后，用完整的步数训练选出的模型，并在
+# 最后只测量一次**测试**准确率：只有在没有根据测试集做过任何选择时，它才能估计模型在新数据上的表现。
+
 # %%
 final = LinearSVM(learning_rate=best[0], reg=best[1], num_iters=hp["num_iters"], batch_size=hp["batch_size"],
                   random_state=0).fit(data.X_train, data.y_train)
@@ -593,6 +872,10 @@ print(f"val accuracy {final.score(data.X_val, data.y_val):.3f}, "
 # largest learning rate and the smallest $\lambda$. What would you conclude, and what would you
 # do next? Why must the test split not be used to make that choice?
 
+# %% [markdown] lang="zh"
+# **随堂问题 6** — 假设热力图中最好的格子在一个角上，比如最大的学习率和最小的 $\lambda$。你会得出什么结论？
+# 下一步做什么？为什么不能用测试集来做这个选择？
+
 # %% [markdown]
 # <!-- BEGIN SOLUTION -->
 # That the optimum may lie outside the grid: the accuracy might keep improving with a larger
@@ -601,4 +884,12 @@ print(f"val accuracy {final.score(data.X_val, data.y_val):.3f}, "
 # split must stay untouched: every choice made by looking at a split fits that split a little,
 # so a test accuracy used for choosing would be optimistic and would no longer estimate the
 # accuracy on new data.
+# <!-- END SOLUTION -->
+
+# %% [markdown] lang="zh"
+# <!-- BEGIN SOLUTION -->
+# 说明最优值可能在网格之外：学习率再大一些或 $\lambda$ 再小一些，准确率可能还会提高。把网格向那个角外扩展（
+# 等最优值落在网格内部后，再在它附近细化，仍用对数尺度），重新搜索。测试集必须保持不动：每一个看着某个数据集
+# 做出的选择，都会让结果对那个数据集有一点拟合，所以用来做选择的测试准确率会偏乐观，不再能估计新数据上的准确
+# 率。
 # <!-- END SOLUTION -->

@@ -16,6 +16,21 @@
 # Then you train the classifier (with the `fit` you wrote in notebook 1) and read the loss two
 # more ways: information theory and probability.
 
+# %% [markdown] lang="zh"
+# # 3. Softmax 与交叉熵损失
+#
+# Softmax 分类器把得分看作**未归一化的对数概率 (unnormalized log-probabilities)**，把它们变成概率，并用**交
+# 叉熵 (cross-entropy)** 损失代替合页损失：
+#
+# $$L_i = -\log\frac{e^{f_{y_i}}}{\sum_j e^{f_j}} = -f_{y_i} + \log\sum_j e^{f_j}.$$
+#
+# **你要写的内容**（约 1.5 小时），每一部分后面都有一个检查单元格：
+# 1. 本 notebook 单元格中的 `cross_entropy_two_ways` 和 `softmax_score_gradient`；
+# 2. `cs231n_lin/classifiers/softmax.py` 中的 `softmax_loss_naive` 和 `softmax_loss_vectorized`；
+# 3. 两个随堂问题的答案。
+#
+# 然后训练这个分类器（用你在 notebook 1 中写的 `fit`），再从两个角度理解这个损失：信息论和概率论。
+
 # %%
 # %load_ext autoreload
 # %autoreload 2
@@ -44,6 +59,12 @@ print(data.summary())
 # Exponentiating makes every score positive (unnormalized probabilities); dividing by the sum
 # makes them sum to one.
 
+# %% [markdown] lang="zh"
+# ## 得分 → 未归一化概率 → 概率
+#
+# 一个有三个类别的样本，得分 $f = [-2.85, 0.86, 0.28]$，正确类别为 2。取指数让每个得分都变成正数（未归一化概
+# 率）；再除以它们的和，使总和为 1。
+
 # %%
 f = np.array([-2.85, 0.86, 0.28])
 unnormalized = np.exp(f)
@@ -57,6 +78,12 @@ print("probabilities:                              ", probs, " sum =", round(pro
 #
 # Write $L_i$ for one score vector `f` (shape `(C,)`) both as $-\log p_{y_i}$ and as
 # $-f_{y_i} + \log\sum_j e^{f_j}$, and return the two numbers.
+
+# %% [markdown] lang="zh"
+# ## 你的代码：一个样本的损失，两种算法
+#
+# 对一个得分向量 `f`（形状 `(C,)`），分别按 $-\log p_{y_i}$ 和 $-f_{y_i} + \log\sum_j e^{f_j}$ 写出 $L_i$，
+# 返回这两个数。
 
 # %%
 def cross_entropy_two_ways(f, y):
@@ -77,6 +104,13 @@ checks.cross_entropy_two_ways(cross_entropy_two_ways)
 # With two classes, softmax is the logistic (sigmoid) function of the score difference: the
 # softmax classifier generalizes binary logistic regression to many classes.
 
+# %% [markdown] lang="zh"
+# 第二种形式就是 $\log(a/b) = \log a - \log b$，再利用 $\log e^{f_{y_i}} = f_{y_i}$。它从不显式算出概率本身
+# ，这一点在 notebook 4 中很重要。
+#
+# 只有两个类别时，softmax 就是得分差的 logistic (sigmoid) 函数：softmax 分类器是二元逻辑回
+# 归 (logistic regression) 在多类别上的推广。
+
 # %%
 s2 = np.array([0.3, 1.7])
 print(f"softmax p_1 = {np.exp(s2[1]) / np.exp(s2).sum():.6f},  sigmoid(s_1 - s_0) = "
@@ -90,6 +124,13 @@ print(f"softmax p_1 = {np.exp(s2[1]) / np.exp(s2).sum():.6f},  sigmoid(s_1 - s_0
 # in terms of the probabilities $p_j$. Then write it in `softmax_score_gradient` for one score
 # vector: it returns an array of shape `(C,)`. The check compares your gradient with a numeric
 # one at many random score vectors.
+
+# %% [markdown] lang="zh"
+# ## 你的代码：梯度，逐个得分来看
+#
+# 从 $L_i = -f_{y_i} + \log\sum_k e^{f_k}$ 出发，自己推导 $\partial L_i / \partial f_j$：对两项分别求导，
+# $j = y_i$ 和 $j \neq y_i$ 各做一次，并用概率 $p_j$ 表示结果。然后在 `softmax_score_gradient` 中对一个得分
+# 向量写出它：返回形状为 `(C,)` 的数组。检查会在许多随机得分向量上把你的梯度和数值梯度比较。
 
 # %%
 def softmax_score_gradient(f, y):
@@ -114,11 +155,22 @@ checks.softmax_score_gradient(softmax_score_gradient)
 # examples and add the regularization (the same convention as `svm_loss_naive`). The check
 # compares your loss and `dW` with stored values on small examples.
 
+# %% [markdown] lang="zh"
+# ## 你的代码：`softmax_loss_naive`
+#
+# 在 **`cs231n_lin/classifiers/softmax.py`** 中补全 **`softmax_loss_naive`**，对样本使用循环：计算损失和梯
+# 度 `dW`。得分是 $f = x_i W$，所以和 notebook 1 完全一样，用链式法则把你的得分梯度传
+# 到 $\partial L_i/\partial W$。对样本取平均并加上正则化（约定与 `svm_loss_naive` 相同）。检查会在小例子上把
+# 你的损失和 `dW` 与存储的值比较。
+
 # %% tags=["nbval-check-output"]
 checks.softmax_naive(softmax_loss_naive, large_scores=False)
 
 # %% [markdown]
 # A sanity check to run at the start of any training: with tiny random weights, what is the loss?
+
+# %% [markdown] lang="zh"
+# 每次开始训练时都值得做的一个合理性检查：权重是很小的随机数时，损失是多少？
 
 # %%
 X_dev = add_bias(data.X_dev).astype(np.float64)
@@ -133,6 +185,10 @@ print(f"loss with tiny random weights: {loss:.4f};   C = {C}, log C = {np.log(C)
 # **Inline question 1** — Why is the loss with tiny random weights close to $\log C$? If a new
 # model of yours started at a loss of $10\log C$, what would you suspect?
 
+# %% [markdown] lang="zh"
+# **随堂问题 1** — 为什么权重很小时损失接近 $\log C$？如果你的一个新模型初始损失是 $10\log C$，你会怀疑什么
+# ？
+
 # %% [markdown]
 # <!-- BEGIN SOLUTION -->
 # With tiny weights every score is about 0, so every class gets $p_j = e^0 / \sum_k e^0 = 1/C$ and
@@ -141,10 +197,22 @@ print(f"loss with tiny random weights: {loss:.4f};   C = {C}, log C = {np.log(C)
 # data loss summed over the examples instead of averaged.
 # <!-- END SOLUTION -->
 
+# %% [markdown] lang="zh"
+# <!-- BEGIN SOLUTION -->
+# 权重很小时每个得分都约为 0，所以每个类别的 $p_j = e^0 / \sum_k e^0 = 1/C$，每个样本
+# 的 $L_i = -\log(1/C) = \log C$。初始损失大得多，说明得分并不小：权重初始化过大（或输入没有缩放），或者损失
+# 有 bug，例如数据损失对样本求和而不是取平均。
+# <!-- END SOLUTION -->
+
 # %% [markdown]
 # ## Your code: `softmax_loss_vectorized`
 #
 # Complete **`softmax_loss_vectorized`** in the same file: no Python loops, the same results.
+
+# %% [markdown] lang="zh"
+# ## 你的代码：`softmax_loss_vectorized`
+#
+# 在同一个文件中补全 **`softmax_loss_vectorized`**：不用 Python 循环，结果相同。
 
 # %% tags=["nbval-check-output"]
 checks.softmax_vectorized(softmax_loss_vectorized, large_scores=False)
@@ -166,6 +234,14 @@ print(f"on {X_some.shape[0]} examples: naive {1000 * (t1 - t0):.1f} ms, vectoriz
 # $H(p, q) = -\sum_x p(x)\log q(x)$, $H(p) = -\sum_x p(x)\log p(x)$ and
 # $D_{KL}(p\,\|\,q) = \sum_x p(x)\log\frac{p(x)}{q(x)}$. Then $H(p,q) = H(p) + D_{KL}(p\|q)$.
 # Check it on real numbers, with $q$ the softmax of our example scores:
+
+# %% [markdown] lang="zh"
+# ## 信息论：交叉熵 = 熵 + KL 散度
+#
+# 对“真实”分布 $p$ 和估计分布 $q$：
+# $H(p, q) = -\sum_x p(x)\log q(x)$，$H(p) = -\sum_x p(x)\log p(x)$，
+# $D_{KL}(p\,\|\,q) = \sum_x p(x)\log\frac{p(x)}{q(x)}$。于是 $H(p,q) = H(p) + D_{KL}(p\|q)$。
+# 用真实的数字验证一下，$q$ 取我们例子得分的 softmax：
 
 # %%
 q = probs                                               # the softmax of f, from the first cell
@@ -192,6 +268,10 @@ print(f"softmax loss of the example (your cross_entropy_two_ways): {cross_entrop
 # The identity alone does not say where the cross-entropy is smallest. Sweep the estimate $q$:
 # with two classes, $q = (1 - q_1, q_1)$ for every $q_1$ in $(0, 1)$; with three classes, 20 000
 # random $q$ from the probability simplex.
+
+# %% [markdown] lang="zh"
+# 单凭这个恒等式还看不出交叉熵在哪里最小。让估计 $q$ 扫过各种取值：两个类别时，对 $(0, 1)$ 中的每
+# 个 $q_1$ 取 $q = (1 - q_1, q_1)$；三个类别时，从概率单纯形 (probability simplex) 中随机取 20 000 个 $q$。
 
 # %%
 plot_cross_entropy_vs_q(0.7)
@@ -220,6 +300,21 @@ print(f"random q with H(p, q) < H(p): {int(np.sum(H_all < entropy(p3)))} of {len
 # $\lambda R(W) = \frac{1}{N}(-\log P(W)) + \text{const}$ with $\lambda = \frac{1}{2N\sigma^2}$.
 # Checked against an independent Gaussian density:
 
+# %% [markdown] lang="zh"
+# $H(p, q)$ 从不低于 $H(p)$，并且只在 $q = p$ 时取到它：差值就是 $D_{KL}(p\|q) \ge 0$（吉布斯不等
+# 式 (Gibbs' inequality)）。对于带标签样本的独热 (one-hot) 分布 $p$，$H(p) = 0$，所以交叉熵*就是* KL 散
+# 度 (KL divergence)，两者都等于 softmax 损失 $-\log q_{y_i}$。最小化损失就是把 $q$ 的全部概率质量移到正确类
+# 别上。
+#
+# ## 概率论：最大似然与 MAP
+#
+# $q_{y_i} = P(y_i \mid x_i; W)$，所以 $\sum_i L_i = -\log \prod_i P(y_i \mid x_i; W)$：最小化数据损失就是
+# **最大似然估计 (maximum likelihood)**。加上 $\lambda R(W)$ 则是带高斯先
+# 验 $W_{kl} \sim \mathcal N(0, \sigma^2)$ 的**最大后验估计 (MAP)**：先验的负对数密度
+# 是 $\frac{1}{2\sigma^2}\sum W_{kl}^2 + \text{const}$。我们的损失是 $N$ 个样本的*平均*，所
+# 以 $\lambda R(W) = \frac{1}{N}(-\log P(W)) + \text{const}$，其中 $\lambda = \frac{1}{2N\sigma^2}$。与一个
+# 独立实现的高斯密度对照：
+
 # %%
 from scipy.stats import norm
 
@@ -239,6 +334,12 @@ for scale in (0.5, 1.0, 2.0):
 # example), up to a constant that does not depend on $W$. A larger $\lambda$ is a narrower prior.
 #
 # ## Training the softmax classifier
+
+# %% [markdown] lang="zh"
+# 两列一致：正则化项就是（每个样本分摊的）高斯先验的负对数，相差一个与 $W$ 无关的常数。$\lambda$ 越大，先验
+# 越窄。
+#
+# ## 训练 softmax 分类器
 
 # %%
 hp = defaults_for(data.name, "softmax")
@@ -264,9 +365,16 @@ plt.show()
 # The classifier gives every class a probability, through `softmax`. You write a `softmax` that
 # cannot overflow in notebook 4, and look at the probabilities of single images there.
 
+# %% [markdown] lang="zh"
+# 分类器通过 `softmax` 给每个类别一个概率。在 notebook 4 中你会写一个不会上溢的 `softmax`，并在那里查看单张
+# 图像的概率。
+
 # %% [markdown]
 # **Inline question 2** — What are the smallest and largest values the softmax loss $L_i$ can
 # take? Can it reach them with finite scores?
+
+# %% [markdown] lang="zh"
+# **随堂问题 2** — softmax 损失 $L_i$ 的最小值和最大值分别是多少？用有限的得分能取到吗？
 
 # %% [markdown]
 # <!-- BEGIN SOLUTION -->
@@ -274,4 +382,12 @@ plt.show()
 # needs $q_{y_i} = 1$ (the correct score infinitely above the others); the maximum $\infty$ needs
 # $q_{y_i} = 0$ (infinitely below). Neither is reached with finite scores in exact arithmetic;
 # in floating point a loss below about $10^{-16}$ rounds to exactly 0 (notebook 5 shows it).
+# <!-- END SOLUTION -->
+
+# %% [markdown] lang="zh"
+# <!-- BEGIN SOLUTION -->
+# $L_i = -\log q_{y_i}$，对有限的得分有 $0 < q_{y_i} < 1$，所以 $0 < L_i < \infty$。最小值 0 需
+# 要 $q_{y_i} = 1$（正确得分比其他得分高出无穷多）；最大值 $\infty$ 需要 $q_{y_i} = 0$（低出无穷多）。在精确
+# 算术下，有限的得分都取不到；在浮点数中，小于约 $10^{-16}$ 的损失会被舍入为恰好 0（notebook 5 会展示这一点
+# ）。
 # <!-- END SOLUTION -->

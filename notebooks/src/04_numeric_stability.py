@@ -15,6 +15,21 @@
 #
 # At the end you look at the probabilities your `softmax` gives a trained classifier.
 
+# %% [markdown] lang="zh"
+# # 4. Softmax 的数值稳定性
+#
+# $e^{f}$ 增长得极快，得分到几百时计算机就存不下了。本 notebook 现场展示这种失败、修复它的技巧、
+# log-sum-exp、为什么修复必须逐行进行，以及为什么损失应该由对数概率来计算。这就是数值稳定
+# 性 (numerical stability) 问题。
+#
+# **你要写的内容**（约 45 分钟），每一部分后面都有一个检查单元格：
+# 1. 本 notebook 单元格中的 `logsumexp_rows`；
+# 2. `cs231n_lin/classifiers/softmax.py` 中的 `softmax` 和 `log_softmax`，并
+# 在 `softmax_loss_naive` / `softmax_loss_vectorized` 中做同样的处理（它们必须经得起 $10^4$ 的得分）；
+# 3. 一个随堂问题的答案。
+#
+# 最后你会查看你的 `softmax` 给一个训练好的分类器算出的概率。
+
 # %%
 # %load_ext autoreload
 # %autoreload 2
@@ -42,6 +57,13 @@ print(data.summary())
 # $x > \log(1.8\times10^{308}) \approx 709.8$; in float32 already for $x > 88.7$.
 # NumPy then returns `inf` and emits a `RuntimeWarning`:
 
+# %% [markdown] lang="zh"
+# ## 现场看上溢
+#
+# float64 能表示的最大数约为 $1.8\times10^{308}$，所以
+# 当 $x > \log(1.8\times10^{308}) \approx 709.8$ 时 $e^x$ 就会上溢 (overflow)；float32 在 $x > 88.7$ 时就上
+# 溢了。这时 NumPy 返回 `inf` 并发出 `RuntimeWarning`：
+
 # %%
 for dtype in (np.float64, np.float32):
     biggest = np.finfo(dtype).max
@@ -61,6 +83,14 @@ for dtype, x in [(np.float64, 1000.0), (np.float32, 100.0)]:
 # is `inf` too. The first two probabilities become finite / `inf` $= 0$ (the true values are about
 # $10^{-290}$ and $10^{-145}$: close enough), the third becomes `inf / inf` $=$ `nan` (the true value
 # is 1):
+
+# %% [markdown] lang="zh"
+# ## 朴素的 softmax 崩溃了
+#
+# 取得分 $[123, 456, 789]$。在 float64 中，
+# $e^{123} \approx 2.6\times10^{53}$ 和 $e^{456} \approx 1.1\times10^{198}$ 仍是有限数，但 $e^{789}$ 上溢
+# 为 `inf`，于是总和也是 `inf`。前两个概率变成 有限数 / `inf` $= 0$（真实值约为 $10^{-290}$ 和 $10^{-145}$：
+# 足够接近），第三个变成 `inf / inf` $=$ `nan`（真实值为 1）：
 
 # %%
 f = np.array([123.0, 456.0, 789.0])
@@ -85,6 +115,18 @@ for w in caught:
 # *each* $f_j$ inside the sum; adding it once outside the sum, as in $\sum_j e^{f_j} + \log K$,
 # would change the value. The cell below checks both on the scores $[1, 2, 3]$:
 
+# %% [markdown] lang="zh"
+# ## 一个什么都不改变的常数
+#
+# 分子分母同乘一个常数 $K > 0$，再把它移进指数：
+#
+# $$\frac{e^{f_{y_i}}}{\sum_j e^{f_j}} = \frac{K\,e^{f_{y_i}}}{K\sum_j e^{f_j}}
+# = \frac{e^{f_{y_i} + \log K}}{\sum_j e^{f_j + \log K}}$$
+#
+# 任何 $K$ 都给出相同的值，而且可以对每个样本单独选择。注意 $\log K$ 是加到求和里的*每一个* $f_j$ 上；如果
+# 像 $\sum_j e^{f_j} + \log K$ 那样只在求和外面加一次，值就变了。下面的单元格在得分 $[1, 2, 3]$ 上检验这两种
+# 写法：
+
 # %%
 small = np.array([1.0, 2.0, 3.0])
 reference = np.exp(small) / np.exp(small).sum()
@@ -99,6 +141,10 @@ for log_k in (-3.0, 5.0, -100.0):
 # scores? Why is $\log K = -\max_j f_j$ a good choice, and what would go wrong with
 # $\log K = -\min_j f_j$? (Think about the largest exponent, and about the sum.)
 
+# %% [markdown] lang="zh"
+# **随堂问题 1** — $\log K$ 取什么值，能让任何有限的得分都不可能上溢？为什么 $\log K = -\max_j f_j$ 是一个好
+# 选择？$\log K = -\min_j f_j$ 会出什么问题？（想一想最大的指数，以及求和。）
+
 # %% [markdown]
 # <!-- BEGIN SOLUTION -->
 # With $\log K = -\max_j f_j$ every exponent $f_j - \max_k f_k$ is $\le 0$, so no $e^{(\cdot)}$
@@ -107,6 +153,15 @@ for log_k in (-3.0, 5.0, -100.0):
 # finite. Subtracting the minimum makes every exponent $\ge 0$; with a large spread of scores
 # (e.g. $[123, 456, 789] \to [0, 333, 666]$, and $e^{666}$ is about $10^{289}$) the largest term
 # overflows as soon as the spread exceeds about 709.8 (88.7 in float32).
+# <!-- END SOLUTION -->
+
+# %% [markdown] lang="zh"
+# <!-- BEGIN SOLUTION -->
+# 取 $\log K = -\max_j f_j$ 时，每个指数 $f_j - \max_k f_k$ 都 $\le 0$，所以没有哪个 $e^{(\cdot)}$ 超过 1，
+# 不会上溢；而且有一项恰好是 $e^0 = 1$，所以总和在 1 和 $C$（类别数）之间：既不会上溢，也不会下
+# 溢 (underflow) 为 0，它的对数是有限的。减去最小值则让每个指数都 $\ge 0$；得分分布很广时（例
+# 如 $[123, 456, 789] \to [0, 333, 666]$，而 $e^{666}$ 约为 $10^{289}$），只要差距超过约 709.8（float32 中
+# 为 88.7），最大的那一项就会上溢。
 # <!-- END SOLUTION -->
 
 # %% [markdown]
@@ -120,6 +175,17 @@ for log_k in (-3.0, 5.0, -100.0):
 # returns shape `(N,)`. Useful: `np.max`, `np.sum` and `np.log` with `axis=1`, and
 # `keepdims=True` so that an `(N, 1)` column broadcasts against `(N, C)`. The check compares
 # with `scipy.special.logsumexp` and treats any overflow warning as a failure.
+
+# %% [markdown] lang="zh"
+# ## 你的代码：log-sum-exp
+#
+# 同样的思路可以不上溢地算出归一化项的对数：
+#
+# $$\log\sum_j e^{f_j} = m + \log\sum_j e^{f_j - m}, \qquad m = \max_j f_j.$$
+#
+# 对形状为 `(N, C)` 的得分矩阵 `S` 的每一行写出它，不用 Python 循环；返回形状 `(N,)`。有用的：
+# 带 `axis=1` 的 `np.max`、`np.sum` 和 `np.log`，以及 `keepdims=True`，让 `(N, 1)` 的列能和 `(N, C)` 广播。
+# 检查会和 `scipy.special.logsumexp` 比较，并把任何上溢警告都算作失败。
 
 # %%
 def logsumexp_rows(S):
@@ -141,6 +207,13 @@ checks.logsumexp_rows(logsumexp_rows)
 # to 0, and $0/0$ is `nan`. With your per-row log-sum-exp, $p_{ij} = e^{S_{ij} - \mathrm{lse}_i}$
 # is fine in every row:
 
+# %% [markdown] lang="zh"
+# ## 平移必须逐行进行
+#
+# 从整个矩阵中减去同一个全局最大值，可以修复最大值所在那一行的上溢，但会把得分小得多的行压得太低，以致它们所
+# 有的指数都下溢为 0，而 $0/0$ 是 `nan`。用你逐行计算的 log-sum-exp，
+# $p_{ij} = e^{S_{ij} - \mathrm{lse}_i}$ 在每一行都没问题：
+
 # %%
 S2 = np.array([[1000.0, 1001.0, 1002.0], [1.0, 2.0, 3.0]])
 with np.errstate(under="ignore", invalid="ignore"):
@@ -158,6 +231,15 @@ print("per row, from your logsumexp_rows:\n", p_row)
 # $-\log 0 = \infty$. Computing the loss from log-probabilities, $-f_{y_i} + \log\sum_j e^{f_j}$,
 # never forms $p_0$ and gives 666 in both. It does so only because your `logsumexp_rows` shifted
 # the scores first: the unshifted $\log\sum_j e^{f_j}$ is $\log(\infty) = \infty$ already in float64.
+
+# %% [markdown] lang="zh"
+# ## 不要对已经下溢的概率取对数
+#
+# 得分 $[123, 456, 789]$、正确类别为 0 时，$p_0 = e^{123 - \mathrm{lse}} \approx 10^{-289}$：在 float64 中没
+# 问题，但在 float32 中是 0（float32 最小约为 $10^{-45}$），而 $-\log 0 = \infty$。由对数概率计算损失，
+# 即 $-f_{y_i} + \log\sum_j e^{f_j}$，从不显式算出 $p_0$，两种精度下都得到 666。这只是因为你
+# 的 `logsumexp_rows` 先平移了得分：不平移的 $\log\sum_j e^{f_j}$ 在 float64 中就已经
+# 是 $\log(\infty) = \infty$。
 
 # %%
 for dtype in (np.float64, np.float32):
@@ -179,6 +261,14 @@ for dtype in (np.float64, np.float32):
 # The checks use scores far beyond where `np.exp` overflows, and rows whose scores differ by
 # hundreds (where `log(softmax)` would be `log 0`); they must see no `nan` and no `inf`.
 
+# %% [markdown] lang="zh"
+# ## 你的代码：经得起 $10^4$ 得分的 softmax
+#
+# 在 **`cs231n_lin/classifiers/softmax.py`** 中写出 **`softmax`** 和 **`log_softmax`**：与你
+# 的 `logsumexp_rows` 相同的平移，但沿任意 `axis`（概率沿该轴求和为 1）。`log_softmax` 不能对 `softmax` 取对
+# 数：要像上面那样由平移后的得分计算。检查用的得分远超 `np.exp` 上溢的范围，还有得分相差几百的行（那
+# 里 `log(softmax)` 会是 `log 0`）；结果中不能出现 `nan` 或 `inf`。
+
 # %% tags=["nbval-check-output"]
 checks.softmax(softmax)
 
@@ -190,6 +280,11 @@ checks.log_softmax(log_softmax)
 # from notebook 3 exponentiate unshifted scores, fix them now (`log_softmax` may help). This
 # check feeds them scores of $\pm 10^4$ in float32, where the exact mean loss is 5000:
 
+# %% [markdown] lang="zh"
+# 损失也需要同样的处理。如果你在 notebook 3 中写的 `softmax_loss_naive` 和 `softmax_loss_vectorized` 对没有
+# 平移的得分取指数，现在就修正它们（`log_softmax` 可能有用）。这个检查给它们 float32 的 $\pm 10^4$ 得分，这
+# 时精确的平均损失是 5000：
+
 # %% tags=["nbval-check-output"]
 checks.softmax_losses_large_scores(softmax_loss_naive, softmax_loss_vectorized)
 
@@ -200,6 +295,13 @@ checks.softmax_losses_large_scores(softmax_loss_naive, softmax_loss_vectorized)
 # validation images chosen to teach something: the most confident right answer, the image the
 # model is least sure about, and its most confident mistake (inputs shown as images; the model
 # sees them with the mean image subtracted).
+
+# %% [markdown] lang="zh"
+# ## 你的 softmax 在工作
+#
+# `Softmax.predict_proba` 就是把你的 `softmax` 作用在训练好的分类器的得分上。这里挑了三张能说明问题的验证图
+# 像：模型最有把握的正确答案、模型最没把握的图像，以及它最有把握的错误（输入显示为图像；模型看到的是减去平均
+# 图像之后的输入）。
 
 # %%
 clf = Softmax(random_state=0, **defaults_for(data.name, "softmax")).fit(data.X_train, data.y_train)

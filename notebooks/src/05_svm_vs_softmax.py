@@ -12,6 +12,16 @@
 # row of a score matrix, in a cell of this notebook (then a check cell), and the answers to two
 # inline questions. Everything else uses the functions you wrote in notebooks 1–4.
 
+# %% [markdown] lang="zh"
+# # 5. SVM 与 Softmax 的比较
+#
+# 两种分类器计算相同的得分 $s = xW$，区别只在损失。SVM 希望正确得分以一定间隔胜出；softmax 希望正确类别的概
+# 率高。本 notebook 在一个样本上、在缩放后的得分上、在不同正则化强度下、在一个二维玩具数据集上，以及在真实数
+# 据划分上比较它们。
+#
+# **你要写的内容**（约 45 分钟）：本 notebook 单元格中的 `hinge_and_cross_entropy`，计算得分矩阵每一行的两种
+# 损失（后面有一个检查单元格），以及两个随堂问题的答案。其余部分都用你在 notebook 1–4 中写的函数。
+
 # %%
 # %load_ext autoreload
 # %autoreload 2
@@ -41,6 +51,14 @@ print(data.summary())
 # keeps the cross-entropy finite for large scores; indexing with `S[np.arange(N), y]` picks each
 # row's correct score.
 
+# %% [markdown] lang="zh"
+# ## 你的代码：每个样本的两种损失
+#
+# 对形状为 `(N, C)` 的得分矩阵 `S` 和标签 `y`，返回两个形状为 `(N,)` 的数组：每一行的合页损
+# 失 $L_i = \sum_{j \neq y_i} \max(0, s_j - s_{y_i} + \Delta)$ 和交叉熵 $L_i = -\log p_{y_i}$，不
+# 用 Python 循环。你在 notebook 4 中写的 `log_softmax` 能让交叉熵在得分很大时保持有限；
+# 用 `S[np.arange(N), y]` 索引可以取出每一行的正确得分。
+
 # %%
 def hinge_and_cross_entropy(S, y, delta=1.0):
     """(hinge losses, cross-entropy losses), each of shape (N,), for scores S (N, C) and labels y (N,)."""
@@ -60,6 +78,11 @@ checks.hinge_and_cross_entropy(hinge_and_cross_entropy)
 #
 # Scores $[-2.85, 0.86, 0.28]$ for one example whose correct class is 2.
 
+# %% [markdown] lang="zh"
+# ## 同样的得分，两种损失
+#
+# 一个样本的得分为 $[-2.85, 0.86, 0.28]$，正确类别为 2。
+
 # %%
 scores = np.array([-2.85, 0.86, 0.28])
 (svm_l,), (soft_l,) = hinge_and_cross_entropy(scores[None, :], np.array([2]))
@@ -72,11 +95,18 @@ print(f"softmax loss = -log({softmax(scores)[2]:.3f}) = {soft_l:.2f}")
 # The numbers 1.58 and 1.04 are not comparable to each other; they only rank score vectors
 # within one loss.
 
+# %% [markdown] lang="zh"
+# 1.58 和 1.04 这两个数彼此不可比；它们只能在同一种损失内部给得分向量排序。
+
 # %% [markdown]
 # **Inline question 1** — True or false: the training loss is the sum of the per-example losses.
 # Adding a new example to the training set can leave the SVM loss unchanged, but it always changes
 # the softmax loss. Explain, then test your answer with `hinge_and_cross_entropy` in the next
 # sections.
+
+# %% [markdown] lang="zh"
+# **随堂问题 1** — 判断对错：训练损失是各样本损失之和。向训练集加入一个新样本，可能使 SVM 损失保持不变，但一
+# 定会改变 softmax 损失。请解释，然后在后面几节中用 `hinge_and_cross_entropy` 验证你的答案。
 
 # %% [markdown]
 # <!-- BEGIN SOLUTION -->
@@ -87,6 +117,13 @@ print(f"softmax loss = -log({softmax(scores)[2]:.3f}) = {soft_l:.2f}")
 # $10^{-16}$ of 1).
 # <!-- END SOLUTION -->
 
+# %% [markdown] lang="zh"
+# <!-- BEGIN SOLUTION -->
+# 正确。如果新样本的正确得分比其他每个得分都至少高出 $\Delta$，它的合页损失恰好为 0，SVM 损失之和不变。而对
+# 任何有限的得分，$p_{y_i} < 1$，所以它的交叉熵 $-\log p_{y_i}$ 严格为正，softmax 损失会增大（这是在精确算术
+# 下；在 float64 中，当 $p_{y_i}$ 与 1 相差不到约 $10^{-16}$ 时，增量可能被舍入为 0）。
+# <!-- END SOLUTION -->
+
 # %% [markdown]
 # ## The SVM is satisfied, the softmax never is
 #
@@ -94,6 +131,12 @@ print(f"softmax loss = -log({softmax(scores)[2]:.3f}) = {soft_l:.2f}")
 # loss is exactly 0 throughout, while the softmax loss keeps shrinking. The last column computes
 # the same cross-entropy as $\log(1 + \sum_{j\neq y} e^{s_j - s_y})$ with `np.log1p`, which is
 # accurate for tiny losses:
+
+# %% [markdown] lang="zh"
+# ## SVM 会满足，softmax 永不满足
+#
+# 取正确类别已经满足所有间隔的得分，然后把它们放大：SVM 损失始终恰好为 0，而 softmax 损失一直在减小。最后一
+# 列用 `np.log1p` 把同一个交叉熵算成 $\log(1 + \sum_{j\neq y} e^{s_j - s_y})$，对很小的损失也准确：
 
 # %%
 base = np.array([10.0, -2.0, 3.0])      # correct class 0 wins by 12 and by 7
@@ -118,6 +161,17 @@ for scale, svm_l, soft_l in zip(scales, svm_all, soft_all, strict=True):
 # Back to inline question 1: a small training set, then the same set with one more example whose
 # scores are the base scores above.
 
+# %% [markdown] lang="zh"
+# 缩放为 0.5 时，与类别 2 的差距 3.5 已经超过 $\Delta = 1$，所以 SVM 在每个缩放下都满意。softmax 则总是希望
+# 正确类别的概率再高一点。
+#
+# Notebook 3（随堂问题 2）说过，对任何有限的得分都有 $L_i > 0$，但从缩放 10 开始，你的交叉熵打印出来恰好
+# 是 0。两者都对：这是浮点舍入。这里 $-\log p_{y} = \log(1 + x)$，其中 $x = \sum_{j\neq y} e^{s_j - s_y}$；
+# 一旦 $x$ 小于约 $10^{-16}$（float64 在 1 附近间距的一半），$1 + x$ 就被舍入为恰好 1，而 $\log 1 = 0$。
+# `np.log1p(x)` 不显式构造 $1 + x$ 就算出 $\log(1 + x)$，所以能保留 $4\times10^{-31}$。
+#
+# 回到随堂问题 1：先取一个小训练集，再在同一个集合中加入一个样本，它的得分就是上面的基础得分。
+
 # %%
 S_train, y_train = np.array([[-2.85, 0.86, 0.28], [2.0, 3.0, 1.0]]), np.array([2, 0])
 S_more, y_more = np.vstack([S_train, base]), np.append(y_train, 0)
@@ -127,6 +181,9 @@ for label, (S_set, y_set) in {"2 examples": (S_train, y_train), "3 examples": (S
 
 # %% [markdown]
 # The SVM also does not care *how* the margins are met; the softmax does:
+
+# %% [markdown] lang="zh"
+# SVM 也不在乎间隔是*怎样*满足的；softmax 却在乎：
 
 # %%
 S_how = np.array([[10.0, -2.0, 3.0], [10.0, -100.0, -100.0], [10.0, 8.9, 8.9]])
@@ -139,6 +196,10 @@ for s, svm_l, soft_l in zip(S_how, svm_how, soft_how, strict=True):
 # $[0.36, 0.33, 0.31]$. Can you conclude that the model is unsure about this image? (Answer
 # before reading on; the next section has evidence.)
 
+# %% [markdown] lang="zh"
+# **随堂问题 2** — 一个 softmax 分类器给某张图像的概率是 $[0.36, 0.33, 0.31]$。你能得出模型对这张图像没把握
+# 的结论吗？（先作答再往下读；下一节有证据。）
+
 # %% [markdown]
 # <!-- BEGIN SOLUTION -->
 # Not on its own. How flat the probabilities are depends on the scale of the scores, which the
@@ -149,10 +210,23 @@ for s, svm_l, soft_l in zip(S_how, svm_how, soft_how, strict=True):
 # the numbers as confidence; the ranking (class 0 first) is the part to trust.
 # <!-- END SOLUTION -->
 
+# %% [markdown] lang="zh"
+# <!-- BEGIN SOLUTION -->
+# 单凭这一点不能。概率有多平坦取决于得分的尺度，而尺度由正则化强度控制：把得分乘以一个因子，排序不变，但概率
+# 会变得更尖（因子 > 1）或更平（因子 < 1）；用更大的 $\lambda$ 训练出的模型权重更小，所有地方的概率都更平。
+# 先和同一个模型在其他图像上的概率比较（或在验证数据上做校准 (calibration)），再把这些数字当作置信度来读；可
+# 以信任的是排序（类别 0 排第一）。
+# <!-- END SOLUTION -->
+
 # %% [markdown]
 # ## Regularization makes the softmax probabilities peaky or diffuse
 #
 # The probabilities depend on the *scale* of the scores. Scaling the scores by 1, 0.5 and 0.1:
+
+# %% [markdown] lang="zh"
+# ## 正则化让 softmax 概率变尖或变平
+#
+# 概率取决于得分的*尺度*。把得分分别乘以 1、0.5 和 0.1：
 
 # %%
 s = np.array([1.0, -2.0, 0.0])
@@ -164,6 +238,10 @@ for factor in (1.0, 0.5, 0.1):
 # Stronger regularization means smaller weights, smaller scores, and flatter probabilities. On the
 # real data, train softmax classifiers with growing $\lambda$ and look at the largest probability
 # per validation image:
+
+# %% [markdown] lang="zh"
+# 缩放一个得分向量从不改变它的排序，只改变概率看上去有多自信。正则化越强，权重越小，得分越小，概率越平。在真
+# 实数据上，用逐渐增大的 $\lambda$ 训练 softmax 分类器，看每张验证图像的最大概率：
 
 # %%
 hp = defaults_for(data.name, "softmax")
@@ -193,6 +271,17 @@ plt.show()
 # model's regions, with a ring around every point whose loss exceeds 0.05 under that model's own
 # loss (one threshold for both, since a softmax loss is never exactly 0). Right: both boundaries
 # in one panel, shaded where the two predict different classes.
+
+# %% [markdown] lang="zh"
+# 随着 $\lambda$ 增大，直方图向 $1/C$ 移动。但验证准确率也在下降，所以用更大的 $\lambda$ 重新训练**不只是
+# **缩放得分：惩罚项对那些对数据不太重要的权重压缩得更多，这改变了 $W$ 的*方向*，也就改变了某些图像上各类别
+# 的排序。只有对同一个固定模型的得分做缩放，才能保持所有排序不变。
+#
+# ## 二维玩具数据集上的决策边界
+#
+# 两者都是线性分类器，所以都用直线划分平面。左图和中图：每个模型的区域，在该模型自己的损失下损失超过 0.05 的
+# 点周围画一个圈（两者用同一个阈值，因为 softmax 损失从不恰好为 0）。右图：两条决策边
+# 界 (decision boundary) 画在同一面板中，两者预测不同类别的区域加了阴影。
 
 # %%
 X2, y2 = make_blobs_2d(n_per_class=60, num_classes=4, spread=0.9, seed=1)
@@ -229,6 +318,18 @@ print(f"the two predict different classes on {100 * differ['area']:.1f}% of the 
 # live notebook it prints why and shows a static figure instead; a saved notebook also keeps a
 # picture of it.)
 
+# %% [markdown] lang="zh"
+# 在有数据的地方，两条边界几乎重合；在远离数据、没有点拉动它们的地方，以及类别重叠的地方，它们才分开。圆圈显
+# 示了两种损失关心的东西不同：对间隔之外的每个点，合页损失恰好为 0，而 softmax 对那些分类正确但优势不大的点
+# 仍要付出代价。
+#
+# ## 自己动手：交互式探索器
+#
+# 拖动某个类别的权重或偏置，看它的边界如何转动；在合页、平方合页和 softmax 之间切换损失；改变 Δ 和 λ；走几步
+# 梯度下降。读数显示总损失、数据损失和正则化损失，带圈的点是损失为正的点。探索器用的是*你
+# *在 `cs231n_lin.classifiers` 中写的函数来计算每个损失。（在非交互的 notebook 之外，它会打印原因并改为显示
+# 一张静态图；保存的 notebook 中也会保留一张它的图片。）
+
 # %%
 from cs231n_lin.explore import explore
 
@@ -238,6 +339,11 @@ explorer = explore(X2, y2, loss="hinge", seed=0)
 # ## On the real split
 #
 # With their default hyper-parameters, trained on the same data and scored on the same test set:
+
+# %% [markdown] lang="zh"
+# ## 在真实数据划分上
+#
+# 用各自的默认超参数，在相同数据上训练，在相同测试集上评分：
 
 # %%
 models = {
@@ -268,3 +374,8 @@ print("cosine similarity of the SVM and softmax template of each class:", simila
 # same templates (the cosine similarities above are close to 1): the loss changes the details,
 # not what a linear classifier can see. In practice the two perform about the same; the
 # differences are usually smaller than the effect of the hyper-parameters.
+
+# %% [markdown] lang="zh"
+# 输入减去了均值，所以模板在该类别图像往往比平均图像更亮的地方是红色，更暗的地方是蓝色。每一行都除以了它自己
+# 的最大权重（两种损失把权重拉到不同的大小）。两个模型学到的模板几乎相同（上面的余弦相似度接近 1）：损失改变
+# 的是细节，而不是线性分类器能看到什么。实践中两者表现差不多；它们的差别通常比超参数的影响还小。

@@ -1,0 +1,210 @@
+# GRADER ONLY
+# (it grades wrong and right versions of the solutions, so it stays out of the release)
+"""The same assignment in either language: a submission from the 中文 release grades like the English one.
+
+From a real release of this repository, four submissions: correct and wrong, each made once from
+the English notebooks and once from the Chinese ones (``notebooks/zh/``, the English copies left
+as released, unanswered). They are graded on the small hidden cases, the hidden notebook cases and
+notebook 02 (run in the sandbox), so the Chinese notebook's answers must be found by cell id.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from cs231n_lin.checks.cells import cell_source, is_solution_cell
+
+ROOT = Path(__file__).resolve().parents[2]
+from cs231n_lin.grading.grade import GradeOptions, grade_submission  # noqa: E402
+from cs231n_lin.grading.release import release  # noqa: E402
+from cs231n_lin.grading.sandbox import Limits  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "tests" / "grading"))
+from grading_subs import small_hidden  # noqa: E402
+
+NB = "02_squared_hinge.ipynb"
+NO_N = '''
+def svm_loss_vectorized(W, X, y, reg, delta=1.0, squared=False):
+    import numpy as np
+    n = X.shape[0]
+    s = X @ W
+    m = np.maximum(0, s - s[np.arange(n), y][:, None] + delta)
+    m[np.arange(n), y] = 0
+    d = (m > 0).astype(W.dtype)
+    d[np.arange(n), y] = -d.sum(axis=1)
+    return float(m.sum() + reg * np.sum(W * W)), X.T @ d + 2 * reg * W
+'''
+BAD_MARGIN_LOSS = "def margin_loss(m, squared=False):\n    return (m**2, 2 * m) if squared else (m, m)\n"
+
+
+def _answer(nb_path: Path, reference: Path, bad: bool) -> None:
+    """Fill the solution code cells of ``nb_path`` from ``reference`` (the wrong margin_loss if ``bad``)."""
+    ref = {c["id"]: c for c in json.loads(reference.read_text(encoding="utf-8"))["cells"]}
+    nb = json.loads(nb_path.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        mine = ref.get(cell.get("id"))
+        if cell["cell_type"] == "code" and mine is not None and is_solution_cell(mine):
+            src = cell_source(mine)
+            cell["source"] = BAD_MARGIN_LOSS if bad and "def margin_loss" in src else src
+    nb_path.write_text(json.dumps(nb), encoding="utf-8")
+
+
+def _package(sub: Path, bad: bool) -> None:
+    """The reference package over the released stubs (with the NO_N mistake if ``bad``)."""
+    import re
+    import textwrap
+
+    for src in (ROOT / "cs231n_lin" / "classifiers").glob("*.py"):
+        text = src.read_text(encoding="utf-8")
+        if bad and "def svm_loss_vectorized(" in text:
+            pattern = re.compile(r"^def svm_loss_vectorized\(.*?(?=^@|^def |^class |\Z)", re.S | re.M)
+            text = pattern.sub(lambda m: textwrap.dedent(NO_N).strip() + "\n\n\n", text, count=1)
+        (sub / "cs231n_lin" / "classifiers" / src.name).write_text(text, encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("rel") / "release"
+    release(source=ROOT, out_dir=out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory, released):
+    tmp = tmp_path_factory.mktemp("bilingual")
+    refs = tmp / "refs"                       # the grader's reference: notebook 02 only (time)
+    refs.mkdir()
+    shutil.copy(ROOT / "notebooks" / NB, refs / NB)
+    shutil.copy(ROOT / "notebooks" / "nbval_sanitize.cfg", refs / "nbval_sanitize.cfg")
+    hidden = small_hidden(tmp)                # the notebook functions are judged by the hidden cases
+    shutil.copy(ROOT / "tests" / "hidden" / "notebook_cases.py", hidden / "notebook_cases.py")
+    options = GradeOptions(hidden_dir=hidden, notebooks_dir=refs, limits=Limits(wall=120))
+    out = {}
+    for lang in ("en", "zh"):
+        for bad in (False, True):
+            sub = tmp / f"{lang}-{'bad' if bad else 'ok'}"
+            shutil.copytree(released, sub)
+            _package(sub, bad)
+            folder = "notebooks/zh" if lang == "zh" else "notebooks"
+            _answer(sub / folder / NB, ROOT / folder / NB, bad)
+            out[(lang, bad)] = grade_submission(sub, options)
+    out["zh-bad-in-en"] = grade_submission(tmp / "zh-bad", GradeOptions(
+        hidden_dir=hidden, notebooks_dir=refs, limits=Limits(wall=120), lang="en"))
+    return out
+
+
+def _scores(res) -> dict[str, float]:
+    return {t.name: t.score for t in res.tests}
+
+
+@pytest.mark.slow
+def test_the_release_holds_both_languages():
+    assert (ROOT / "notebooks" / "zh" / NB).is_file()
+    assert (ROOT / "notebooks" / "zh" / "cs231n-lin.cfg").is_file()
+
+
+@pytest.mark.slow
+def test_correct_submissions_get_full_marks_in_either_language(graded):
+    en, zh = graded[("en", False)], graded[("zh", False)]
+    assert _scores(en) == _scores(zh)
+    assert en.score == en.max_score == zh.score > 0
+    nb_tests = [t for t in zh.tests if t.name.startswith("02_squared_hinge")]
+    assert len(nb_tests) == 3 and all(t.score == t.max_score for t in nb_tests), \
+        "the answers in notebooks/zh/ were not found"
+    assert en.extra["lang"] == "en" and zh.extra["lang"] == "zh"
+
+
+@pytest.mark.slow
+def test_wrong_submissions_lose_the_same_points_with_the_same_diagnosis(graded):
+    en, zh = graded[("en", True)], graded[("zh", True)]
+    assert _scores(en) == _scores(zh)
+    lost = {n for n, s in _scores(en).items() if s == 0}
+    assert "svm vectorized — loss value" in lost
+    assert any(n.startswith("02_squared_hinge") for n in lost), "the wrong zh margin_loss was not graded"
+    by_en, by_zh = {t.name: t.output for t in en.tests}, {t.name: t.output for t in zh.tests}
+    loss_en, loss_zh = by_en["svm vectorized — loss value"], by_zh["svm vectorized — loss value"]
+    assert "Likely cause: " in loss_en and "divide by N" in loss_en
+    assert "可能的原因：" in loss_zh and "除以样本数 N" in loss_zh
+    # Forced to English, the Chinese submission's feedback is the English one, word for word.
+    forced = graded["zh-bad-in-en"]
+    assert {t.name: t.output for t in forced.tests} == by_en
+    assert forced.score == en.score
+
+
+def test_a_chinese_notebook_replacing_the_english_file_is_found(tmp_path):
+    from cs231n_lin.grading.nbgrade import notebooks_lang, read_student_notebooks
+
+    refs = tmp_path / "refs"
+    refs.mkdir()
+    shutil.copy(ROOT / "notebooks" / NB, refs / NB)
+    sub = tmp_path / "sub" / "notebooks"
+    sub.mkdir(parents=True)
+    shutil.copy(ROOT / "notebooks" / "zh" / NB, sub / NB)          # the Chinese file, English name
+    found, notes = read_student_notebooks(tmp_path / "sub", refs)
+    assert notes == [] and found[NB]["metadata"]["cs231n_lin"]["lang"] == "zh"
+    assert notebooks_lang(found, refs) == "zh"          # the solved zh notebook has answers
+    os.remove(sub / NB)
+    (sub / "zh").mkdir()
+    shutil.copy(ROOT / "notebooks" / "zh" / NB, sub / "zh" / NB)
+    found, notes = read_student_notebooks(tmp_path / "sub", refs)
+    assert notes == [] and notebooks_lang(found, refs) == "zh"
+    os.remove(sub / "zh" / NB)
+    found, notes = read_student_notebooks(tmp_path / "sub", refs)
+    assert found[NB] is None and "notebooks/zh/" in notes[0]
+
+
+def test_released_chinese_answers_get_a_chinese_placeholder():
+    from cs231n_lin.grading import nb_transforms as grading
+
+    cell = {"cell_type": "markdown", "source": "<!-- BEGIN SOLUTION -->\n答案\n<!-- END SOLUTION -->"}
+    zh = grading.blank_solution_markdown(cell, path="notebooks/zh/02_squared_hinge.ipynb", label="cell 3")
+    en = grading.blank_solution_markdown(cell, path="notebooks/02_squared_hinge.ipynb", label="cell 3")
+    assert "在这里写下你的答案" in zh["source"] and "Your answer here" in en["source"]
+
+
+@pytest.mark.slow
+def test_check_reports_in_chinese_on_a_copy_worked_in_notebooks_zh(released, tmp_path, capsys):
+    from cs231n_lin.checks.verb import main as check
+
+    sub = tmp_path / "copy"
+    shutil.copytree(released, sub)
+    _answer(sub / "notebooks" / "zh" / NB, ROOT / "notebooks" / "zh" / NB, bad=True)
+    assert check(root=sub, part="02", as_json=True) == 1
+    data = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    wrong = [f for f in data["failures"] if f["check"] == "margin_loss"]
+    assert wrong and wrong[0]["notebook"] == f"zh/{NB}"            # the answer was found in zh/
+    assert wrong[0]["title"].startswith("margin_loss：") and "截断" in wrong[0]["likely_cause"]
+    check(root=sub, part="02")
+    text = capsys.readouterr().out
+    assert "可见检查得分" in text and "要修正的" in text and "可能的原因：" in text
+    assert check(root=sub, part="02", lang="en") == 1                 # --lang en wins
+    text = capsys.readouterr().out
+    assert "points on the visible checks" in text and "Likely cause: the hinge is not clipped" in text
+
+
+@pytest.mark.slow
+def test_the_release_has_both_readmes_and_lang_zh_selects_chinese(released, tmp_path):
+    from cs231n_lin import i18n
+
+    assert "## For students" in (released / "README.md").read_text(encoding="utf-8")
+    zh_readme = (released / "README.zh.md").read_text(encoding="utf-8")
+    assert zh_readme.startswith("# cs231n-lin：线性分类器") and "## 学生须知" in zh_readme
+    assert "notebooks/zh/01_svm_hinge_loss.ipynb" in zh_readme
+    assert not (released / i18n.SETTINGS_NAME).exists() and i18n.lang_of_folder(released) is None
+    assert i18n.lang_of_folder(released / "notebooks" / "zh") == "zh"
+    answers = json.loads((released / "notebooks" / "zh" / NB).read_text(encoding="utf-8"))
+    assert any("在这里写下你的答案" in cell_source(c) for c in answers["cells"])
+
+    out = tmp_path / "zh-release"
+    release(source=ROOT, out_dir=out, lang="zh")
+    assert (out / "README.md").read_text(encoding="utf-8") == zh_readme
+    assert "## For students" in (out / "README.en.md").read_text(encoding="utf-8")
+    assert i18n.lang_of_folder(out / "notebooks") == "zh"          # the whole copy answers in Chinese
+    with pytest.raises(ValueError, match="lang: 'fr'"):
+        release(source=ROOT, out_dir=tmp_path / "fr", lang="fr")
