@@ -311,9 +311,12 @@ def _probe_tasks() -> tuple[list, list[Task]]:
     return items, tasks
 
 
-def _diagnoses(probe_items: list, tasks: list[Task], outcomes: dict[str, TaskOutcome]
-               ) -> dict[str, list[str]]:
-    """Diagnosis messages by student function name (``LinearSVM.fit`` counts for ``LinearSVM``)."""
+def _diagnoses(probe_items: list, tasks: list[Task], outcomes: dict[str, TaskOutcome],
+               keyed_out: list | None = None) -> dict[str, list[str]]:
+    """Diagnosis messages by student function name (``LinearSVM.fit`` counts for ``LinearSVM``).
+
+    ``keyed_out`` (if given) receives ``{"key", "function", "message"}`` per message, for the report.
+    """
     if not probe_items:
         return {}
     from cs231n_lin.grading import diagnose
@@ -345,6 +348,8 @@ def _diagnoses(probe_items: list, tasks: list[Task], outcomes: dict[str, TaskOut
             if (function, key) not in seen and m not in lst:
                 seen.add((function, key))
                 lst.append(m)
+                if keyed_out is not None:
+                    keyed_out.append({"key": key, "function": function, "message": m})
     return found
 
 
@@ -391,17 +396,20 @@ def grade_submission(submission: Path, options: GradeOptions) -> SubmissionResul
                      for c in cases for k, p in c["checks"].items()]
             return SubmissionResult(tests, f"This submission could not be graded: {exc}",
                                     time.monotonic() - start, {"hash": digest})
-        student_nbs = None
+        student_nbs, answers, keyed = None, None, []
         if options.notebooks_dir is not None:
             from cs231n_lin.grading import nbgrade
 
             student_nbs = nbgrade.read_student_notebooks(sub_dir, options.notebooks_dir)
+            from cs231n_lin.grading import written
+
+            answers = written.collect_answers(student_nbs[0], options.notebooks_dir)
         inputs = [make_inputs(c["inputs"]) for c in cases]
         tasks = [_task_for(i, c, inp) for i, (c, inp) in enumerate(zip(cases, inputs, strict=True))]
         probe_items, probe_tasks = _probe_tasks()
         outcomes, notes = worker.run_tasks(sub_dir, box, tasks + probe_tasks, limits=options.limits,
                                            mode=options.mode)
-        diagnoses = _diagnoses(probe_items, probe_tasks, outcomes)
+        diagnoses = _diagnoses(probe_items, probe_tasks, outcomes, keyed)
         tests = []
         for case, inp, task in zip(cases, inputs, tasks, strict=True):
             outcome = outcomes[task.id]
@@ -444,7 +452,12 @@ def grade_submission(submission: Path, options: GradeOptions) -> SubmissionResul
                 lines.append("Note for the instructor: student code could read " + ", ".join(exposed)
                              + " (no namespaces here); make them unreadable to other users "
                              "(chmod -R go-rwx).")
-        return SubmissionResult(tests, "\n".join(lines), time.monotonic() - start, {"hash": digest})
+        from cs231n_lin.grading.facts import submission_facts
+
+        data = submission_facts(diagnoses=keyed, tasks=tasks + probe_tasks, outcomes=outcomes, written=answers,
+                                perf={c["function"]: outcomes[t.id].measurement
+                                      for c, t in zip(cases, tasks, strict=True) if "perf" in c["checks"]})
+        return SubmissionResult(tests, "\n".join(lines), time.monotonic() - start, {"hash": digest}, data)
     finally:
         worker.remove_sandbox_dir(box)
 
