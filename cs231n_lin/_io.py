@@ -18,6 +18,9 @@ def atomic_write(path: str | os.PathLike, write: Callable[[str], None]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
+    mask = os.umask(0o022)          # mkstemp makes 0600; give the file the mode open() would
+    os.umask(mask)
+    os.chmod(tmp, 0o666 & ~mask)
     try:
         write(tmp)
         os.replace(tmp, path)
