@@ -20,11 +20,13 @@ from pathlib import Path
 from cs231n_lin._io import atomic_write_text
 
 KEYS = [("loss.no_average", "svm_loss_naive", "Likely cause: the loss is not divided by N."),
-        ("reg_half", "svm_loss_vectorized", "Likely cause: the regularization term is 0.5 * reg * sum(W**2)."),
+        ("reg_half", "svm_loss_vectorized",
+         "Likely cause: the regularization term is 0.5 * reg * sum(W**2)."),
         ("softmax.no_shift", "softmax", "Likely cause: no max-shift before exp (overflow)."),
         ("softmax_no_onehot", "softmax_loss_vectorized", "Likely cause: the one-hot term is missing in dW."),
         ("fit.no_update", "LinearSVM", "Likely cause: fit never changes W."),
-        ("svm_counted", "svm_loss_vectorized", "Likely cause: the correct class is counted in the hinge sum.")]
+        ("svm_counted", "svm_loss_vectorized",
+         "Likely cause: the correct class is counted in the hinge sum.")]
 NOTEBOOKS = ["01_svm_hinge_loss", "02_squared_hinge", "03_softmax_cross_entropy", "04_numeric_stability",
              "05_svm_vs_softmax"]
 
@@ -65,10 +67,10 @@ def generate(out_dir: str | Path, n: int, seed: int = 0) -> Path:
                      "lines_per_example": 3.0 if rng.random() < 0.1 else 0.0,
                      "extra_memory_ratio": 1.0 if rng.random() < 0.15 else 0.1}
                 for fn in ("svm_loss_vectorized", "softmax_loss_vectorized")}
-        limits = [{"function": "svm_loss_vectorized", "why": "ran out of time (limit 60 s)", "kind": "timeout"}] \
-            if k % 53 == 7 else []
-        written = {f"{nb}/{nb[:2]}-020": ("" if rng.random() < 0.1 else
-                                          f"Answer of student {k} about {nb}: " + "words " * rng.randint(5, 60))
+        limits = [{"function": "svm_loss_vectorized", "why": "ran out of time (limit 60 s)",
+                   "kind": "timeout"}] if k % 53 == 7 else []
+        written = {f"{nb}/{nb[:2]}-020": "" if rng.random() < 0.1
+                   else f"Answer of student {k} about {nb}: " + "words " * rng.randint(5, 60)
                    for nb in NOTEBOOKS}
         data = {"score": round(sum(t["score"] for t in tests), 6), "execution_time": 30.0,
                 "output": "Graded.", "tests": tests,

@@ -36,11 +36,12 @@ class Sizes:
     fit_repeats: int = 5
     explorer_points: int = 300
     explorer_repeats: int = 20
+    report_submissions: int = 500   # cs231n-lin report on generated results files
 
 
 FULL = Sizes()
 QUICK = Sizes(small_n=40, big_n=600, dim=101, repeats=2, naive_repeats=1, fit_repeats=1,
-              explorer_points=30, explorer_repeats=2)
+              explorer_points=30, explorer_repeats=2, report_submissions=40)
 
 
 def explorer_row(sizes: Sizes) -> dict:
@@ -71,6 +72,10 @@ def run(sizes: Sizes, *, log=print) -> list[dict]:
     log("fitting on digits ...")
     rows += fit_on_digits(sizes.fit_repeats, quick=sizes is QUICK)
     rows.append(explorer_row(sizes))
+    from benchmarks.bench_report import report_row
+
+    log(f"class report of {sizes.report_submissions} generated results ...")
+    rows.append(report_row(sizes.report_submissions))
     return rows
 
 

@@ -454,8 +454,8 @@ def grade_submission(submission: Path, options: GradeOptions) -> SubmissionResul
                              "(chmod -R go-rwx).")
         from cs231n_lin.grading.facts import submission_facts
 
-        data = submission_facts(diagnoses=keyed, tasks=tasks + probe_tasks, outcomes=outcomes, written=answers,
-                                perf={c["function"]: outcomes[t.id].measurement
+        data = submission_facts(diagnoses=keyed, tasks=tasks + probe_tasks, outcomes=outcomes,
+                                written=answers, perf={c["function"]: outcomes[t.id].measurement
                                       for c, t in zip(cases, tasks, strict=True) if "perf" in c["checks"]})
         return SubmissionResult(tests, "\n".join(lines), time.monotonic() - start, {"hash": digest}, data)
     finally:

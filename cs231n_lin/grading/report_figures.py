@@ -13,11 +13,15 @@ import io
 import math
 from typing import Any
 
+import matplotlib
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 DPI = 100
+# boxplot's `vert` is deprecated from matplotlib 3.10, which has `orientation` instead
+_HORIZONTAL = ({"orientation": "horizontal"} if tuple(int(x) for x in matplotlib.__version__.split(".")[:2])
+               >= (3, 10) else {"vert": False})
 BLUE, ORANGE, RED, GREY = "#3b6ea8", "#d9822b", "#b83a3a", "#888888"
 
 
@@ -62,7 +66,7 @@ def parts_boxplot(summary: dict[str, Any]) -> str | None:
     fig = Figure(figsize=(7.5, 0.34 * len(parts) + 1.1), layout="constrained")
     ax = fig.add_subplot()
     pos = np.arange(len(parts))[::-1]
-    ax.boxplot(data, positions=pos, vert=False, widths=0.6, showfliers=False, patch_artist=True,
+    ax.boxplot(data, positions=pos, **_HORIZONTAL, widths=0.6, showfliers=False, patch_artist=True,
                boxprops={"facecolor": "#dbe6f3", "edgecolor": BLUE}, medianprops={"color": RED})
     ax.plot([float(np.mean(d)) for d in data], pos, "o", color=ORANGE, ms=4, label="mean")
     ax.set_yticks(pos, [f"{p['part']} ({p['max_score']:g} pts)" for p in parts], fontsize=8)
@@ -124,7 +128,8 @@ def perf_histogram(summary: dict[str, Any]) -> str | None:
     bins = np.logspace(math.log10(lo * 0.9), math.log10(hi * 1.1), 30)
     for ax, (fn, ratios) in zip(axes, funcs.items(), strict=True):
         ax.hist([r for r in ratios if r > 0], bins=bins, color=BLUE, edgecolor="white")
-        ax.axvline(perf["threshold"], color=RED, ls="--", lw=1.5, label=f"full marks up to {perf['threshold']:g}x")
+        ax.axvline(perf["threshold"], color=RED, ls="--", lw=1.5,
+                   label=f"full marks up to {perf['threshold']:g}x")
         ax.set_xscale("log")
         ax.set_title(fn, fontsize=9)
         ax.set_xlabel("time / (X @ W + X.T @ G)")

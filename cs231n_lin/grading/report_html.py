@@ -17,7 +17,8 @@ PAGE = Template("""<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>$title</title>
 <style>
-body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#222;margin:0;background:#f6f7f9}
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#222;margin:0;
+background:#f6f7f9}
 main{max-width:1000px;margin:0 auto;padding:16px 28px 60px;background:#fff}
 h1{font-size:22px;margin:8px 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bottom:2px solid #e3e6ea;
 padding-bottom:3px}h3{font-size:15px;margin:18px 0 6px}
@@ -39,7 +40,8 @@ section.question{border-top:1px dashed #ccc;margin-top:22px;break-before:page}
 </style></head><body><main>
 <h1>$title</h1>
 <nav><a href="#scores">Scores</a><a href="#bugs">Common bugs</a><a href="#tests">Failed tests</a>
-<a href="#perf">Performance</a><a href="#limits">Sandbox limits</a><a href="#written">Written answers</a></nav>
+<a href="#perf">Performance</a><a href="#limits">Sandbox limits</a>
+<a href="#written">Written answers</a></nav>
 $body
 </main></body></html>
 """)
@@ -82,7 +84,8 @@ def _scores(s: dict, figs: dict) -> str:
             + _img(figs["total"], "histogram of total scores")
             + f"<p><b>Zero scores</b> ({len(s['zero_score'])}): {_names(s['zero_score'])}</p>"
             + "<h3>Per part</h3>" + _img(figs["parts"], "per-part score distributions")
-            + _table(["part", "max", "mean", "median", "full marks", "zero", "graded"], rows, {1, 2, 3, 4, 5, 6}))
+            + _table(["part", "max", "mean", "median", "full marks", "zero", "graded"], rows,
+                     {1, 2, 3, 4, 5, 6}))
 
 
 def _bugs(s: dict, figs: dict) -> str:
@@ -128,9 +131,9 @@ def _perf(s: dict, figs: dict) -> str:
 
 
 def _limits(s: dict) -> str:
-    rows = [[escape(x["submission"]), f'<span class="tag {escape(x["kind"].replace(" ", "-"))}">'
-             f'{escape(x["kind"])}</span>', escape(x["where"]), f'<span class="msg">{escape(x["why"])}</span>']
-            for x in s["limits"]]
+    rows = [[escape(x["submission"]),
+             f'<span class="tag {escape(x["kind"].replace(" ", "-"))}">{escape(x["kind"])}</span>',
+             escape(x["where"]), f'<span class="msg">{escape(x["why"])}</span>'] for x in s["limits"]]
     body = _table(["submission", "limit", "where", "what happened"], rows) if rows else \
         '<p class="muted">No submission hit a sandbox limit.</p>'
     return '<h2 id="limits">Submissions that hit a sandbox limit</h2>' + body

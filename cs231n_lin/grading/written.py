@@ -220,7 +220,8 @@ def read_points(csv_path: str | Path, grades_dir: str | Path, questions: list[Qu
             raise ValueError(f"{path}, row {r}, column {SUBMISSION_COLUMN!r}: unknown submission {name!r} "
                              f"(no {name or '<empty>'}/results.json in {grades_dir})")
         if name in points:
-            raise ValueError(f"{path}, row {r}, column {SUBMISSION_COLUMN!r}: submission {name!r} appears twice")
+            raise ValueError(f"{path}, row {r}, column {SUBMISSION_COLUMN!r}: submission {name!r} "
+                             "appears twice")
         if len(row) > len(header):
             raise ValueError(f"{path}, row {r}: {len(row)} cells but the header has {len(header)} columns")
         got = {}
@@ -243,7 +244,8 @@ def merge_points(grades_dir: str | Path, csv_path: str | Path, notebooks_dir: st
     grades = Path(grades_dir)
     questions = reference_questions(notebooks_dir)
     if not questions:
-        raise ValueError(f"--written: no written questions found in the reference notebooks ({notebooks_dir})")
+        raise ValueError(f"--written: no written questions found in the reference notebooks "
+                         f"({notebooks_dir})")
     by_id = {q.id: q for q in questions}
     points = read_points(csv_path, grades, questions)
     updated: dict[str, SubmissionResult] = {}

@@ -18,7 +18,7 @@ MODELS = ("Softmax", "LinearSVM (hinge)", "LinearSVM (squared hinge)",
 
 
 def expected_ids():
-    ids = {"explorer_update_ms", "fit_time_ratio/softmax_over_logreg",
+    ids = {"explorer_update_ms", "report_seconds", "fit_time_ratio/softmax_over_logreg",
            "accuracy_ratio/softmax_over_logreg"}
     ids |= {f"fit_seconds/{m}" for m in MODELS}
     for dtype in DTYPES:
