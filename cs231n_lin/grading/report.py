@@ -10,7 +10,8 @@ grader's internals) and writes, atomically:
 
 A test's *part* is the text of its name before the first ``": "`` (the function for hidden tests,
 the notebook for check cells and written answers). A diagnosis's parts are the parts named by the
-diagnosed function in which the diagnosed submissions lost points.
+diagnosed function in which the diagnosed submissions lost points. Diagnoses that only say the
+code is unfinished (:data:`UNFINISHED_KEYS`) are listed after the mistakes.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from cs231n_lin.grading.facts import limit_kind
 NOTEBOOK_UNFINISHED = "the notebook did not run to the end"
 GRADER_FAILED = "The grader failed on this submission"
 NOT_GRADED = "This submission could not be graded"
+#: diagnosis keys that say the code is unfinished (not written, or raised), not which mistake it makes
+UNFINISHED_KEYS = frozenset({"not_implemented", "error"})
 PERF_THRESHOLD = 3.0            # grade's default: full speed points up to 3x the two products
 
 
@@ -158,10 +161,11 @@ def _diagnoses(results: Mapping[str, dict], per_sub: Mapping[str, Mapping[str, t
     for row in hits.values():
         count = len(row["submissions"])
         out.append({"key": row["key"], "count": count, "share": round(count / n, 4),
+                    "unfinished": row["key"] in UNFINISHED_KEYS,
                     "parts": dict(sorted(row["parts"].items(), key=lambda kv: (-kv[1], kv[0]))),
                     "functions": sorted(row["functions"]), "example": row["example"],
                     "submissions": sorted(row["submissions"])})
-    return sorted(out, key=lambda r: (-r["count"], r["key"]))
+    return sorted(out, key=lambda r: (r["unfinished"], -r["count"], r["key"]))
 
 
 def _perf(results: Mapping[str, dict]) -> dict[str, Any]:
@@ -207,6 +211,8 @@ def _limits(results: Mapping[str, dict]) -> list[dict]:
 
 
 def _written(results: Mapping[str, dict], questions: list[written_mod.Question]) -> list[dict]:
+    if not any("written" in (d.get("extra_data") or {}) for d in results.values()):
+        return []                  # graded without notebooks: no answers were collected
     known = {q.id: q for q in questions}
     ids = list(known)
     for data in results.values():

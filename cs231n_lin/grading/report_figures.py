@@ -79,7 +79,7 @@ def parts_boxplot(summary: dict[str, Any]) -> str | None:
 
 def diagnoses_bars(summary: dict[str, Any], top: int = 12) -> str | None:
     """The most common diagnosed mistakes, as the share of the class they hit."""
-    rows = summary["diagnoses"][:top]
+    rows = [r for r in summary["diagnoses"] if not r.get("unfinished")][:top]
     if not rows:
         return None
     fig = Figure(figsize=(7.5, 0.32 * len(rows) + 0.9), layout="constrained")
@@ -131,6 +131,9 @@ def perf_histogram(summary: dict[str, Any]) -> str | None:
         ax.axvline(perf["threshold"], color=RED, ls="--", lw=1.5,
                    label=f"full marks up to {perf['threshold']:g}x")
         ax.set_xscale("log")
+        ticks = [t for t in (1, 3, 10, 30, 100, 300, 1000) if bins[0] <= t <= bins[-1]]
+        ax.set_xticks(ticks, [f"{t}x" for t in ticks])
+        ax.minorticks_off()
         ax.set_title(fn, fontsize=9)
         ax.set_xlabel("time / (X @ W + X.T @ G)")
         ax.spines[["top", "right"]].set_visible(False)

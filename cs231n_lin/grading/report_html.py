@@ -12,6 +12,8 @@ from typing import Any
 
 from cs231n_lin.grading.report_figures import all_figures
 
+MAX_TEST_ROWS = 30          # the failing tests listed on the page (report.json has them all)
+
 PAGE = Template("""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -95,7 +97,8 @@ def _bugs(s: dict, figs: dict) -> str:
     for d in s["diagnoses"]:
         parts = ", ".join(f"{escape(p)} ({c})" for p, c in d["parts"].items()) or \
             '<span class="muted">no points lost</span>'
-        rows.append([f"<code>{escape(d['key'])}</code>", str(d["count"]),
+        note = ' <span class="muted">(unfinished code, not a mistake)</span>' if d.get("unfinished") else ""
+        rows.append([f"<code>{escape(d['key'])}</code>{note}", str(d["count"]),
                      f'<span class="bar" style="width:{max(2, round(80 * d["share"]))}px"></span>'
                      f'{_pct(d["share"])}', parts, f'<div class="msg">{escape(d["example"])}</div>'])
     return ('<h2 id="bugs">Most common diagnosed bugs</h2>'
@@ -109,9 +112,13 @@ def _bugs(s: dict, figs: dict) -> str:
 def _tests(s: dict, figs: dict) -> str:
     failing = [r for r in s["tests"] if r["pass_rate"] < 1.0 and r["kind"] != "written"]
     rows = [[escape(r["name"]), "check cell" if r["kind"] == "notebook" else "hidden test",
-             f'{r["passed"]}/{r["attempts"]}', _pct(r["pass_rate"]), _num(r["max_score"])] for r in failing]
+             f'{r["passed"]}/{r["attempts"]}', _pct(r["pass_rate"]), _num(r["max_score"])]
+            for r in failing[:MAX_TEST_ROWS]]
     body = _table(["test", "kind", "passed", "pass rate", "points"], rows, {2, 3, 4}) if rows else \
         '<p class="muted">Every test passed for every submission.</p>'
+    if len(failing) > MAX_TEST_ROWS:
+        body += (f'<p class="muted">… and {len(failing) - MAX_TEST_ROWS} more tests that some submission '
+                 "failed (all are in report.json).</p>")
     return ('<h2 id="tests">Hidden tests and notebook check cells that failed most</h2>'
             + _img(figs["tests"], "lowest pass rates") + body)
 

@@ -145,8 +145,10 @@ def test_diagnoses_counted_once_per_submission_with_their_parts(graded):
     for d in res.values():
         expected.update({x["key"] for x in d["extra_data"]["diagnoses"]})
     assert {d["key"]: d["count"] for d in rep["diagnoses"]} == dict(expected)
-    counts = [d["count"] for d in rep["diagnoses"]]
-    assert counts == sorted(counts, reverse=True)
+    order = [(d["unfinished"], -d["count"]) for d in rep["diagnoses"]]
+    assert order == sorted(order)                  # mistakes by count, then "not written"/"raised"
+    assert {d["key"] for d in rep["diagnoses"] if d["unfinished"]} == {"not_implemented", "error"}
+    assert "stub" in next(d for d in rep["diagnoses"] if d["key"] == "not_implemented")["submissions"]
     for d in rep["diagnoses"]:
         assert d["share"] == pytest.approx(d["count"] / 7, abs=1e-4)
         assert d["example"] in {x["message"] for r in res.values() for x in r["extra_data"]["diagnoses"]}
@@ -177,7 +179,8 @@ def test_performance_and_sandbox_limits(graded):
 def test_html_shows_the_numbers_and_is_self_contained(graded):
     html, rep = graded["html"], graded["report"]
     for d in rep["diagnoses"]:
-        assert f"<code>{escape(d['key'])}</code></td><td class=\"num\">{d['count']}</td>" in html
+        note = ' <span class="muted">(unfinished code, not a mistake)</span>' if d["unfinished"] else ""
+        assert f"<code>{escape(d['key'])}</code>{note}</td><td class=\"num\">{d['count']}</td>" in html
     for r in rep["tests"]:
         if r["pass_rate"] < 1 and r["kind"] != "written":
             assert f"{escape(r['name'])}</td><td>" in html and f">{r['passed']}/{r['attempts']}<" in html
