@@ -19,14 +19,22 @@ from pathlib import Path
 
 from cs231n_lin._io import atomic_write_text
 
-KEYS = [("loss.no_average", "svm_loss_naive", "Likely cause: the loss is not divided by N."),
-        ("reg_half", "svm_loss_vectorized",
-         "Likely cause: the regularization term is 0.5 * reg * sum(W**2)."),
-        ("softmax.no_shift", "softmax", "Likely cause: no max-shift before exp (overflow)."),
-        ("softmax_no_onehot", "softmax_loss_vectorized", "Likely cause: the one-hot term is missing in dW."),
-        ("fit.no_update", "LinearSVM", "Likely cause: fit never changes W."),
-        ("svm_counted", "svm_loss_vectorized",
-         "Likely cause: the correct class is counted in the hinge sum.")]
+# (key, function, message) as `grade` stores them (taken from a real graded batch)
+KEYS = [
+    ("avg_sum", "svm_loss_vectorized", "Your loss is not averaged over the examples: it matches the SUM over "
+     "the N = 13 examples (N times too large). Did you forget to divide by N, the number of examples?"),
+    ("no_shift", "softmax_loss_vectorized", "The loss from your softmax_loss_vectorized is not finite for "
+     "scores around 790.4: np.exp overflows. Subtract each row's maximum score before np.exp."),
+    ("loss.reg_half", "svm_loss_vectorized", "Your regularization term is 0.5 * reg * sum(W * W); this "
+     "assignment's loss is data_loss + reg * sum(W * W), without the 0.5."),
+    ("softmax_no_onehot", "softmax_loss_vectorized", "Your dW misses the one-hot term: the score gradient is "
+     "p_j - 1[j == y_i], so subtract 1 at the correct class."),
+    ("fit.ascent", "LinearSVM", "LinearSVM.fit moves W UP the gradient (W += learning_rate * grad): the SGD "
+     "step is W -= learning_rate * grad (gradient descent)."),
+    ("svm_counted", "svm_loss_naive", "Your loss and dW count the correct class in the hinge sum: for "
+     "j == y_i the margin is delta, so every example adds delta."),
+    ("not_implemented", "softmax", "softmax is not implemented yet (it raised NotImplementedError)."),
+]
 NOTEBOOKS = ["01_svm_hinge_loss", "02_squared_hinge", "03_softmax_cross_entropy", "04_numeric_stability",
              "05_svm_vs_softmax"]
 

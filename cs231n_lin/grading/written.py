@@ -130,10 +130,14 @@ def collect_answers(student_notebooks: Mapping[str, dict | None], notebooks_dir:
         if not questions:
             continue
         by_id = {c.get("id"): c for c in reference.get("cells", [])}
-        mine = student_notebooks.get(path.name) or {}
-        cells = {c.get("id"): c for c in mine.get("cells", []) if isinstance(c, dict)}
+        mine = student_notebooks.get(path.name)
+        listed = mine.get("cells") if isinstance(mine, dict) else None
+        cells = {c.get("id"): c for c in listed if isinstance(c, dict)} if isinstance(listed, list) else {}
         for q in questions:
-            answers[q.id] = answer_of(cells.get(q.cell_id), q, by_id[q.cell_id])
+            try:
+                answers[q.id] = answer_of(cells.get(q.cell_id), q, by_id[q.cell_id])
+            except (TypeError, AttributeError):      # a cell source that is not text: no answer
+                answers[q.id] = ""
     return answers
 
 

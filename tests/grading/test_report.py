@@ -235,3 +235,15 @@ def test_written_points_merge_into_results_and_report(graded, tmp_path):
     kept = {r["submission"]: r["tiny/q1-answer"] for r in csv.DictReader(io.StringIO(
         (out / "written.csv").read_text()))}
     assert kept["correct"] == "2" and kept["mut_avg_1"] == "0.5" and kept["stub"] == ""
+
+
+def test_a_folder_without_results_is_an_error_for_the_instructor(tmp_path, capsys):
+    assert cli(["report", str(tmp_path / "nowhere")]) == 2
+    assert "is not a folder" in capsys.readouterr().err
+    assert cli(["report", str(tmp_path)]) == 2
+    assert "holds no <name>/results.json" in capsys.readouterr().err
+    (tmp_path / "bob").mkdir()
+    (tmp_path / "bob" / "results.json").write_text("{\"tests\": 3}")
+    assert cli(["report", str(tmp_path)]) == 2
+    assert "bob/results.json: not a Gradescope results file" in capsys.readouterr().err
+    assert not (tmp_path / "report.html").exists()

@@ -71,6 +71,9 @@ def test_answers_between_markers_placeholder_is_empty_and_deleted_markers_fall_b
     assert got == {"lesson/a1": "answer without markers",
                    "lesson/a2": "I deleted the markers and wrote here."}
     assert written.collect_answers({"lesson.ipynb": None}, refdir) == {"lesson/a1": "", "lesson/a2": ""}
+    for broken in ([1, 2], {"cells": {"a1": 1}}, {"cells": [{"id": "a1", "cell_type": "markdown",
+                                                            "source": [1, None]}]}):
+        assert written.collect_answers({"lesson.ipynb": broken}, refdir) == {"lesson/a1": "", "lesson/a2": ""}
     # from a submission folder (only read): a missing or broken notebook gives empty answers
     sub = tmp_path / "sub"
     (sub / "notebooks").mkdir(parents=True)
