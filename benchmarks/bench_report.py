@@ -48,11 +48,19 @@ def _hidden_tests() -> list[tuple[str, float, str]]:
             for c in cases for k, p in c["checks"].items()]
 
 
+def _question_ids() -> list[str]:
+    from cs231n_lin.grading.worker import reference_package
+    from cs231n_lin.grading.written import reference_questions
+
+    return [q.id for q in reference_questions(reference_package().parent / "notebooks")]
+
+
 def generate(out_dir: str | Path, n: int, seed: int = 0) -> Path:
     """Write ``n`` plausible ``<out_dir>/s<k>/results.json`` files; returns ``out_dir``."""
     rng = random.Random(seed)
     out = Path(out_dir)
     hidden = _hidden_tests()
+    questions = _question_ids()
     for k in range(n):
         skill = rng.random()
         bugs = [b for b in KEYS if rng.random() > 0.55 + 0.45 * skill]
@@ -77,9 +85,8 @@ def generate(out_dir: str | Path, n: int, seed: int = 0) -> Path:
                 for fn in ("svm_loss_vectorized", "softmax_loss_vectorized")}
         limits = [{"function": "svm_loss_vectorized", "why": "ran out of time (limit 60 s)",
                    "kind": "timeout"}] if k % 53 == 7 else []
-        written = {f"{nb}/{nb[:2]}-020": "" if rng.random() < 0.1
-                   else f"Answer of student {k} about {nb}: " + "words " * rng.randint(5, 60)
-                   for nb in NOTEBOOKS}
+        written = {q: "" if rng.random() < 0.1
+                   else f"Answer of student {k} to {q}: " + "words " * rng.randint(5, 60) for q in questions}
         data = {"score": round(sum(t["score"] for t in tests), 6), "execution_time": 30.0,
                 "output": "Graded.", "tests": tests,
                 "extra_data": {"diagnoses": [{"key": key, "function": fn, "message": msg}

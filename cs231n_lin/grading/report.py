@@ -234,6 +234,7 @@ def _written(results: Mapping[str, dict], questions: list[written_mod.Question])
                     graded[name] = float(t.get("score", 0.0))
         out.append({"id": qid, "notebook": q.notebook if q else qid.split("/")[0],
                     "number": q.number if q else None, "prompt": q.prompt if q else "",
+                    "reference": q.reference if q else "",
                     "max_points": q.max_points if q else None, "answers": answers,
                     "empty": sorted(n for n, a in answers.items() if not a.strip()),
                     "graded": graded})

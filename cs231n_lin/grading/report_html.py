@@ -38,7 +38,8 @@ th{background:#f6f7f9;font-weight:600}td.num,th.num{text-align:right;font-varian
 .timeout{background:#fde8c8}.memory{background:#f6d5d5}.crash,.not-graded{background:#e5d5f6}
 img{max-width:100%;display:block;margin:6px 0}
 section.question{border-top:1px dashed #ccc;margin-top:22px;break-before:page}
-.prompt{background:#f6f7f9;border-left:3px solid #3b6ea8;padding:6px 10px;white-space:pre-wrap;font-size:13px}
+.prompt{background:#f6f7f9;border-left:3px solid #3b6ea8;padding:6px 10px;white-space:pre-wrap;font-size:13px;
+margin:4px 0}.key{border-left-color:#3a8a4a;background:#f1f8f2}
 </style></head><body><main>
 <h1>$title</h1>
 <nav><a href="#scores">Scores</a><a href="#bugs">Common bugs</a><a href="#tests">Failed tests</a>
@@ -158,7 +159,10 @@ def _written(s: dict) -> str:
            f"<ul>{toc}</ul>"]
     for q in s["written"]:
         title = f"{q['notebook']}, written answer {q['number']}" if q["number"] else q["id"]
-        pts = f" ({_num(q['max_points'])} points)" if q["max_points"] is not None else ""
+        pts = "" if q["max_points"] is None else \
+            f" ({_num(q['max_points'])} point{'' if q['max_points'] == 1 else 's'})"
+        key = f'<div class="prompt key"><b>Reference answer:</b> {escape(q["reference"])}</div>' \
+            if q.get("reference") else ""
         rows = []
         for name, answer in q["answers"].items():
             given = q["graded"].get(name)
@@ -166,7 +170,7 @@ def _written(s: dict) -> str:
                 '<span class="empty">EMPTY</span>'
             rows.append([escape(name), cell, "" if given is None else _num(given)])
         out.append(f'<section class="question" id="q-{escape(q["id"])}"><h3>{escape(title)}{pts}</h3>'
-                   f'<div class="prompt">{escape(q["prompt"])}</div>'
+                   f'<div class="prompt">{escape(q["prompt"])}</div>{key}'
                    + _table(["submission", "answer", "points"], rows, {2}) + "</section>")
     return "".join(out)
 

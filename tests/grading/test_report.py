@@ -198,7 +198,8 @@ def test_written_answers_page_and_csv(graded):
     q = graded["report"]["written"]
     assert [x["id"] for x in q] == ["tiny/q1-answer"]
     page = q[0]
-    assert page["max_points"] == 2 and page["prompt"] == QUESTION
+    assert page["max_points"] == 2 and page["prompt"] == QUESTION and page["reference"] == REFERENCE_ANSWER
+    assert f"<b>Reference answer:</b> {escape(REFERENCE_ANSWER)}" in graded["html"]
     assert page["answers"] == {n: (a or "") for n, a in ANSWERS.items()}
     assert page["empty"] == ["attack_loop", "stub"]
     assert graded["html"].count('<span class="empty">EMPTY</span>') == 2
