@@ -9,9 +9,10 @@ grader's internals) and writes, atomically:
   (points already typed into an earlier ``written.csv`` are kept).
 
 A test's *part* is the text of its name before the first ``": "`` (the function for hidden tests,
-the notebook for check cells and written answers). A diagnosis's parts are the parts named by the
-diagnosed function in which the diagnosed submissions lost points. Diagnoses that only say the
-code is unfinished (:data:`UNFINISHED_KEYS`) are listed after the mistakes.
+the notebook for check cells; ``"<notebook> (written)"`` for hand-graded written answers). A
+diagnosis's parts are the parts named by the diagnosed function in which the diagnosed submissions
+lost points. Diagnoses that only say the code is unfinished (:data:`UNFINISHED_KEYS`) are listed
+after the mistakes.
 """
 
 from __future__ import annotations
@@ -44,8 +45,10 @@ def _perf_constants() -> tuple[float, float]:
 
 
 def part_of(test_name: str) -> str:
-    """The part a test belongs to: its name up to the first ``": "``."""
-    return test_name.split(": ", 1)[0].strip()
+    """The part a test belongs to: its name up to the first ``": "`` (``"<notebook> (written)"`` for
+    a hand-graded answer, so written points do not mix with the notebook's check cells)."""
+    part = test_name.split(": ", 1)[0].strip()
+    return f"{part} (written)" if kind_of(test_name) == "written" else part
 
 
 def kind_of(test_name: str) -> str:

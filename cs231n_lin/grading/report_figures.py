@@ -17,6 +17,7 @@ import matplotlib
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 DPI = 100
 # boxplot's `vert` is deprecated from matplotlib 3.10, which has `orientation` instead
@@ -46,6 +47,7 @@ def total_histogram(summary: dict[str, Any]) -> str | None:
     ax.axvline(mean, color=ORANGE, lw=2, label=f"mean {mean:.1f}")
     ax.axvline(median, color=RED, lw=2, ls="--", label=f"median {median:.1f}")
     ax.set_xlim(0, top)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel(f"total score (out of {summary['max_score']:g})")
     ax.set_ylabel("submissions")
     ax.legend(frameon=False, loc="upper left")
