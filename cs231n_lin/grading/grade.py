@@ -27,7 +27,8 @@ from pathlib import Path
 import numpy as np
 
 from cs231n_lin import __version__
-from cs231n_lin.grading import nbcases, nbgrade, sandbox, speed, worker
+from cs231n_lin.grading import nbcases, nbgrade, sandbox, speed, worker, written
+from cs231n_lin.grading.facts import submission_facts
 from cs231n_lin.grading.judge import CHECK_TITLES, check
 from cs231n_lin.grading.results import SubmissionResult, TestResult
 from cs231n_lin.grading.sandbox import Limits
@@ -196,9 +197,12 @@ def _probe_tasks() -> tuple[list, list[Task]]:
     return items, tasks
 
 
-def _diagnoses(probe_items: list, tasks: list[Task], outcomes: dict[str, TaskOutcome]
-               ) -> dict[str, list[str]]:
-    """Diagnosis messages by student function name (``LinearSVM.fit`` counts for ``LinearSVM``)."""
+def _diagnoses(probe_items: list, tasks: list[Task], outcomes: dict[str, TaskOutcome],
+               keyed_out: list | None = None) -> dict[str, list[str]]:
+    """Diagnosis messages by student function name (``LinearSVM.fit`` counts for ``LinearSVM``).
+
+    ``keyed_out`` (if given) receives ``{"key", "function", "message"}`` per message, for the report.
+    """
     if not probe_items:
         return {}
     from cs231n_lin.grading import diagnose
@@ -230,6 +234,8 @@ def _diagnoses(probe_items: list, tasks: list[Task], outcomes: dict[str, TaskOut
             if (function, key) not in seen and m not in lst:
                 seen.add((function, key))
                 lst.append(m)
+                if keyed_out is not None:
+                    keyed_out.append({"key": key, "function": function, "message": m})
     return found
 
 
@@ -298,8 +304,10 @@ def grade_submission(submission: Path, options: GradeOptions) -> SubmissionResul
                                     f"This submission could not be graded: {exc}",
                                     time.monotonic() - start, {"hash": digest})
         student_nbs, nb_refs, nb_cases, nb_tasks = None, {}, [], []
+        answers, keyed = None, []
         if options.notebooks_dir is not None:
             student_nbs = nbgrade.read_student_notebooks(sub_dir, options.notebooks_dir)
+            answers = written.collect_answers(student_nbs[0], options.notebooks_dir)
             nb_refs = nbgrade.reference_notebooks(options.notebooks_dir)
             nb_cases = nbcases.load_nb_cases(options.hidden_dir)
             nb_tasks = nbcases.tasks(nb_cases, nb_refs, student_nbs[0])
@@ -309,14 +317,16 @@ def grade_submission(submission: Path, options: GradeOptions) -> SubmissionResul
         outcomes, notes = worker.run_tasks(sub_dir, box, tasks + nb_tasks + probe_tasks,
                                            limits=options.limits,
                                            mode=options.mode, deadline=deadline)
-        diagnoses = _diagnoses(probe_items, probe_tasks, outcomes)
+        diagnoses = _diagnoses(probe_items, probe_tasks, outcomes, keyed)
         tests = []
         judged: dict[str, tuple[bool, str]] = {}
+        perf_facts: dict[str, dict] = {}
         for case, inp, task in zip(cases, inputs, tasks, strict=True):
             outcome = outcomes[task.id]
             if "perf" in case["checks"]:
                 expected = speed.measure_outside(case, sub_dir, box, options.limits, options.mode, deadline,
                                                   options.perf_threshold)
+                perf_facts[case["function"]] = speed.facts(outcome.measurement, expected)
             else:
                 expected = _reference(case, inp)
             earned: dict[str, float] = {}
@@ -358,8 +368,10 @@ def grade_submission(submission: Path, options: GradeOptions) -> SubmissionResul
                 worker.remove_sandbox_dir(nb_box)
             tests += nb_tests
             notes += nb_notes
+        data = submission_facts(diagnoses=keyed, tasks=tasks + nb_tasks + probe_tasks, outcomes=outcomes,
+                                written=answers, perf=perf_facts)
         return SubmissionResult(tests, "\n".join(_summary_lines(tests, notes, options.mode, box)),
-                                time.monotonic() - start, {"hash": digest, "sandbox": options.mode})
+                                time.monotonic() - start, {"hash": digest, "sandbox": options.mode}, data)
     finally:
         worker.remove_sandbox_dir(box)
         sandbox.reap_uid(uid)
