@@ -37,11 +37,12 @@ class Sizes:
     explorer_points: int = 300
     explorer_repeats: int = 20
     grade_batch: int = 20
+    report_submissions: int = 500   # cs231n-lin report on generated results files
 
 
 FULL = Sizes()
 QUICK = Sizes(small_n=40, big_n=600, dim=101, repeats=2, naive_repeats=1, fit_repeats=1,
-              explorer_points=30, explorer_repeats=2, grade_batch=2)
+              explorer_points=30, explorer_repeats=2, grade_batch=2, report_submissions=40)
 
 
 def explorer_row(sizes: Sizes) -> dict:
@@ -76,6 +77,10 @@ def run(sizes: Sizes, *, log=print) -> list[dict]:
     from benchmarks.bench_check import check_times
 
     rows += check_times(1 if sizes is QUICK else 3)
+    from benchmarks.bench_report import report_row
+
+    log(f"class report of {sizes.report_submissions} generated results ...")
+    rows.append(report_row(sizes.report_submissions))
     if sizes is not QUICK:  # grading takes minutes: full runs only
         from benchmarks.bench_grading import grading_times
 

@@ -25,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_check(sub)
     _add_gradescope(sub)
     _add_grade_parser(sub)
+    _add_report(sub)
     return parser
 
 
@@ -146,7 +147,7 @@ def _gradescope(args) -> int:
 
 def _add_grade_parser(sub) -> None:
     p = sub.add_parser("grade", help="grade submissions (directories or zips) with the hidden tests")
-    p.add_argument("submissions", nargs="+", metavar="SUBMISSION", help="a directory or a .zip")
+    p.add_argument("submissions", nargs="*", metavar="SUBMISSION", help="a directory or a .zip")
     p.add_argument("--json", dest="json_path", default=None,
                    help="write Gradescope's results.json (one submission) or {name: results} (several)")
     p.add_argument("--out", default=None, help="write OUT/<name>/results.json and OUT/summary.csv; resumable")
@@ -164,6 +165,9 @@ def _add_grade_parser(sub) -> None:
     p.add_argument("--budget", type=float, default=85.0, help="seconds for one whole submission (default 85)")
     p.add_argument("--unprotected", action="store_true",
                    help="allow the 'none' sandbox mode (student code runs as your user; results unprotected)")
+    p.add_argument("--written", default=None, metavar="CSV",
+                   help="merge hand-given points for the written answers (the written.csv `report` "
+                        "writes, filled in) into OUT/<name>/results.json; needs --out")
     p.set_defaults(func=lambda a: _grade(a))
 
 
@@ -172,13 +176,43 @@ def _grade(args) -> int:
     from cs231n_lin.grading.grade import GradeOptions, main
     from cs231n_lin.grading.sandbox import Limits
 
+    if args.written and not args.out:
+        raise ValueError("--written needs --out DIR (the folder the graded results are in)")
+    if not args.submissions and not args.written:
+        raise ValueError("give at least one submission (a directory or a .zip), or --written CSV")
+
     limits = Limits(wall=args.wall, cpu=max(1, int(args.wall)), memory=args.memory_mb * 1024**2)
     options = GradeOptions(hidden_dir=args.hidden, notebooks_dir=args.notebooks, limits=limits,
                            mode=None if args.sandbox == "auto" else args.sandbox,
                            notebooks=not args.no_notebooks, budget=args.budget,
                            allow_unprotected=args.unprotected, lang=args.lang)
-    return main(submissions=args.submissions, json_path=args.json_path, out_dir=args.out, jobs=args.jobs,
-                options=options)
+    rc = 0
+    if args.submissions:
+        rc = main(submissions=args.submissions, json_path=args.json_path, out_dir=args.out, jobs=args.jobs,
+                  options=options)
+    if args.written and rc == 0:
+        from cs231n_lin.grading.written import merge_points
+
+        # only the reference notebooks' location is needed here (no student code runs)
+        notebooks = args.notebooks or GradeOptions(hidden_dir=args.hidden,
+                                                   allow_unprotected=True).resolved().notebooks_dir
+        merge_points(args.out, args.written, notebooks)
+    return rc
+
+
+def _add_report(sub) -> None:
+    p = sub.add_parser("report", help="class report of a graded batch: report.html, report.json, written.csv")
+    p.add_argument("grades_dir", metavar="GRADES_DIR", help="the folder `grade --out` wrote")
+    p.add_argument("--notebooks", default=None,
+                   help="reference notebooks, for the written questions (default: notebooks/ if present)")
+    p.set_defaults(func=_report)
+
+
+def _report(args) -> int:
+    _require_instructor_tools("report")
+    from cs231n_lin.grading.report import main
+
+    return main(grades_dir=args.grades_dir, notebooks_dir=args.notebooks)
 
 
 def main(argv: list[str] | None = None) -> int:

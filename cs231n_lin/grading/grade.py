@@ -27,7 +27,8 @@ from pathlib import Path
 import numpy as np
 
 from cs231n_lin import __version__, i18n
-from cs231n_lin.grading import nbcases, nbgrade, sandbox, speed, worker
+from cs231n_lin.grading import nbcases, nbgrade, sandbox, speed, worker, written
+from cs231n_lin.grading.facts import submission_facts
 from cs231n_lin.grading.judge import CHECK_TITLES, check
 from cs231n_lin.grading.results import SubmissionResult, TestResult
 from cs231n_lin.grading.sandbox import Limits
@@ -201,9 +202,12 @@ def _probe_tasks() -> tuple[list, list[Task]]:
     return items, tasks
 
 
-def _diagnoses(probe_items: list, tasks: list[Task], outcomes: dict[str, TaskOutcome]
-               ) -> dict[str, list[str]]:
-    """Diagnosis messages by student function name (``LinearSVM.fit`` counts for ``LinearSVM``)."""
+def _diagnoses(probe_items: list, tasks: list[Task], outcomes: dict[str, TaskOutcome],
+               keyed_out: list | None = None) -> dict[str, list[str]]:
+    """Diagnosis messages by student function name (``LinearSVM.fit`` counts for ``LinearSVM``).
+
+    ``keyed_out`` (if given) receives ``{"key", "function", "message"}`` per message, for the report.
+    """
     if not probe_items:
         return {}
     from cs231n_lin.grading import diagnose
@@ -235,6 +239,8 @@ def _diagnoses(probe_items: list, tasks: list[Task], outcomes: dict[str, TaskOut
             if (function, key) not in seen and m not in lst:
                 seen.add((function, key))
                 lst.append(m)
+                if keyed_out is not None:
+                    keyed_out.append({"key": key, "function": function, "message": m})
     return found
 
 
@@ -305,10 +311,12 @@ def grade_submission(submission: Path, options: GradeOptions) -> SubmissionResul
         # The student's notebooks, English or Chinese (read before any student code runs), and the
         # language of the feedback: a cs231n-lin.cfg at the top of the copy, else the notebooks'.
         student_nbs, nb_refs, nb_cases, nb_tasks = None, {}, [], []
+        answers, keyed = None, []
         refs_dir = options.notebooks_dir or _reference_notebooks()
         if refs_dir is not None:
             student_nbs = nbgrade.read_student_notebooks(sub_dir, refs_dir)
         if options.notebooks_dir is not None:
+            answers = written.collect_answers(student_nbs[0], options.notebooks_dir)
             nb_refs = nbgrade.reference_notebooks(options.notebooks_dir)
             nb_cases = nbcases.load_nb_cases(options.hidden_dir)
             nb_tasks = nbcases.tasks(nb_cases, nb_refs, student_nbs[0])
@@ -320,14 +328,16 @@ def grade_submission(submission: Path, options: GradeOptions) -> SubmissionResul
             outcomes, notes = worker.run_tasks(sub_dir, box, tasks + nb_tasks + probe_tasks,
                                                limits=options.limits,
                                                mode=options.mode, deadline=deadline)
-            diagnoses = _diagnoses(probe_items, probe_tasks, outcomes)
+            diagnoses = _diagnoses(probe_items, probe_tasks, outcomes, keyed)
             tests = []
             judged: dict[str, tuple[bool, str]] = {}
+            perf_facts: dict[str, dict] = {}
             for case, inp, task in zip(cases, inputs, tasks, strict=True):
                 outcome = outcomes[task.id]
                 if "perf" in case["checks"]:
                     expected = speed.measure_outside(case, sub_dir, box, options.limits, options.mode,
                                                       deadline, options.perf_threshold)
+                    perf_facts[case["function"]] = speed.facts(outcome.measurement, expected)
                 else:
                     expected = _reference(case, inp)
                 earned: dict[str, float] = {}
@@ -369,9 +379,11 @@ def grade_submission(submission: Path, options: GradeOptions) -> SubmissionResul
                     worker.remove_sandbox_dir(nb_box)
                 tests += nb_tests
                 notes += nb_notes
+            data = submission_facts(diagnoses=keyed, tasks=tasks + nb_tasks + probe_tasks, outcomes=outcomes,
+                                    written=answers, perf=perf_facts)
             return SubmissionResult(tests, "\n".join(_summary_lines(tests, notes, options.mode, box)),
                                     time.monotonic() - start,
-                                    {"hash": digest, "sandbox": options.mode, "lang": lang})
+                                    {"hash": digest, "sandbox": options.mode, "lang": lang}, data)
     finally:
         worker.remove_sandbox_dir(box)
         sandbox.reap_uid(uid)

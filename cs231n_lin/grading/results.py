@@ -77,12 +77,19 @@ class SubmissionResult:
     extra : dict
         Grader bookkeeping kept out of the Gradescope schema unless ``to_gradescope(extra=True)``
         (e.g. the submission's hash used to resume a batch).
+    data : dict
+        Structured facts for the class report, written as Gradescope's ``extra_data`` (which
+        Gradescope stores and does not show): ``diagnoses`` (``key``, ``function``, ``message``),
+        ``perf`` (per function: ``ratio``, ``graded_ratio``, ``lines_per_example``,
+        ``extra_memory_ratio``), ``limits`` (``function``, ``why``) and ``written`` (question id ->
+        answer text).
     """
 
     tests: list[TestResult] = field(default_factory=list)
     output: str = ""
     execution_time: float = 0.0
     extra: dict = field(default_factory=dict)
+    data: dict = field(default_factory=dict)
 
     @property
     def score(self) -> float:
@@ -94,12 +101,15 @@ class SubmissionResult:
 
     def to_gradescope(self) -> dict:
         """The ``results.json`` dictionary Gradescope reads."""
-        return {
+        out = {
             "score": self.score,
             "execution_time": round(float(self.execution_time), 3),
             "output": self.output,
             "tests": [t.to_gradescope() for t in self.tests],
         }
+        if self.data:
+            out["extra_data"] = self.data
+        return out
 
     @classmethod
     def from_gradescope(cls, data: dict) -> SubmissionResult:
@@ -107,4 +117,5 @@ class SubmissionResult:
         return cls(
             tests=tests, output=str(data.get("output", "")),
             execution_time=float(data.get("execution_time", 0.0)),
+            data=dict(data.get("extra_data") or {}),
         )

@@ -67,3 +67,26 @@ def measure_outside(case: dict, sub_dir: Path, box: Path, limits: Limits, mode: 
             base = min(max(start_up.cpu_seconds, ref["base"]), 1.5 * ref["base"])
             per_call = max(run.cpu_seconds - base, 1e-6) / ref["calls"]
     return {"per_call": per_call, "ref_per_call": ref["per_call"]}
+
+
+def facts(inside: dict | None, outside: dict | None) -> dict:
+    """The speed facts of one ``perf`` case for the class report.
+
+    ``inside`` is the student process's own :func:`perf.measure` (``ratio`` to the two matrix
+    products, ``lines_per_example``, ``extra_memory_ratio``: hints only); ``graded_ratio`` is the
+    ratio the points came from (CPU time per call over the reference's, measured from outside by
+    :func:`measure_outside`), or None when it could not be measured or the run was stopped at its
+    time cap (then ``stopped_at_cap`` is True).
+    """
+    out = dict(inside or {})
+    graded = None
+    if outside and not outside.get("error"):
+        graded = float(outside["per_call"]) / max(float(outside["ref_per_call"]), 1e-9)
+    if graded is None and (not out or out.get("error")):
+        return out                      # nothing was measured (e.g. the function is not written)
+    # a run stopped at the time cap has no finite ratio: say so instead (no speed points either)
+    out["stopped_at_cap"] = graded == float("inf")
+    out["graded_ratio"] = None if out["stopped_at_cap"] else graded
+    if out.get("error") and graded is not None:
+        out.pop("error")     # the inside hints failed, the graded measurement did not
+    return out

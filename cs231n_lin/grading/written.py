@@ -1,0 +1,293 @@
+"""Written (inline) answers: collect them from submissions, and merge hand-given points into results.
+
+A written question is a markdown cell of a reference notebook with an answer region between
+``<!-- BEGIN SOLUTION -->`` and ``<!-- END SOLUTION -->``; ``release`` leaves the markers and puts
+``Your answer here`` between them. A submission's answer is what its cell with the same cell id
+holds between the markers (or, if the student deleted the markers, the cell minus the reference's
+text around the region). The question's maximum points are the reference cell's
+``metadata["points"]`` (default :data:`DEFAULT_POINTS`).
+
+Flow: ``grade`` stores the answers in ``results.json`` (``extra_data["written"]``); ``report``
+shows them side by side and writes ``written.csv`` (one row per submission, one column per
+question id); the instructor fills in points; ``grade --written written.csv --out DIR`` merges
+them as tests named ``<notebook>: written answer <k> (cell id <id>)``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from cs231n_lin._io import atomic_write_text
+from cs231n_lin.checks.cells import ANSWER_HERE, BEGIN_MD, END_MD, cell_source
+from cs231n_lin.grading.markers import markdown_regions
+from cs231n_lin.grading.results import SubmissionResult, TestResult
+
+DEFAULT_POINTS = 1.0
+SUBMISSION_COLUMN = "submission"
+
+
+@dataclass(frozen=True)
+class Question:
+    """One written question of a reference notebook.
+
+    ``id`` is ``"<notebook stem>/<cell id>"``; ``number`` counts the questions of the notebook
+    from 1; ``prompt`` is the markdown cell just before the answer cell (the question's text).
+    """
+
+    id: str
+    notebook: str
+    cell_id: str
+    number: int
+    prompt: str
+    max_points: float
+    reference: str = ""
+
+    @property
+    def test_name(self) -> str:
+        return f"{self.notebook}: written answer {self.number} (cell id {self.cell_id})"
+
+
+def _region_text(text: str, where: str) -> list[str]:
+    lines = text.splitlines()
+    return ["\n".join(lines[r.begin + 1: r.end]) for r in markdown_regions(text, where)]
+
+
+def questions_of(nb: dict, stem: str) -> list[Question]:
+    """The written questions of one reference notebook (parsed JSON), in order."""
+    found: list[Question] = []
+    cells = nb.get("cells", [])
+    for i, cell in enumerate(cells):
+        if cell.get("cell_type") != "markdown":
+            continue
+        where = f"{stem}.ipynb, cell {i + 1}"
+        regions = _region_text(cell_source(cell), where)
+        if not regions:
+            continue
+        cid = cell.get("id")
+        if not cid:
+            raise ValueError(f"{where}: a written-answer cell needs a cell id (nbformat >= 4.5) so answers "
+                             "can be matched")
+        points = cell.get("metadata", {}).get("points", DEFAULT_POINTS)
+        if isinstance(points, bool) or not isinstance(points, (int, float)) or not (
+                math.isfinite(points) and points >= 0):
+            raise ValueError(f"{where}: metadata 'points' must be a number >= 0; got {points!r}")
+        prompt = ""
+        if i > 0 and cells[i - 1].get("cell_type") == "markdown":
+            prompt = cell_source(cells[i - 1]).strip()
+        found.append(Question(f"{stem}/{cid}", stem, str(cid), len(found) + 1, prompt, float(points),
+                              "\n\n".join(r.strip() for r in regions)))
+    return found
+
+
+def reference_questions(notebooks_dir: str | Path | None) -> list[Question]:
+    """Every written question of the reference notebooks in ``notebooks_dir`` (sorted by notebook)."""
+    if notebooks_dir is None or not Path(notebooks_dir).is_dir():
+        return []
+    out: list[Question] = []
+    for path in sorted(Path(notebooks_dir).glob("*.ipynb")):
+        out += questions_of(json.loads(path.read_text(encoding="utf-8")), path.stem)
+    return out
+
+
+def answer_of(student_cell: dict | None, question: Question, reference_cell: dict) -> str:
+    """The student's answer text in ``student_cell`` ("" when missing or left as the placeholder)."""
+    if student_cell is None or student_cell.get("cell_type") != "markdown":
+        return ""
+    text = cell_source(student_cell)
+    try:
+        parts = _region_text(text, question.id)
+    except ValueError:                     # markers damaged: fall back to the text around them
+        parts = []
+    if not parts:
+        around = set(cell_source(reference_cell).splitlines())
+        kept = [ln for ln in text.splitlines() if ln not in around and ln.strip() not in (BEGIN_MD, END_MD)]
+        parts = ["\n".join(kept)]
+    answer = "\n\n".join(p.strip() for p in parts if p.strip())
+    return "" if answer.strip() == ANSWER_HERE else answer
+
+
+def collect_answers(student_notebooks: Mapping[str, dict | None], notebooks_dir: str | Path
+                    ) -> dict[str, str]:
+    """Question id -> answer for one submission.
+
+    Parameters
+    ----------
+    student_notebooks : dict
+        Reference notebook file name (``"01_x.ipynb"``) -> the student's parsed notebook or ``None``
+        (what :func:`cs231n_lin.grading.nbgrade.read_student_notebooks` returns first).
+    notebooks_dir : path
+        The reference notebooks.
+    """
+    answers: dict[str, str] = {}
+    for path in sorted(Path(notebooks_dir).glob("*.ipynb")):
+        reference = json.loads(path.read_text(encoding="utf-8"))
+        questions = questions_of(reference, path.stem)
+        if not questions:
+            continue
+        by_id = {c.get("id"): c for c in reference.get("cells", [])}
+        mine = student_notebooks.get(path.name)
+        listed = mine.get("cells") if isinstance(mine, dict) else None
+        cells = {c.get("id"): c for c in listed if isinstance(c, dict)} if isinstance(listed, list) else {}
+        for q in questions:
+            try:
+                answers[q.id] = answer_of(cells.get(q.cell_id), q, by_id[q.cell_id])
+            except (TypeError, AttributeError):      # a cell source that is not text: no answer
+                answers[q.id] = ""
+    return answers
+
+
+def collect_from_submission(submission_dir: str | Path, notebooks_dir: str | Path) -> dict[str, str]:
+    """:func:`collect_answers` for a submission folder (only read; ``notebooks/<name>.ipynb``)."""
+    found: dict[str, dict | None] = {}
+    for path in sorted(Path(notebooks_dir).glob("*.ipynb")):
+        mine = Path(submission_dir) / "notebooks" / path.name
+        try:
+            found[path.name] = json.loads(mine.read_text(encoding="utf-8")) if mine.is_file() else None
+        except (ValueError, UnicodeDecodeError):
+            found[path.name] = None
+    return collect_answers(found, notebooks_dir)
+
+
+# ------------------------------------------------------------------------------ written.csv
+
+def csv_text(names: list[str], question_ids: list[str], previous: str | None = None) -> str:
+    """``written.csv`` for the instructor: one row per submission, one column per question id.
+
+    Points already typed into ``previous`` (an earlier ``written.csv``) are carried over.
+    """
+    kept: dict[tuple[str, str], str] = {}
+    if previous:
+        for row in csv.DictReader(io.StringIO(previous)):
+            for col, value in row.items():
+                if col and col != SUBMISSION_COLUMN and value and value.strip():
+                    kept[(row.get(SUBMISSION_COLUMN) or "", col)] = value.strip()
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow([SUBMISSION_COLUMN, *question_ids])
+    for name in names:
+        w.writerow([name, *(kept.get((name, q), "") for q in question_ids)])
+    return buf.getvalue()
+
+
+def _parse_points(text: str, where: str, question: Question) -> float | None:
+    value = text.strip()
+    if not value:
+        return None
+    try:
+        points = float(value)
+    except ValueError:
+        raise ValueError(f"{where}: {value!r} is not a number of points") from None
+    if not math.isfinite(points) or points < 0:
+        raise ValueError(f"{where}: points must be a number >= 0; got {value!r}")
+    if points > question.max_points + 1e-9:
+        raise ValueError(f"{where}: {points:g} points is above this question's maximum of "
+                         f"{question.max_points:g}")
+    return points
+
+
+def read_points(csv_path: str | Path, grades_dir: str | Path, questions: list[Question]
+                ) -> dict[str, dict[str, float]]:
+    """Submission -> {question id: points} from a filled ``written.csv``; every cell is checked first.
+
+    Raises
+    ------
+    ValueError
+        Naming the file, row (as a spreadsheet numbers it, header = row 1) and column of the first
+        problem: unknown submission or question, a non-number, points below 0 or above the maximum.
+    """
+    path = Path(csv_path)
+    by_id = {q.id: q for q in questions}
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise ValueError(f"--written: cannot read {path}: {exc.strerror or exc}") from None
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows or not rows[0] or rows[0][0].strip() != SUBMISSION_COLUMN:
+        raise ValueError(f"{path}, row 1: the first column must be {SUBMISSION_COLUMN!r} "
+                         "(write the file with `cs231n-lin report`)")
+    header = [h.strip() for h in rows[0]]
+    for col in header[1:]:
+        if col not in by_id:
+            raise ValueError(f"{path}, row 1, column {col!r}: not a written question of the reference "
+                             f"notebooks (known: {', '.join(by_id) or 'none'})")
+    points: dict[str, dict[str, float]] = {}
+    for r, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        name = row[0].strip()
+        if not name or not (Path(grades_dir) / name / "results.json").is_file():
+            raise ValueError(f"{path}, row {r}, column {SUBMISSION_COLUMN!r}: unknown submission {name!r} "
+                             f"(no {name or '<empty>'}/results.json in {grades_dir})")
+        if name in points:
+            raise ValueError(f"{path}, row {r}, column {SUBMISSION_COLUMN!r}: submission {name!r} "
+                             "appears twice")
+        if len(row) > len(header):
+            raise ValueError(f"{path}, row {r}: {len(row)} cells but the header has {len(header)} columns")
+        got = {}
+        for col, cell in zip(header[1:], row[1:], strict=False):
+            value = _parse_points(cell, f"{path}, row {r}, column {col!r}", by_id[col])
+            if value is not None:
+                got[col] = value
+        points[name] = got
+    return points
+
+
+def merge_points(grades_dir: str | Path, csv_path: str | Path, notebooks_dir: str | Path | None,
+                 echo=print) -> int:
+    """Merge a filled ``written.csv`` into ``grades_dir/<name>/results.json`` (and ``summary.csv``).
+
+    Everything is checked before anything is written; each results file is replaced atomically,
+    keeping its other tests. A question graded again replaces its earlier points; an empty cell
+    leaves the question as it was. Returns the number of submissions updated.
+    """
+    grades = Path(grades_dir)
+    questions = reference_questions(notebooks_dir)
+    if not questions:
+        raise ValueError(f"--written: no written questions found in the reference notebooks "
+                         f"({notebooks_dir})")
+    by_id = {q.id: q for q in questions}
+    points = read_points(csv_path, grades, questions)
+    updated: dict[str, SubmissionResult] = {}
+    for name, marks in points.items():
+        if not marks:
+            continue
+        res_path = grades / name / "results.json"
+        try:
+            result = SubmissionResult.from_gradescope(json.loads(res_path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError) as exc:
+            raise ValueError(f"{res_path}: cannot read these results ({exc}); nothing was changed") from None
+        names = {by_id[q].test_name for q in marks}
+        tests = [t for t in result.tests if t.name not in names]
+        for qid in (q.id for q in questions if q.id in marks):
+            q = by_id[qid]
+            tests.append(TestResult(q.test_name, marks[qid], q.max_points, "graded by hand", "visible"))
+        result.tests = tests
+        updated[name] = result
+    for name, result in updated.items():
+        atomic_write_text(grades / name / "results.json", json.dumps(result.to_gradescope(), indent=2))
+    _rewrite_summary(grades)
+    echo(f"written points merged into {len(updated)} submission(s) in {grades}")
+    return len(updated)
+
+
+def _rewrite_summary(grades: Path) -> None:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["submission", "score", "max_score", "execution_time"])
+    for res_path in sorted(grades.glob("*/results.json")):
+        try:
+            r = SubmissionResult.from_gradescope(json.loads(res_path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError):
+            continue
+        w.writerow([res_path.parent.name, f"{r.score:g}", f"{r.max_score:g}", f"{r.execution_time:.2f}"])
+    atomic_write_text(grades / "summary.csv", buf.getvalue())
+
+
+__all__ = ["DEFAULT_POINTS", "Question", "answer_of", "collect_answers", "collect_from_submission",
+           "csv_text", "merge_points", "questions_of", "read_points", "reference_questions"]

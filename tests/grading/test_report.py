@@ -1,0 +1,278 @@
+"""``cs231n-lin report``: built from a real graded batch, every number checked against the results files.
+
+The batch (graded once per module, real hidden cases, a tiny reference notebook with one check cell
+pair and one written question): the reference solution, the same mutant twice, another mutant, a
+vectorized loss that is a loop over N, the student version (all stubs: zero), and an attack (an
+infinite loop: a sandbox timeout).
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import json
+import os
+import re
+import shutil
+import statistics
+import sys
+from collections import Counter
+from html import escape
+
+import pytest
+
+from cs231n_lin.cli import main as cli
+from cs231n_lin.grading import report
+from cs231n_lin.grading.report_html import MAX_TEST_ROWS
+
+sys.path.insert(0, os.path.dirname(__file__))
+import grading_nbfixtures as nbf  # noqa: E402
+from grading_subs import REPO, make_submission  # noqa: E402
+from mutants import BUGS  # noqa: E402
+
+QUESTION = "**Inline question** — why divide the loss by N?"
+REFERENCE_ANSWER = "So that the loss does not grow with the size of the batch."
+ANSWERS = {
+    "correct": "It makes the loss an average, comparable across batch sizes.",
+    "mut_avg_1": "no idea",
+    "mut_avg_2": "Dividing by N keeps reg's weight independent of N.",
+    "mut_softmax": "<script>alert('x')</script> & averages",
+    "loop_svm": "average",
+    "stub": None,            # left as "Your answer here"
+    "attack_loop": "",       # answer deleted
+}
+MUTANTS = {"mut_avg_1": "svm_vec_loss_not_averaged", "mut_avg_2": "svm_vec_loss_not_averaged",
+           "mut_softmax": "softmax_vec_no_shift"}
+LOOP = ("def svm_loss_vectorized(W, X, y, reg, delta=1.0, squared=False):\n"
+        "    return svm_loss_naive(W, X, y, reg, delta=delta, squared=squared)\n")
+FOREVER = ("def svm_loss_vectorized(W, X, y, reg, delta=1.0, squared=False):\n"
+           "    while True:\n        pass\n")
+
+
+def _written_cells(answer: str | None, points: float | None = 2) -> list[dict]:
+    body = "Your answer here" if answer is None else answer
+    meta = {} if points is None else {"points": points}
+    return [{"cell_type": "markdown", "id": "q1-prompt", "metadata": {}, "source": QUESTION},
+            {"cell_type": "markdown", "id": "q1-answer", "metadata": meta,
+             "source": f"<!-- BEGIN SOLUTION -->\n{body}\n<!-- END SOLUTION -->"}]
+
+
+def build_batch(root):
+    """Reference notebooks and submissions under ``root``; returns (refnb dir, [submission dirs])."""
+    refnb = root / "refnb"
+    nbf.write(refnb / "tiny.ipynb", nbf.notebook(extra=_written_cells(REFERENCE_ANSWER)))
+    bugs = {m.name: m for m in BUGS}
+    subs = []
+    for name, answer in ANSWERS.items():
+        replace = {"loop_svm": {"svm_loss_vectorized": LOOP},
+                   "attack_loop": {"svm_loss_vectorized": FOREVER}}.get(name)
+        sub = make_submission(root / "subs" / name, replace=replace, stub=name == "stub")
+        if name in MUTANTS:
+            bugs[MUTANTS[name]].apply_to(sub)
+        solution = nbf.STUB if name == "stub" else nbf.SOLUTION
+        nbf.write(sub / "notebooks" / "tiny.ipynb", nbf.notebook(solution, extra=_written_cells(answer)))
+        subs.append(sub)
+    return refnb, subs
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    root = tmp_path_factory.mktemp("report")
+    refnb, subs = build_batch(root)
+    out = root / "grades"
+    # the real hidden cases, and a hidden case for the tiny notebook's function (its points are
+    # judged outside the kernel, on the grader's inputs)
+    hidden = root / "hidden"
+    hidden.mkdir()
+    shutil.copy(REPO / "tests" / "hidden" / "cases.py", hidden / "cases.py")
+    (hidden / "notebook_cases.py").write_text(
+        'NB_CASES = [{"notebook": "tiny.ipynb", "function": "double", "seed": 3, '
+        '"args": {"x": {"normal": [4], "scale": 3.0}}}]\n')
+    assert cli(["grade", *map(str, subs), "--out", str(out), "--jobs", "2", "--notebooks", str(refnb),
+                "--hidden", str(hidden), "--wall", "40"]) == 0
+    assert cli(["report", str(out), "--notebooks", str(refnb)]) == 0
+    results = {p.parent.name: json.loads(p.read_text()) for p in sorted(out.glob("*/results.json"))}
+    return {"out": out, "refnb": refnb, "results": results,
+            "report": json.loads((out / "report.json").read_text()),
+            "html": (out / "report.html").read_text()}
+
+
+def _part(name):
+    return name.split(": ", 1)[0]
+
+
+def test_batch_graded_as_expected(graded):
+    r = graded["results"]
+    assert set(r) == set(ANSWERS)
+    full = sum(t["max_score"] for t in r["correct"]["tests"])
+    assert r["correct"]["score"] == full > 0
+    assert r["stub"]["score"] == 0
+    for name in ("mut_avg_1", "mut_avg_2", "mut_softmax", "loop_svm", "attack_loop"):
+        assert 0 < r[name]["score"] < full, name
+
+
+def test_every_score_number_matches_the_results_files(graded):
+    rep, res = graded["report"], graded["results"]
+    totals = {n: round(sum(t["score"] for t in d["tests"]), 6) for n, d in res.items()}
+    assert rep["submissions"] == len(res) == 7
+    assert rep["scores"] == totals
+    assert all(abs(totals[n] - d["score"]) < 1e-6 for n, d in res.items())   # == grade's own total
+    assert rep["total"]["mean"] == pytest.approx(statistics.fmean(totals.values()), abs=1e-4)
+    assert rep["total"]["median"] == pytest.approx(statistics.median(totals.values()), abs=1e-4)
+    assert rep["max_score"] == max(sum(t["max_score"] for t in d["tests"]) for d in res.values())
+    assert rep["zero_score"] == sorted(n for n, s in totals.items() if s == 0) == ["stub"]
+    # per part: recompute from the test names
+    for p in rep["parts"]:
+        mine = [[t for t in d["tests"] if _part(t["name"]) == p["part"]] for d in res.values()]
+        pairs = [(sum(t["score"] for t in ts), sum(t["max_score"] for t in ts)) for ts in mine]
+        assert p["mean"] == pytest.approx(statistics.fmean(s for s, _ in pairs), abs=1e-4), p["part"]
+        assert p["median"] == pytest.approx(statistics.median(s for s, _ in pairs), abs=1e-4)
+        assert p["full_marks"] == sum(1 for s, m in pairs if s >= m - 1e-9)
+        assert p["zero"] == sum(1 for s, m in pairs if s <= 1e-9)
+    assert {p["part"] for p in rep["parts"]} >= {"svm_loss_vectorized", "softmax_loss_vectorized", "tiny"}
+
+
+def test_pass_rates_match_the_results_files(graded):
+    rep, res = graded["report"], graded["results"]
+    names = {t["name"] for d in res.values() for t in d["tests"]}
+    assert {t["name"] for t in rep["tests"]} == names
+    for row in rep["tests"]:
+        got = [t for d in res.values() for t in d["tests"] if t["name"] == row["name"]]
+        passed = sum(1 for t in got if t["score"] >= t["max_score"])
+        assert (row["attempts"], row["passed"]) == (len(got), passed), row["name"]
+        assert row["pass_rate"] == pytest.approx(passed / len(got), abs=1e-4)
+    rates = [r["pass_rate"] for r in rep["tests"]]
+    assert rates == sorted(rates)                             # failed most first
+    kinds = {r["name"]: r["kind"] for r in rep["tests"]}
+    assert kinds["tiny: check cell 1 (cell id check1)"] == "notebook"
+    assert any(k == "hidden" for k in kinds.values())
+
+
+def test_diagnoses_counted_once_per_submission_with_their_parts(graded):
+    rep, res = graded["report"], graded["results"]
+    expected = Counter()
+    for d in res.values():
+        expected.update({x["key"] for x in d["extra_data"]["diagnoses"]})
+    assert {d["key"]: d["count"] for d in rep["diagnoses"]} == dict(expected)
+    order = [(d["unfinished"], -d["count"]) for d in rep["diagnoses"]]
+    assert order == sorted(order)                  # mistakes by count, then "not written"/"raised"
+    assert {d["key"] for d in rep["diagnoses"] if d["unfinished"]} == {"not_implemented", "error"}
+    assert "stub" in next(d for d in rep["diagnoses"] if d["key"] == "not_implemented")["submissions"]
+    for d in rep["diagnoses"]:
+        assert d["share"] == pytest.approx(d["count"] / 7, abs=1e-4)
+        assert d["example"] in {x["message"] for r in res.values() for x in r["extra_data"]["diagnoses"]}
+    # the mutant made twice is the most common bug, and it cost points in svm_loss_vectorized
+    top = rep["diagnoses"][0]
+    assert top["count"] >= 2 and {"mut_avg_1", "mut_avg_2"} <= set(top["submissions"])
+    assert top["parts"].get("svm_loss_vectorized") == 2
+    assert "correct" not in {s for d in rep["diagnoses"] for s in d["submissions"]}
+
+
+def test_performance_and_sandbox_limits(graded):
+    rep, res = graded["report"], graded["results"]
+    svm = rep["perf"]["functions"]["svm_loss_vectorized"]
+    ratios = {n: d["extra_data"]["perf"]["svm_loss_vectorized"]["ratio"] for n, d in res.items()
+              if d["extra_data"]["perf"].get("svm_loss_vectorized", {}).get("ratio") is not None}
+    assert svm["ratios"] == pytest.approx(ratios)
+    assert svm["timed"] == len(ratios) and "correct" in ratios
+    assert svm["median"] == pytest.approx(statistics.median(ratios.values()), abs=1e-4)
+    assert svm["loop_over_n"] == ["loop_svm"]                 # the loop over N is named, nothing else
+    assert ratios["loop_svm"] > ratios["correct"]
+    # the ratio the speed points came from (CPU time over the reference's, measured from outside)
+    stored = {n: d["extra_data"]["perf"].get("svm_loss_vectorized", {}) for n, d in res.items()}
+    graded_ratios = {n: m["graded_ratio"] for n, m in stored.items() if m.get("graded_ratio") is not None}
+    assert svm["graded_ratios"] == pytest.approx(graded_ratios)
+    stopped = sorted(n for n, m in stored.items() if m.get("stopped_at_cap"))
+    assert svm["stopped_at_cap"] == stopped
+    assert svm["over_threshold"] == len(stopped) + sum(1 for r in graded_ratios.values()
+                                                       if r > rep["perf"]["threshold"])
+    assert "correct" in graded_ratios and "attack_loop" not in graded_ratios
+    assert graded_ratios.get("loop_svm", float("inf")) > graded_ratios["correct"]
+    assert "loop_svm" in stopped or "loop_svm" in graded_ratios
+    speed = {n: next(t for t in d["tests"] if t["name"].startswith("svm_loss_vectorized")
+                     and t["name"].endswith("— speed")) for n, d in res.items() if n in graded_ratios}
+    for n, r in graded_ratios.items():                      # the stored ratio is the one in the feedback
+        assert f"{r:.1f}x the CPU time" in speed[n]["output"], n
+    assert {x["submission"] for x in rep["limits"]} == {"attack_loop"}
+    assert {"submission": "attack_loop", "where": "svm_loss_vectorized", "kind": "timeout"}.items() <= \
+        next(x for x in rep["limits"] if x["where"] == "svm_loss_vectorized").items()
+    stored = [x for x in res["attack_loop"]["extra_data"]["limits"]]
+    assert len(rep["limits"]) == len(stored) and all(x["kind"] == "timeout" for x in stored)
+
+
+def test_html_shows_the_numbers_and_is_self_contained(graded):
+    html, rep = graded["html"], graded["report"]
+    for d in rep["diagnoses"]:
+        note = ' <span class="muted">(unfinished code, not a mistake)</span>' if d["unfinished"] else ""
+        assert f"<code>{escape(d['key'])}</code>{note}</td><td class=\"num\">{d['count']}</td>" in html
+    failing = [r for r in rep["tests"] if r["pass_rate"] < 1 and r["kind"] != "written"]
+    for r in failing[:MAX_TEST_ROWS]:
+        assert f"{escape(r['name'])}</td><td>" in html and f">{r['passed']}/{r['attempts']}<" in html
+    hidden_rows = failing[MAX_TEST_ROWS:]
+    assert len(hidden_rows) > 0          # this batch fails more tests than the page lists ...
+    assert f"and {len(hidden_rows)} more tests that some submission failed" in html     # ... and says so
+    assert "<b>7</b><span>submissions</span>" in html
+    assert "<b>1</b><span>hit a sandbox limit</span>" in html
+    assert re.search(r"<b>Zero scores</b> \(1\): stub", html)
+    # offline: no external resource, figures are embedded PNGs, student text is escaped
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)
+    pngs = re.findall(r'src="data:image/png;base64,([^"]+)"', html)
+    assert len(pngs) >= 4 and all(base64.b64decode(p)[:8] == b"\x89PNG\r\n\x1a\n" for p in pngs)
+    assert "<script>" not in html and escape("<script>alert('x')</script>") in html
+
+
+def test_written_answers_page_and_csv(graded):
+    q = graded["report"]["written"]
+    assert [x["id"] for x in q] == ["tiny/q1-answer"]
+    page = q[0]
+    assert page["max_points"] == 2 and page["prompt"] == QUESTION and page["reference"] == REFERENCE_ANSWER
+    assert f"<b>Reference answer:</b> {escape(REFERENCE_ANSWER)}" in graded["html"]
+    assert page["answers"] == {n: (a or "") for n, a in ANSWERS.items()}
+    assert page["empty"] == ["attack_loop", "stub"]
+    assert graded["html"].count('<span class="empty">EMPTY</span>') == 2
+    rows = list(csv.reader(io.StringIO((graded["out"] / "written.csv").read_text())))
+    assert rows[0] == ["submission", "tiny/q1-answer"]
+    assert sorted(r[0] for r in rows[1:]) == sorted(ANSWERS) and all(r[1] == "" for r in rows[1:])
+
+
+def test_written_points_merge_into_results_and_report(graded, tmp_path):
+    out, refnb = graded["out"], graded["refnb"]
+    before = {n: json.loads((out / n / "results.json").read_text()) for n in ANSWERS}
+    filled = tmp_path / "written.csv"
+    filled.write_text("submission,tiny/q1-answer\ncorrect,2\nmut_avg_1,0.5\nstub,\n")
+    assert cli(["grade", "--written", str(filled), "--out", str(out), "--notebooks", str(refnb)]) == 0
+    after = {n: json.loads((out / n / "results.json").read_text()) for n in ANSWERS}
+    name = "tiny: written answer 1 (cell id q1-answer)"
+    for n, pts in (("correct", 2.0), ("mut_avg_1", 0.5)):
+        added = [t for t in after[n]["tests"] if t["name"] == name]
+        assert len(added) == 1 and added[0]["score"] == pts and added[0]["max_score"] == 2
+        assert after[n]["tests"][:-1] == before[n]["tests"]            # nothing already graded lost
+        assert after[n]["score"] == pytest.approx(before[n]["score"] + pts)
+        assert after[n]["extra_data"] == before[n]["extra_data"]
+    assert after["stub"] == before["stub"]                              # empty cell: not graded yet
+    summary = {r["submission"]: r for r in csv.DictReader(io.StringIO((out / "summary.csv").read_text()))}
+    assert float(summary["mut_avg_1"]["score"]) == pytest.approx(after["mut_avg_1"]["score"])
+    # merging again replaces instead of adding; the report then shows the points, and keeps them in the csv
+    assert cli(["grade", "--written", str(filled), "--out", str(out), "--notebooks", str(refnb)]) == 0
+    again = json.loads((out / "correct" / "results.json").read_text())
+    assert [t["name"] for t in again["tests"]].count(name) == 1
+    (out / "written.csv").write_text(filled.read_text())
+    assert report.main(grades_dir=out, notebooks_dir=refnb, echo=lambda *a: None) == 0
+    rep = json.loads((out / "report.json").read_text())
+    assert rep["written"][0]["graded"] == {"correct": 2.0, "mut_avg_1": 0.5}
+    kept = {r["submission"]: r["tiny/q1-answer"] for r in csv.DictReader(io.StringIO(
+        (out / "written.csv").read_text()))}
+    assert kept["correct"] == "2" and kept["mut_avg_1"] == "0.5" and kept["stub"] == ""
+
+
+def test_a_folder_without_results_is_an_error_for_the_instructor(tmp_path, capsys):
+    assert cli(["report", str(tmp_path / "nowhere")]) == 2
+    assert "is not a folder" in capsys.readouterr().err
+    assert cli(["report", str(tmp_path)]) == 2
+    assert "holds no <name>/results.json" in capsys.readouterr().err
+    (tmp_path / "bob").mkdir()
+    (tmp_path / "bob" / "results.json").write_text("{\"tests\": 3}")
+    assert cli(["report", str(tmp_path)]) == 2
+    assert "bob/results.json: not a Gradescope results file" in capsys.readouterr().err
+    assert not (tmp_path / "report.html").exists()

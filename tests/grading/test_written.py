@@ -1,0 +1,202 @@
+"""Written answers: questions from the reference, answers from a submission, points from a filled CSV."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from cs231n_lin.cli import main as cli
+from cs231n_lin.grading import written
+from cs231n_lin.grading.facts import limit_kind, submission_facts
+from cs231n_lin.grading.markers import strip_markdown
+
+
+def _md(cid, source, **meta):
+    return {"cell_type": "markdown", "id": cid, "metadata": meta, "source": source}
+
+
+REF = {"cells": [
+    _md("p1", "**Question 1**: what is delta for?"),
+    _md("a1", "Intro line kept.\n<!-- BEGIN SOLUTION -->\nA margin.\n<!-- END SOLUTION -->", points=3),
+    {"cell_type": "code", "id": "c1", "metadata": {}, "source": "x = 1", "outputs": [],
+     "execution_count": None},
+    _md("a2", "<!-- BEGIN SOLUTION -->\nOverflow.\n<!-- END SOLUTION -->"),
+], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+
+
+def _student(**answers):
+    """The released notebook (placeholders), with the given cells' answers written in."""
+    nb = json.loads(json.dumps(REF))
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown" and "BEGIN SOLUTION" in cell["source"]:
+            cell["source"] = strip_markdown(cell["source"], "test")
+            if cell["id"] in answers:
+                cell["source"] = cell["source"].replace("Your answer here", answers[cell["id"]])
+    return nb
+
+
+@pytest.fixture
+def refdir(tmp_path):
+    d = tmp_path / "ref"
+    d.mkdir()
+    (d / "lesson.ipynb").write_text(json.dumps(REF))
+    return d
+
+
+def test_questions_carry_prompt_points_and_reference_answer(refdir):
+    qs = written.reference_questions(refdir)
+    assert [(q.id, q.number, q.max_points) for q in qs] == [("lesson/a1", 1, 3.0),
+                                                          ("lesson/a2", 2, written.DEFAULT_POINTS)]
+    assert qs[0].prompt == "**Question 1**: what is delta for?" and qs[1].prompt == ""   # code cell before a2
+    assert qs[0].reference == "A margin." and qs[0].test_name == "lesson: written answer 1 (cell id a1)"
+
+
+@pytest.mark.parametrize("points", [-1, "2", float("nan"), True])
+def test_bad_points_metadata_is_an_error_naming_the_cell(points):
+    nb = json.loads(json.dumps(REF))
+    nb["cells"][1]["metadata"]["points"] = points
+    with pytest.raises(ValueError, match=r"x.ipynb, cell 2: metadata 'points'"):
+        written.questions_of(nb, "x")
+
+
+def test_answers_between_markers_placeholder_is_empty_and_deleted_markers_fall_back(refdir, tmp_path):
+    nb = _student(a1="Because scores\nscale.")
+    got = written.collect_answers({"lesson.ipynb": nb}, refdir)
+    assert got == {"lesson/a1": "Because scores\nscale.", "lesson/a2": ""}
+    nb["cells"][3]["source"] = "I deleted the markers and wrote here."
+    nb["cells"][1]["source"] = "Intro line kept.\nanswer without markers"
+    got = written.collect_answers({"lesson.ipynb": nb}, refdir)
+    assert got == {"lesson/a1": "answer without markers",
+                   "lesson/a2": "I deleted the markers and wrote here."}
+    assert written.collect_answers({"lesson.ipynb": None}, refdir) == {"lesson/a1": "", "lesson/a2": ""}
+    for broken in ([1, 2], {"cells": {"a1": 1}}, {"cells": [{"id": "a1", "cell_type": "markdown",
+                                                            "source": [1, None]}]}):
+        assert written.collect_answers({"lesson.ipynb": broken}, refdir) == {"lesson/a1": "", "lesson/a2": ""}
+    # from a submission folder (only read): a missing or broken notebook gives empty answers
+    sub = tmp_path / "sub"
+    (sub / "notebooks").mkdir(parents=True)
+    (sub / "notebooks" / "lesson.ipynb").write_text(json.dumps(_student(a2="Shift by the max.")))
+    before = os.stat(sub / "notebooks" / "lesson.ipynb").st_mtime_ns
+    assert written.collect_from_submission(sub, refdir) == {"lesson/a1": "", "lesson/a2": "Shift by the max."}
+    assert os.stat(sub / "notebooks" / "lesson.ipynb").st_mtime_ns == before
+    (sub / "notebooks" / "lesson.ipynb").write_text("{not json")
+    assert written.collect_from_submission(sub, refdir) == {"lesson/a1": "", "lesson/a2": ""}
+
+
+def test_csv_keeps_points_typed_earlier():
+    first = written.csv_text(["bob", "amy"], ["l/a1"])
+    assert first == "submission,l/a1\nbob,\namy,\n"
+    typed = first.replace("amy,", "amy,2.5")
+    assert written.csv_text(["amy", "bob", "cat"], ["l/a1", "l/a2"], typed) == \
+        "submission,l/a1,l/a2\namy,2.5,\nbob,,\ncat,,\n"
+
+
+def _grades(tmp_path, names=("amy", "bob")):
+    out = tmp_path / "grades"
+    for n in names:
+        (out / n).mkdir(parents=True)
+        (out / n / "results.json").write_text(json.dumps({
+            "score": 1.0, "execution_time": 1.0, "output": "ok",
+            "tests": [{"name": "f: a — loss value", "score": 1.0, "max_score": 2.0, "output": "x",
+                       "visibility": "visible"}], "extra_data": {"written": {"lesson/a1": "hi"}}}))
+    return out
+
+
+def _snapshot(out):
+    return {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("body, where", [
+    ("submission,lesson/a1\nzed,1\n", r"row 2, column 'submission': unknown submission 'zed'"),
+    ("submission,lesson/a1\namy,4\n",
+     r"row 2, column 'lesson/a1': 4 points is above this question's maximum of 3"),
+    ("submission,lesson/a1,lesson/a2\namy,1,0\nbob,two,1\n",
+     r"row 3, column 'lesson/a1': 'two' is not a number"),
+    ("submission,lesson/a1\namy,-1\n", r"row 2, column 'lesson/a1': points must be a number >= 0"),
+    ("submission,lesson/zz\namy,1\n", r"row 1, column 'lesson/zz': not a written question"),
+    ("name,lesson/a1\namy,1\n", r"row 1: the first column must be 'submission'"),
+    ("submission,lesson/a1\namy,1\namy,2\n", r"row 3, column 'submission': submission 'amy' appears twice"),
+])
+def test_bad_csv_names_row_and_column_and_changes_nothing(tmp_path, refdir, capsys, body, where):
+    out = _grades(tmp_path)
+    before = _snapshot(out)
+    path = tmp_path / "w.csv"
+    path.write_text(body)
+    with pytest.raises(ValueError, match=where):
+        written.merge_points(out, path, refdir)
+    assert cli(["grade", "--written", str(path), "--out", str(out), "--notebooks", str(refdir)]) == 2
+    assert "w.csv, row" in capsys.readouterr().err
+    assert _snapshot(out) == before
+
+
+def test_merge_adds_tests_keeps_the_rest_and_the_file_mode(tmp_path, refdir):
+    out = _grades(tmp_path)
+    path = tmp_path / "w.csv"
+    path.write_text("submission,lesson/a1,lesson/a2\namy,2.5,1\nbob,,\n")
+    (out / "amy" / "results.json").chmod(0o640)     # a rewritten file keeps its permissions (_io)
+    old = os.umask(0o077)
+    try:
+        assert written.merge_points(out, path, refdir, echo=lambda *a: None) == 1
+    finally:
+        os.umask(old)
+    amy = json.loads((out / "amy" / "results.json").read_text())
+    assert [(t["name"], t["score"], t["max_score"]) for t in amy["tests"]] == [
+        ("f: a — loss value", 1.0, 2.0), ("lesson: written answer 1 (cell id a1)", 2.5, 3.0),
+        ("lesson: written answer 2 (cell id a2)", 1.0, 1.0)]
+    assert amy["score"] == 4.5 and amy["extra_data"] == {"written": {"lesson/a1": "hi"}}
+    assert (out / "amy" / "results.json").stat().st_mode & 0o777 == 0o640
+    assert (out / "summary.csv").read_text().splitlines()[1:] == ["amy,4.5,6,1.00", "bob,1,2,1.00"]
+
+
+def test_grade_without_submissions_or_written_is_an_error(capsys, tmp_path):
+    assert cli(["grade"]) == 2
+    assert "give at least one submission" in capsys.readouterr().err
+    assert cli(["grade", "--written", str(tmp_path / "w.csv")]) == 2
+    assert "--written needs --out" in capsys.readouterr().err
+
+
+def test_facts_classify_limits_and_keep_one_per_function():
+    class T:
+        def __init__(self, i, name):
+            self.id, self.name = i, name
+
+    class Out:
+        def __init__(self, crash, error=""):
+            self.crash, self.error = crash, error
+
+    tasks = [T("a", "svm_loss_vectorized"), T("b", "svm_loss_vectorized"), T("c", "LinearSVM.fit"),
+             T("d", "softmax")]
+    outcomes = {"a": Out("ran out of time (limit 5 s)"), "b": Out("ran out of time (limit 5 s)"),
+                "c": Out("was killed (SIGKILL; memory or process limit?)"),
+                "d": Out("crashed (segmentation fault)", "not run: an earlier call of softmax crashed")}
+    facts = submission_facts(tasks=tasks, outcomes=outcomes,
+                             perf={"f": {"ratio": 2.0, "graded_ratio": 4.5}, "g": {"error": "x"}})
+    assert facts["limits"] == [
+        {"function": "svm_loss_vectorized", "why": "ran out of time (limit 5 s)", "kind": "timeout"},
+        {"function": "LinearSVM", "why": "was killed (SIGKILL; memory or process limit?)", "kind": "memory"}]
+    assert facts["perf"] == {"f": {"ratio": 2.0, "graded_ratio": 4.5, "lines_per_example": None,
+                                   "extra_memory_ratio": None}}
+    assert "written" not in facts
+    assert [limit_kind(w) for w in ("used too much CPU time (SIGXCPU)", "wrote too much output (SIGXFSZ)",
+                                    "exited early (exit code 3)")] == ["timeout", "output", "crash"]
+
+
+def test_speed_facts_keep_the_ratio_the_points_came_from():
+    from cs231n_lin.grading import speed
+
+    inside = {"ratio": 1.2, "lines_per_example": 0.0, "extra_memory_ratio": 0.05}
+    graded = speed.facts(inside, {"per_call": 0.03, "ref_per_call": 0.01})
+    assert graded == {**inside, "graded_ratio": pytest.approx(3.0), "stopped_at_cap": False}
+    # the points' measurement stands even when the student's own (inside) measurement failed
+    failed_inside = speed.facts({"ratio": None, "error": "ValueError: x"},
+                                {"per_call": 0.02, "ref_per_call": 0.01})
+    assert "error" not in failed_inside and failed_inside["graded_ratio"] == pytest.approx(2.0)
+    assert speed.facts(inside, {"error": "budget used up"})["graded_ratio"] is None
+    assert speed.facts({}, {"error": "it raised an exception"}) == {}       # nothing measured
+    # a run stopped at the cap is infinitely slow: no finite ratio to plot, so None in the facts
+    timed_out = speed.facts(inside, {"per_call": float("inf"), "ref_per_call": 0.01})
+    stored = submission_facts(perf={"f": timed_out})["perf"]["f"]
+    assert stored["graded_ratio"] is None and stored["stopped_at_cap"] is True
+    assert "stopped_at_cap" not in submission_facts(perf={"f": graded})["perf"]["f"]
