@@ -24,6 +24,7 @@ import numpy as np
 from cs231n_lin.checks.messages import MESSAGES as _MESSAGES
 from cs231n_lin.checks.messages import message
 from cs231n_lin.checks.tolerances import scaled_error, tolerance
+from cs231n_lin.classifiers.registry import losses_of_function
 from cs231n_lin.grading.probes import ARRAY_FUNCTIONS, LOSS_FUNCTIONS, Probe
 
 __all__ = ["diagnose", "diagnose_keys", "probe_correct", "reference_loss", "summarize"]
@@ -84,52 +85,92 @@ def _softmax_data(W, X, y, *, shift_axis=1, norm_axis=1):
     return loss, p, onehot
 
 
+def _svm_variants(W, X, y, kw: dict[str, Any]):
+    """Hinge / squared-hinge data-term variants: ([(name, sum_loss)], [(name, dS)]), correct first."""
+    losses: list[tuple[str, float]] = []
+    grads: list[tuple[str, np.ndarray]] = []
+    delta = float(kw.get("delta", 1.0))
+    squared = bool(kw.get("squared", False))
+    L, dS = _svm_data(W, X, y, delta, squared)
+    losses.append(("", L))
+    grads.append(("", dS))
+    Lc, dSc = _svm_data(W, X, y, delta, squared, count_correct=True)
+    losses.append(("svm_counted", Lc))
+    grads.append(("svm_counted", dSc))
+    grads.append(("svm_no_correct_grad", _svm_data(W, X, y, delta, squared, correct_grad=False)[1]))
+    if delta != 1.0:
+        L1, dS1 = _svm_data(W, X, y, 1.0, squared)
+        losses.append(("svm_delta1", L1))
+        grads.append(("svm_delta1", dS1))
+    if squared:
+        # The plain hinge's gradient equals the squared one with slope 1: named svm_sq_slope1
+        # (and merged with the loss's svm_hinge_for_squared when both match).
+        losses.append(("svm_hinge_for_squared", _svm_data(W, X, y, delta, False)[0]))
+        grads.append(("svm_sq_no2", _svm_data(W, X, y, delta, True, slope="no2")[1]))
+        grads.append(("svm_sq_slope1", _svm_data(W, X, y, delta, True, slope="one")[1]))
+    return losses, grads
+
+
+def _softmax_variants(W, X, y, kw: dict[str, Any]):
+    """Cross-entropy data-term variants: ([(name, sum_loss)], [(name, dS)]), correct first."""
+    losses: list[tuple[str, float]] = []
+    grads: list[tuple[str, np.ndarray]] = []
+    L, p, onehot = _softmax_data(W, X, y)
+    losses.append(("", L))
+    grads.append(("", p - onehot))
+    grads.append(("softmax_no_onehot", p))
+    grads.append(("softmax_onehot_plus", p + onehot))
+    La, pa, _ = _softmax_data(W, X, y, shift_axis=0)
+    losses.append(("softmax_axis0", La))
+    grads.append(("softmax_axis0", pa - onehot))
+    Ln, pn, _ = _softmax_data(W, X, y, shift_axis=0, norm_axis=0)
+    losses.append(("softmax_norm_axis0", Ln))
+    grads.append(("softmax_norm_axis0", pn - onehot))
+    rows = np.arange(len(y))
+    losses.append(("softmax_no_log", float(-np.sum(p[rows, y]))))
+    with np.errstate(all="ignore"):
+        S = X @ W
+        shifted = S - np.max(S, axis=1, keepdims=True)
+        losses.append(("softmax_unnormalized", float(-np.sum(shifted[rows, y]))))
+        grads.append(("softmax_unnormalized", np.exp(shifted) - onehot))
+    return losses, grads
+
+
+#: The registered losses whose formulas (and common mistakes) the grader knows, by canonical
+#: name. A loss registered later (``cs231n_lin.classifiers.registry.register``) has no entry:
+#: its probes get the checks that need no formula (errors, shapes, dtype, finiteness) and no
+#: "Likely cause" drawn from another loss's formulas. Add an entry to give it variants.
+VARIANTS = {"hinge": _svm_variants, "squared_hinge": _svm_variants, "softmax": _softmax_variants}
+
+
+def _variants_of(function: str):
+    """The variant formulas for the loss(es) ``function`` computes, or ``None``.
+
+    The family comes from the loss registry: ``losses_of_function(function)`` gives the
+    registered losses of that function (all of one kind); the first one's name picks the
+    formulas. No registered loss, or one the grader has no formulas for: ``None``.
+    """
+    specs = losses_of_function(function)
+    if not specs:
+        return None
+    return VARIANTS.get(specs[0].name)
+
+
+def is_loss_function(function: str) -> bool:
+    """Whether ``function`` names a loss (a probe returning ``(loss, dW)``)."""
+    return function in LOSS_FUNCTIONS or bool(losses_of_function(function))
+
+
 def _data_variants(function: str, kw: dict[str, Any]):
-    """(loss variants [(name, sum_loss)], score-gradient variants [(name, dS)])."""
+    """(loss variants [(name, sum_loss)], score-gradient variants [(name, dS)], W, X); empty lists
+    for a loss without known formulas (see :data:`VARIANTS`)."""
     W = np.asarray(kw["W"], dtype=np.float64)
     X = np.asarray(kw["X"], dtype=np.float64)
     y = np.asarray(kw["y"]).astype(np.int64)
-    losses: list[tuple[str, float]] = []
-    grads: list[tuple[str, np.ndarray]] = []
-    if function.startswith("svm"):
-        delta = float(kw.get("delta", 1.0))
-        squared = bool(kw.get("squared", False))
-        L, dS = _svm_data(W, X, y, delta, squared)
-        losses.append(("", L))
-        grads.append(("", dS))
-        Lc, dSc = _svm_data(W, X, y, delta, squared, count_correct=True)
-        losses.append(("svm_counted", Lc))
-        grads.append(("svm_counted", dSc))
-        grads.append(("svm_no_correct_grad", _svm_data(W, X, y, delta, squared, correct_grad=False)[1]))
-        if delta != 1.0:
-            L1, dS1 = _svm_data(W, X, y, 1.0, squared)
-            losses.append(("svm_delta1", L1))
-            grads.append(("svm_delta1", dS1))
-        if squared:
-            # The plain hinge's gradient equals the squared one with slope 1: named svm_sq_slope1
-            # (and merged with the loss's svm_hinge_for_squared when both match).
-            losses.append(("svm_hinge_for_squared", _svm_data(W, X, y, delta, False)[0]))
-            grads.append(("svm_sq_no2", _svm_data(W, X, y, delta, True, slope="no2")[1]))
-            grads.append(("svm_sq_slope1", _svm_data(W, X, y, delta, True, slope="one")[1]))
-    else:
-        L, p, onehot = _softmax_data(W, X, y)
-        losses.append(("", L))
-        grads.append(("", p - onehot))
-        grads.append(("softmax_no_onehot", p))
-        grads.append(("softmax_onehot_plus", p + onehot))
-        La, pa, _ = _softmax_data(W, X, y, shift_axis=0)
-        losses.append(("softmax_axis0", La))
-        grads.append(("softmax_axis0", pa - onehot))
-        Ln, pn, _ = _softmax_data(W, X, y, shift_axis=0, norm_axis=0)
-        losses.append(("softmax_norm_axis0", Ln))
-        grads.append(("softmax_norm_axis0", pn - onehot))
-        rows = np.arange(len(y))
-        losses.append(("softmax_no_log", float(-np.sum(p[rows, y]))))
-        with np.errstate(all="ignore"):
-            S = X @ W
-            shifted = S - np.max(S, axis=1, keepdims=True)
-            losses.append(("softmax_unnormalized", float(-np.sum(shifted[rows, y]))))
-            grads.append(("softmax_unnormalized", np.exp(shifted) - onehot))
+    family = _variants_of(function)
+    if family is None:
+        return [], [], W, X
+    losses, grads = family(W, X, y, kw)
     grads.append(("data_sign", -grads[0][1]))
     return losses, grads, W, X
 
@@ -158,6 +199,8 @@ def _candidates(function: str, kw: dict[str, Any]):
 
 def _compute_candidates(function: str, kw: dict[str, Any]):
     losses, grads, W, X = _data_variants(function, kw)
+    if not losses:
+        return [], []
     N = X.shape[0]
     reg = float(kw.get("reg", 0.0))
     R = reg * float(np.sum(W * W))
@@ -197,8 +240,13 @@ def _best(cands, value, tol):
 
 
 def reference_loss(function: str, kw: dict[str, Any]) -> tuple[float, np.ndarray]:
-    """The correct ``(loss, dW)`` of a loss probe, in float64 (the grader's own formulas)."""
+    """The correct ``(loss, dW)`` of a loss probe, in float64 (the grader's own formulas).
+
+    ``ValueError`` for a loss the grader has no formulas for (see :data:`VARIANTS`).
+    """
     loss_cands, grad_cands = _candidates(function, kw)
+    if not loss_cands:
+        raise ValueError(f"function {function!r}: the grader has no formulas for this loss")
     return float(loss_cands[0][1]), grad_cands[0][1]
 
 
@@ -317,6 +365,8 @@ def _diagnose_loss(probe: Probe, outcome: dict[str, Any]) -> list[tuple[str, str
         return out
     tol = _tol(W.dtype)
     loss_cands, grad_cands = _candidates(fn, kw)
+    if not loss_cands:                  # a registered loss without known formulas: nothing to compare
+        return out
     ref_loss, ref_dW = loss_cands[0][1], grad_cands[0][1]
     lparts, _ = _best(loss_cands, loss, tol)
     gparts, _ = (_best(grad_cands, dW, tol) if dW is not None else ((), 0.0))
@@ -583,7 +633,7 @@ def _diagnose_predict(probe: Probe, outcome: dict[str, Any]) -> list[tuple[str, 
 
 def diagnose_keys(probe: Probe, outcome: dict[str, Any]) -> list[tuple[str, str]]:
     """Like :func:`diagnose`, with a short key per message (for de-duplication and tests)."""
-    if probe.function in LOSS_FUNCTIONS:
+    if is_loss_function(probe.function):
         return _diagnose_loss(probe, outcome)
     if probe.function in ARRAY_FUNCTIONS:
         return _diagnose_array(probe, outcome)
