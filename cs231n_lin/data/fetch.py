@@ -33,6 +33,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import TextIO
 
+from cs231n_lin._paths import repo_root  # noqa: F401  (kept importable from here)
+
 DATA_DIR_ENV = "CS231N_LIN_DATA_DIR"
 USER_AGENT = "cs231n-lin (dataset fetch; python urllib)"
 CHUNK = 1 << 20
@@ -81,14 +83,6 @@ class UnsafeArchiveError(FetchError, ValueError):
 
 class DownloadInterrupted(FetchError):
     """The connection broke off mid-download; the ``.part`` file is kept for resuming."""
-
-
-def repo_root() -> Path | None:
-    """The checkout this package runs from (it holds ``pyproject.toml``), else ``None``."""
-    root = Path(__file__).resolve().parents[2]
-    if (root / "pyproject.toml").is_file() and (root / "cs231n_lin").is_dir():
-        return root
-    return None
 
 
 def data_dir(cache: str | os.PathLike | None = None) -> Path:

@@ -35,10 +35,6 @@ _FLOAT32_EXP_MAX = 88.0
 _FLOAT32_EXP_MIN = -103.0
 
 
-_tol = tolerance
-_rel = scaled_error
-
-
 # Messages live in cs231n_lin.checks.messages (shared with the student-side checks).
 
 def _msg(key: str, what: str, ctx: dict[str, Any]) -> str:
@@ -231,7 +227,7 @@ def _compute_candidates(function: str, kw: dict[str, Any]):
 
 def _best(cands, value, tol):
     """The simplest candidate within ``tol`` of ``value``: (parts, error) or (None, best error)."""
-    scored = [(len(parts), _rel(value, v), parts) for parts, v in cands]
+    scored = [(len(parts), scaled_error(value, v), parts) for parts, v in cands]
     ok = [s for s in scored if s[1] <= tol]
     if ok:
         n, err, parts = min(ok, key=lambda s: (s[0], s[1]))
@@ -363,7 +359,7 @@ def _diagnose_loss(probe: Probe, outcome: dict[str, Any]) -> list[tuple[str, str
     if nonfinite:
         out.append(_stability_message(f"loss from your {fn}", top, spread, is32))
         return out
-    tol = _tol(W.dtype)
+    tol = tolerance(W.dtype)
     loss_cands, grad_cands = _candidates(fn, kw)
     if not loss_cands:                  # a registered loss without known formulas: nothing to compare
         return out
@@ -418,7 +414,7 @@ def _generic_grad(dW: np.ndarray, ref: np.ndarray, kw: dict[str, Any], *, loss_o
     denom = float(np.sum(ref * ref))
     if denom > 0:
         c = float(np.sum(dW * ref)) / denom
-        if _rel(dW, c * ref) < 1e-4:
+        if scaled_error(dW, c * ref) < 1e-4:
             if abs(c + 1) < 1e-6:
                 return ("sign", head + "it has the right values with the opposite sign.")
             N = int(np.shape(kw["X"])[0])
@@ -431,7 +427,8 @@ def _generic_grad(dW: np.ndarray, ref: np.ndarray, kw: dict[str, Any], *, loss_o
     if reg > 0:
         wn = float(np.sum(W * W))
         a = float(np.sum(diff * W)) / wn if wn else 0.0
-        if _rel(diff, a * W) < 1e-3 * max(1.0, float(np.max(np.abs(diff))) / max(np.max(np.abs(ref)), 1e-12)):
+        rel_size = float(np.max(np.abs(diff))) / max(np.max(np.abs(ref)), 1e-12)
+        if scaled_error(diff, a * W) < 1e-3 * max(1.0, rel_size):
             return ("reg_grad_other",
                     head + f"it differs from the correct gradient by {a / reg:.4g} x reg * W, i.e. in the "
                     "regularization part: the derivative of reg * sum(W * W) is 2 * reg * W.")
@@ -471,7 +468,7 @@ def _diagnose_array(probe: Probe, outcome: dict[str, Any]) -> list[tuple[str, st
         return out
     got = np.asarray(got, dtype=np.float64)
     ref = _softmax_ref(scores, axis, log)
-    if _rel(got, ref) <= 1e-6:
+    if scaled_error(got, ref) <= 1e-6:
         return out
     if not np.isfinite(got).all():
         out.append(_array_stability(fn, scores, axis, log, got))
@@ -498,7 +495,7 @@ def _diagnose_array(probe: Probe, outcome: dict[str, Any]) -> list[tuple[str, st
              "keepdims=True)."),
         ]
     for key, v, text in variants:
-        if _rel(got, v) <= 1e-6 and not (key == "axis_ignored" and axis % 2 == 1):
+        if scaled_error(got, v) <= 1e-6 and not (key == "axis_ignored" and axis % 2 == 1):
             out.append((f"{fn}.{key}", text))
             return out
     if not log:
@@ -571,7 +568,8 @@ def _diagnose_fit(probe: Probe, outcome: dict[str, Any]) -> list[tuple[str, str]
             out.append(("fit.diverged", f"{cls}.fit produced non-finite weights: check the SGD step."))
         else:
             for key, expected, text in checks:
-                if _rel(steps, expected) <= 1e-6 or (key == "fit.no_update" and np.max(np.abs(steps)) == 0):
+                frozen = key == "fit.no_update" and np.max(np.abs(steps)) == 0
+                if scaled_error(steps, expected) <= 1e-6 or frozen:
                     if key:
                         out.append((key, text))
                     break
@@ -589,7 +587,7 @@ def _diagnose_fit(probe: Probe, outcome: dict[str, Any]) -> list[tuple[str, str]
         hist = outcome.get("loss_history")
         losses = outcome.get("loss_steps")
         if hist is not None and losses is not None and np.shape(hist) == np.shape(losses):
-            if _rel(hist, losses) > 1e-6:
+            if scaled_error(hist, losses) > 1e-6:
                 out.append(("fit.history", message("fit.history", cls=cls)))
     return out
 
@@ -692,14 +690,14 @@ def probe_correct(probe: Probe, outcome: dict[str, Any]) -> bool:
     kw = probe.kwargs
     if probe.function in LOSS_FUNCTIONS:
         W = np.asarray(kw["W"])
-        tol = _tol(W.dtype)
+        tol = tolerance(W.dtype)
         loss, dW = outcome.get("loss"), outcome.get("dW")
         if loss is None or dW is None or str(outcome.get("loss_type", "")).startswith("ndarray"):
             return False
         if np.asarray(dW).dtype != W.dtype or np.shape(dW) != W.shape:
             return False
         ref_loss, ref_dW = reference_loss(probe.function, kw)
-        return bool(abs(loss - ref_loss) <= tol * max(1.0, abs(ref_loss)) and _rel(dW, ref_dW) <= tol)
+        return bool(abs(loss - ref_loss) <= tol * max(1.0, abs(ref_loss)) and scaled_error(dW, ref_dW) <= tol)
     if probe.function in ARRAY_FUNCTIONS:
         got = outcome.get("output")
         scores = np.asarray(kw["scores"])
@@ -707,7 +705,7 @@ def probe_correct(probe: Probe, outcome: dict[str, Any]) -> bool:
             return False
         log = probe.function == "log_softmax"
         ref = _softmax_ref(scores.astype(np.float64), int(kw.get("axis", -1)), log)
-        return _rel(got, ref) <= 1e-6
+        return scaled_error(got, ref) <= 1e-6
     if probe.function.endswith(".predict"):
         return not [k for k, _ in _diagnose_predict(probe, outcome)]
     if probe.function.endswith(".fit"):
@@ -720,10 +718,10 @@ def probe_correct(probe: Probe, outcome: dict[str, Any]) -> bool:
         C = len(np.unique(kw["y"]))
         hist, losses = outcome.get("loss_history"), outcome.get("loss_steps")
         return bool(
-            _rel(steps, -float(kw["learning_rate"]) * np.asarray(grads, dtype=np.float64)) <= 1e-9
+            scaled_error(steps, -float(kw["learning_rate"]) * np.asarray(grads, dtype=np.float64)) <= 1e-9
             and np.all(np.asarray(outcome.get("batch_sizes")) == int(kw["batch_size"]))
             and labels.size and labels.min() >= 0 and labels.max() < C
-            and hist is not None and losses is not None and _rel(hist, losses) <= 1e-12
+            and hist is not None and losses is not None and scaled_error(hist, losses) <= 1e-12
         )
     return False
 

@@ -19,11 +19,12 @@ from typing import Any
 import numpy as np
 
 from cs231n_lin._io import atomic_write_text
+from cs231n_lin.checks._data import DATA_PATH
+from cs231n_lin.checks.tolerances import scaled_error
 from cs231n_lin.grading import diagnose
 
 __all__ = ["build", "main", "DATA_PATH"]
 
-DATA_PATH = Path(__file__).resolve().parent.parent / "checks" / "fingerprints.json"
 VERSION = 1
 _MAX_PARTS = 2          # mistakes combined at most in pairs (the simplest match names the bug)
 
@@ -82,7 +83,7 @@ def _loss_case(function: str, inputs: dict[str, Any], extra: dict[str, Any]) -> 
         for parts, value in cands[1:]:
             if not parts or len(parts) > _MAX_PARTS or not np.all(np.isfinite(value)):
                 continue
-            if diagnose._rel(value, correct) < 1e-9 or any(diagnose._rel(value, v) < 1e-12 for v in seen):
+            if scaled_error(value, correct) < 1e-9 or any(scaled_error(value, v) < 1e-12 for v in seen):
                 continue
             seen.append(value)
             out.append(["+".join(parts), _r(value)])
@@ -110,7 +111,7 @@ def _array_case(scores: np.ndarray, axis: int, log: bool) -> dict[str, Any]:
             ("softmax.shift_wrong_axis", diagnose._shift_wrong_axis(scores, axis, other, log)),
         ]
     kept = [[k, _r(v)] for k, v in variants
-            if np.all(np.isfinite(v)) and diagnose._rel(v, ref) > 1e-9]
+            if np.all(np.isfinite(v)) and scaled_error(v, ref) > 1e-9]
     return {"inputs": {"scores": _r(scores), "axis": axis}, "correct": _r(ref), "variants": kept}
 
 

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import cs231n_lin.classifiers as reference
+from cs231n_lin.checks.tolerances import scaled_error, tolerance
 from cs231n_lin.grading import diagnose as diag
 from cs231n_lin.grading.diagnose import diagnose, diagnose_keys, summarize
 from cs231n_lin.grading.probes import LOSS_FUNCTIONS, probe_cases, run_probe
@@ -43,9 +44,9 @@ def test_reference_gets_no_diagnosis(probe):
 def test_grader_formulas_agree_with_the_reference_package(probe):
     loss, dW = diag.reference_loss(probe.function, probe.kwargs)
     out = _ref(probe)
-    tol = diag._tol(probe.kwargs["W"].dtype)
+    tol = tolerance(probe.kwargs["W"].dtype)
     assert abs(loss - out["loss"]) <= tol * max(1.0, abs(loss))
-    assert diag._rel(out["dW"], dW) <= tol
+    assert scaled_error(out["dW"], dW) <= tol
 
 
 @pytest.mark.parametrize("probe", LOSS_PROBES, ids=lambda p: p.name)
@@ -53,7 +54,7 @@ def test_every_single_variant_is_named_when_it_differs(probe):
     """Feed each one-mistake variant back as a student's answer: the diagnosis names it."""
     loss_cands, grad_cands = diag._candidates(probe.function, probe.kwargs)
     ref_loss, ref_dW = loss_cands[0][1], grad_cands[0][1]
-    tol = diag._tol(probe.kwargs["W"].dtype)
+    tol = tolerance(probe.kwargs["W"].dtype)
     dtype = str(probe.kwargs["W"].dtype)
     checked = 0
     for target, cands in (("loss", loss_cands), ("dW", grad_cands)):
@@ -61,9 +62,9 @@ def test_every_single_variant_is_named_when_it_differs(probe):
             if len(parts) != 1:
                 continue
             ref_value = ref_loss if target == "loss" else ref_dW
-            if not np.all(np.isfinite(value)) or diag._rel(value, ref_value) <= 100 * tol:
+            if not np.all(np.isfinite(value)) or scaled_error(value, ref_value) <= 100 * tol:
                 continue                   # the mistake is invisible on this probe
-            twins = [p for p, v in cands if len(p) == 1 and p != parts and diag._rel(v, value) <= tol]
+            twins = [p for p, v in cands if len(p) == 1 and p != parts and scaled_error(v, value) <= tol]
             outcome = {"ok": True, "loss": ref_loss, "dW": ref_dW.astype(dtype), "dtype": dtype,
                        "error": None, "inputs_modified": False}
             outcome["loss" if target == "loss" else "dW"] = value if target == "loss" else value.astype(dtype)

@@ -23,8 +23,10 @@ import numpy as np
 import pytest
 
 import cs231n_lin.classifiers as reference
+from cs231n_lin.checks.tolerances import scaled_error as _rel
+from cs231n_lin.checks.tolerances import tolerance as _tol
 from cs231n_lin.grading import probes as probes_mod
-from cs231n_lin.grading.diagnose import _rel, _tol, probe_correct, summarize
+from cs231n_lin.grading.diagnose import probe_correct, summarize
 from cs231n_lin.grading.probes import ARRAY_FUNCTIONS, LOSS_FUNCTIONS, Probe, run_probe
 
 HERE = Path(__file__).resolve().parent
