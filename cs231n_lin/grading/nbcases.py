@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from cs231n_lin.grading.markers import cell_source, is_solution_cell
+from cs231n_lin.checks.cells import cell_source, is_solution_cell
 from cs231n_lin.grading.worker import Opaque, Task, TaskOutcome
 
 

@@ -185,7 +185,10 @@ def grade_notebooks(submission_dir: Path, sandbox_dir: Path, notebooks_dir: Path
             mine = ran.get(idx) or {}
             status, text = mine.get("status"), str(mine.get("text", ""))
             same = status is not None and _plain(text, patterns) == _plain(_reference_text(ref), patterns)
-            if not uses and names & own:
+            if points == 0:  # a feedback-only cell (metadata points=0): the notebook run is shown, no points
+                ok = status == "ok" and same
+                msg = "feedback only, no points: " + ("passed" if ok else "your notebook's output differs")
+            elif not uses and names & own:
                 ok, msg = False, ("this check cell uses " + ", ".join(sorted(names & own)) + ", which the "
                                   "grader cannot judge outside the notebook (no hidden case): "
                                   "ask your instructor")

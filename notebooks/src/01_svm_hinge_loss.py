@@ -525,7 +525,7 @@ learning_rates = np.logspace(-1, 0.5, 4)          # 0.1 ... 3.2
 regs = np.logspace(-4, -1, 4)                     # 1e-4 ... 0.1
 # END SOLUTION
 
-# %% tags=["nbval-check-output"]
+# %% tags=["nbval-check-output"] points=0
 checks.log_grid(learning_rates, regs)
 
 # %% [markdown]
@@ -555,7 +555,7 @@ def search_hyperparameters(estimator, learning_rates, regs, X_train, y_train, X_
     # END SOLUTION
 
 
-# %% tags=["nbval-check-output"]
+# %% tags=["nbval-check-output"] points=0
 checks.search_hyperparameters(search_hyperparameters)
 
 # %% [markdown]
