@@ -27,7 +27,7 @@ from cs231n_lin.checks.tolerances import scaled_error, tolerance
 from cs231n_lin.classifiers.registry import losses_of_function
 from cs231n_lin.grading.probes import ARRAY_FUNCTIONS, LOSS_FUNCTIONS, Probe
 
-__all__ = ["diagnose", "diagnose_keys", "probe_correct", "reference_loss", "summarize"]
+__all__ = ["VARIANTS", "diagnose", "diagnose_keys", "is_loss_function", "reference_loss", "summarize"]
 
 _FLOAT64_EXP_MAX = 709.0      # exp(x) overflows float64 above this
 _FLOAT64_EXP_MIN = -745.0     # exp(x) underflows to 0 below this
@@ -673,57 +673,6 @@ def diagnose(probe: Probe, outcome: dict[str, Any]) -> list[str]:
     True
     """
     return [text for _, text in diagnose_keys(probe, outcome)]
-
-
-def probe_correct(probe: Probe, outcome: dict[str, Any]) -> bool:
-    """Whether the outcome of a probe is right, judged by the grader's own formulas.
-
-    Loss probes: loss and dW within tolerance (1e-6 relative in float64, 2e-3 in float32), dW
-    in W's dtype and shape, loss not an array, inputs unchanged. ``softmax``/``log_softmax``:
-    values within 1e-6 and the input's dtype. ``*.fit``: one SGD step per iteration, each
-    exactly ``W -= learning_rate * grad``, minibatches of ``batch_size`` with class indices,
-    ``loss_history_`` the minibatch losses. ``*.predict``: exactly the labels of the argmax.
-    Lets the grader give points for the probes (e.g. the stability probes) besides naming bugs.
-    """
-    if not outcome.get("ok") or outcome.get("inputs_modified") or outcome.get("modified_inputs"):
-        return False
-    kw = probe.kwargs
-    if probe.function in LOSS_FUNCTIONS:
-        W = np.asarray(kw["W"])
-        tol = tolerance(W.dtype)
-        loss, dW = outcome.get("loss"), outcome.get("dW")
-        if loss is None or dW is None or str(outcome.get("loss_type", "")).startswith("ndarray"):
-            return False
-        if np.asarray(dW).dtype != W.dtype or np.shape(dW) != W.shape:
-            return False
-        ref_loss, ref_dW = reference_loss(probe.function, kw)
-        return bool(abs(loss - ref_loss) <= tol * max(1.0, abs(ref_loss)) and scaled_error(dW, ref_dW) <= tol)
-    if probe.function in ARRAY_FUNCTIONS:
-        got = outcome.get("output")
-        scores = np.asarray(kw["scores"])
-        if got is None or np.shape(got) != scores.shape or np.asarray(got).dtype != scores.dtype:
-            return False
-        log = probe.function == "log_softmax"
-        ref = _softmax_ref(scores.astype(np.float64), int(kw.get("axis", -1)), log)
-        return scaled_error(got, ref) <= 1e-6
-    if probe.function.endswith(".predict"):
-        return not [k for k, _ in _diagnose_predict(probe, outcome)]
-    if probe.function.endswith(".fit"):
-        W_steps, grads = outcome.get("W_steps"), outcome.get("grad_steps")
-        calls = int(outcome.get("num_loss_calls") or 0)
-        if W_steps is None or grads is None or calls != int(kw["num_iters"]):
-            return False
-        steps = np.diff(np.asarray(W_steps, dtype=np.float64), axis=0)
-        labels = np.asarray(outcome.get("batch_labels", []))
-        C = len(np.unique(kw["y"]))
-        hist, losses = outcome.get("loss_history"), outcome.get("loss_steps")
-        return bool(
-            scaled_error(steps, -float(kw["learning_rate"]) * np.asarray(grads, dtype=np.float64)) <= 1e-9
-            and np.all(np.asarray(outcome.get("batch_sizes")) == int(kw["batch_size"]))
-            and labels.size and labels.min() >= 0 and labels.max() < C
-            and hist is not None and losses is not None and scaled_error(hist, losses) <= 1e-12
-        )
-    return False
 
 
 def summarize(results: Iterable[tuple[Probe, dict[str, Any]]]) -> dict[str, list[str]]:

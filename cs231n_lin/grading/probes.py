@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["LOSS_FUNCTIONS", "Probe", "outcome_from_json", "outcome_to_json", "probe_cases", "run_probe"]
+__all__ = ["LOSS_FUNCTIONS", "Probe", "probe_cases", "run_probe"]
 
 #: Student functions returning ``(loss, dW)``.
 LOSS_FUNCTIONS = (
@@ -324,34 +324,3 @@ def run_probe(namespace: Any, probe: Probe) -> dict[str, Any]:
     out["modified_inputs"] = modified
     out["inputs_modified"] = bool(modified)
     return out
-
-
-def outcome_to_json(outcome: dict[str, Any]) -> dict[str, Any]:
-    """A JSON-serializable copy of a :func:`run_probe` result (arrays as tagged lists, no pickle)."""
-    def enc(v):
-        if isinstance(v, np.ndarray):
-            return {"__ndarray__": v.tolist(), "dtype": str(v.dtype), "shape": list(v.shape)}
-        if isinstance(v, np.generic):
-            return v.item()
-        return v
-
-    return {k: enc(v) for k, v in outcome.items()}
-
-
-def outcome_from_json(data: dict[str, Any]) -> dict[str, Any]:
-    """Inverse of :func:`outcome_to_json`; only numeric/bool dtypes are accepted for arrays.
-
-    Raises
-    ------
-    ValueError
-        If an array has a non-numeric dtype or its data does not match its shape.
-    """
-    def dec(v):
-        if isinstance(v, dict) and "__ndarray__" in v:
-            dtype = np.dtype(v["dtype"])
-            if dtype.kind not in "biuf":
-                raise ValueError(f"outcome array has unsupported dtype {dtype}")
-            return np.array(v["__ndarray__"], dtype=dtype).reshape(v["shape"])
-        return v
-
-    return {k: dec(v) for k, v in data.items()}
