@@ -19,6 +19,7 @@ reads it in the grader process.
 from __future__ import annotations
 
 import copy
+import types
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,7 +31,8 @@ __all__ = ["LOSS_FUNCTIONS", "Probe", "probe_cases", "run_probe"]
 LOSS_FUNCTIONS = (
     "svm_loss_naive", "svm_loss_vectorized", "softmax_loss_naive", "softmax_loss_vectorized",
 )
-#: Student functions returning one array of the shape of ``scores``.
+#: Student functions returning one array of the shape of ``scores`` (in the module
+#: ``cs231n_lin.classifiers.softmax``; see :func:`_lookup`).
 ARRAY_FUNCTIONS = ("softmax", "log_softmax")
 #: Probes of the classifiers: ``"<Class>.fit"`` records the SGD steps, ``"<Class>.predict"``
 #: predicts with a given ``W``.
@@ -193,9 +195,13 @@ def probe_cases() -> list[Probe]:
 # --------------------------------------------------------------------------------------------
 
 def _lookup(namespace: Any, name: str):
-    if isinstance(namespace, dict):
-        return namespace[name]
-    return getattr(namespace, name)
+    """``namespace[name]`` or ``namespace.name``; a module found under that name (the package
+    attribute ``cs231n_lin.classifiers.softmax`` is the module ``softmax.py``) is searched for a
+    function of the same name (``cs231n_lin.classifiers.softmax.softmax``)."""
+    value = namespace[name] if isinstance(namespace, dict) else getattr(namespace, name)
+    if isinstance(value, types.ModuleType):
+        value = getattr(value, name)
+    return value
 
 
 def _type_name(value: Any) -> str:
@@ -276,7 +282,8 @@ def run_probe(namespace: Any, probe: Probe) -> dict[str, Any]:
     ----------
     namespace : module or dict
         Where the student's functions live (``cs231n_lin.classifiers`` of the submission):
-        the loss functions, ``softmax``, ``log_softmax``, ``LinearSVM`` and ``Softmax``.
+        the loss functions, ``log_softmax``, ``LinearSVM``, ``Softmax`` and the module
+        ``softmax`` (or, in a dict, the function ``softmax``).
     probe : Probe
         What to call.
 

@@ -111,3 +111,20 @@ def test_fit_probe_records_every_sgd_step():
 def test_unknown_function_is_an_error_not_a_crash():
     out = run_probe({}, Probe("x", "svm_loss_naive", {}))
     assert not out["ok"] and out["error"].startswith("KeyError")
+
+
+def test_softmax_probes_find_the_function_in_its_module():
+    """The package attribute ``cs231n_lin.classifiers.softmax`` is the module (not hidden by the
+    function); the probes call the function ``softmax`` defined in it."""
+    import types
+
+    from cs231n_lin.classifiers.softmax import softmax
+
+    assert isinstance(reference.softmax, types.ModuleType)
+    assert reference.softmax.softmax is softmax
+    probe = next(p for p in PROBES if p.function == "softmax")
+    out = run_probe(reference, probe)
+    assert out["ok"], out["error"]
+    assert np.array_equal(out["output"], softmax(**probe.kwargs))
+    # a namespace dict (a notebook's globals) still maps the name to the function itself
+    assert run_probe({"softmax": softmax}, probe)["ok"]
