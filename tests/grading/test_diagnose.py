@@ -12,6 +12,7 @@ import pytest
 import cs231n_lin.classifiers as reference
 from cs231n_lin.checks.tolerances import scaled_error, tolerance
 from cs231n_lin.grading import diagnose as diag
+from cs231n_lin.grading import variants
 from cs231n_lin.grading.diagnose import diagnose, diagnose_keys, summarize
 from cs231n_lin.grading.probes import LOSS_FUNCTIONS, probe_cases, run_probe
 
@@ -52,7 +53,7 @@ def test_grader_formulas_agree_with_the_reference_package(probe):
 @pytest.mark.parametrize("probe", LOSS_PROBES, ids=lambda p: p.name)
 def test_every_single_variant_is_named_when_it_differs(probe):
     """Feed each one-mistake variant back as a student's answer: the diagnosis names it."""
-    loss_cands, grad_cands = diag._candidates(probe.function, probe.kwargs)
+    loss_cands, grad_cands = variants._candidates(probe.function, probe.kwargs)
     ref_loss, ref_dW = loss_cands[0][1], grad_cands[0][1]
     tol = tolerance(probe.kwargs["W"].dtype)
     dtype = str(probe.kwargs["W"].dtype)
@@ -239,18 +240,18 @@ def test_family_comes_from_the_registry_not_the_name(toy_losses):
     kw = _probe("softmax_loss_vectorized/basic").kwargs
     # the course's losses: the registry maps each function to its formulas
     for function in LOSS_FUNCTIONS:
-        svm = diag._variants_of(function) is diag._svm_variants
+        svm = variants._variants_of(function) is variants._svm_variants
         assert svm == function.startswith("svm"), function
     # a registered toy loss of either kind, whatever its name: no SVM or softmax formulas
     for function in ("_ovr_logistic", "_svm_named_toy"):
         assert diag.is_loss_function(function)
-        assert diag._variants_of(function) is None
-        assert diag._candidates(function, kw) == ([], [])
+        assert variants._variants_of(function) is None
+        assert variants._candidates(function, kw) == ([], [])
         with pytest.raises(ValueError, match="no formulas"):
             diag.reference_loss(function, kw)
     # an unregistered name is no loss at all
     assert not diag.is_loss_function("svm_loss_made_up")
-    assert diag._variants_of("svm_loss_made_up") is None
+    assert variants._variants_of("svm_loss_made_up") is None
 
 
 def test_registered_toy_loss_gets_no_svm_or_softmax_misdiagnosis(toy_losses):
