@@ -18,9 +18,10 @@ from pathlib import Path
 import nbformat
 
 from cs231n_lin._io import atomic_write_text
+from cs231n_lin._paths import PACKAGE_DIR
 
 #: Where the lesson notebooks live in a checkout of the repository.
-NOTEBOOK_DIR = Path(__file__).resolve().parents[1] / "notebooks"
+NOTEBOOK_DIR = PACKAGE_DIR.parent / "notebooks"
 #: MathJax's folder inside an export folder, and the configuration the HTML asks for (both files
 #: ship with jupyter-server-mathjax: TeX and MathML input, HTML-CSS output, the Safe extension).
 MATHJAX_DIRNAME = "_mathjax"

@@ -1,10 +1,8 @@
 """The code students write: loss functions and the SGD-trained linear classifiers.
 
-:mod:`~cs231n_lin.classifiers.registry` maps loss names to their functions. Import the softmax
-function from its module (``from cs231n_lin.classifiers.softmax import softmax``): the package
-attribute of the same name is still the function, for the grader's probes, which look functions
-up on this package; it is to become the module once they look ``softmax`` up in its module
-(see docs/ARCHITECTURE.md, "In flux").
+:mod:`~cs231n_lin.classifiers.registry` maps loss names to their functions. The softmax
+function is imported from its module (``from cs231n_lin.classifiers.softmax import softmax``):
+the package attribute ``cs231n_lin.classifiers.softmax`` is that module, not the function.
 """
 
 from cs231n_lin.classifiers.linear_classifier import LinearSVM, Softmax
@@ -12,7 +10,6 @@ from cs231n_lin.classifiers.linear_svm import svm_loss_naive, svm_loss_vectorize
 from cs231n_lin.classifiers.registry import LossSpec, get_loss, loss_names, register
 from cs231n_lin.classifiers.softmax import (
     log_softmax,
-    softmax,
     softmax_loss_naive,
     softmax_loss_vectorized,
 )
@@ -25,7 +22,6 @@ __all__ = [
     "log_softmax",
     "loss_names",
     "register",
-    "softmax",
     "softmax_loss_naive",
     "softmax_loss_vectorized",
     "svm_loss_naive",

@@ -18,39 +18,33 @@ https://www.cs.toronto.edu/~kriz/cifar.html; the SHA-256 and size are the ones K
 
 from __future__ import annotations
 
-import hashlib
 import http.client
 import os
 import re
-import shutil
 import sys
-import tarfile
-import tempfile
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass, replace
-from pathlib import Path, PurePosixPath
+from dataclasses import replace
+from pathlib import Path
 from typing import TextIO
+
+from cs231n_lin._paths import repo_root  # noqa: F401  (kept importable from here)
+from cs231n_lin.data.archive import (  # noqa: F401  (the archive's half, kept importable from here)
+    CHUNK,
+    ChecksumError,
+    FetchError,
+    RemoteArchive,
+    UnsafeArchiveError,
+    file_digests,
+    is_complete,
+    safe_extract,
+    verify_file,
+)
 
 DATA_DIR_ENV = "CS231N_LIN_DATA_DIR"
 USER_AGENT = "cs231n-lin (dataset fetch; python urllib)"
-CHUNK = 1 << 20
 RETRY_BACKOFF = 0.5        # seconds before the n-th retry: n * RETRY_BACKOFF (at most 5)
-
-
-@dataclass(frozen=True)
-class RemoteArchive:
-    """Where a dataset archive lives, how to verify it, and what it unpacks to."""
-
-    name: str
-    url: str
-    filename: str
-    folder: str
-    md5: str | None
-    sha256: str | None
-    size: int | None
-    required: tuple[str, ...]
 
 
 CIFAR10 = RemoteArchive(
@@ -67,28 +61,8 @@ CIFAR10 = RemoteArchive(
 ARCHIVES = {"cifar10": CIFAR10}
 
 
-class FetchError(RuntimeError):
-    """The dataset could not be downloaded or unpacked; the message says what to do."""
-
-
-class ChecksumError(FetchError, ValueError):
-    """The downloaded bytes are not the published archive."""
-
-
-class UnsafeArchiveError(FetchError, ValueError):
-    """The archive holds a member that could write outside its folder (absolute path, ``..``, link)."""
-
-
 class DownloadInterrupted(FetchError):
     """The connection broke off mid-download; the ``.part`` file is kept for resuming."""
-
-
-def repo_root() -> Path | None:
-    """The checkout this package runs from (it holds ``pyproject.toml``), else ``None``."""
-    root = Path(__file__).resolve().parents[2]
-    if (root / "pyproject.toml").is_file() and (root / "cs231n_lin").is_dir():
-        return root
-    return None
 
 
 def data_dir(cache: str | os.PathLike | None = None) -> Path:
@@ -106,30 +80,6 @@ def data_dir(cache: str | os.PathLike | None = None) -> Path:
     if root is not None:
         return root / "datasets" / "cache"
     return Path.home() / ".cache" / "cs231n-lin"
-
-
-def file_digests(path: str | os.PathLike) -> tuple[str, str]:
-    """``(md5, sha256)`` hex digests of a file, read once in 1 MiB chunks."""
-    md5, sha = hashlib.md5(usedforsecurity=False), hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(CHUNK):
-            md5.update(chunk)
-            sha.update(chunk)
-    return md5.hexdigest(), sha.hexdigest()
-
-
-def verify_file(path: str | os.PathLike, *, md5: str | None, sha256: str | None) -> None:
-    """Raise :class:`ChecksumError` unless ``path`` has the given digests (``None`` skips one)."""
-    if md5 is None and sha256 is None:
-        raise ValueError("no checksum given: pass md5 and/or sha256 so the download can be verified")
-    got_md5, got_sha = file_digests(path)
-    problems = []
-    if md5 is not None and got_md5 != md5.lower():
-        problems.append(f"MD5 {got_md5} (expected {md5.lower()})")
-    if sha256 is not None and got_sha != sha256.lower():
-        problems.append(f"SHA-256 {got_sha} (expected {sha256.lower()})")
-    if problems:
-        raise ChecksumError(f"{path} has " + " and ".join(problems))
 
 
 class _Progress:
@@ -259,66 +209,6 @@ def _download(url: str, part: Path, *, archive: RemoteArchive, cache: Path, time
             "run the command again to resume from there"
         )
     return resumed
-
-
-def _check_members(tar: tarfile.TarFile, archive_path: Path, folder: str) -> list[tarfile.TarInfo]:
-    """Every member, after refusing absolute paths, ``..``, links, devices and strays."""
-    members = tar.getmembers()
-    for m in members:
-        name = m.name
-        parts = PurePosixPath(name).parts
-        if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or PurePosixPath(name).is_absolute():
-            problem = "has an absolute path"
-        elif ".." in parts or "\\" in name:
-            problem = "points outside the folder ('..' or a backslash)"
-        elif not (m.isfile() or m.isdir()):
-            problem = "is a link or special file"
-        elif not parts or parts[0] != folder:
-            problem = f"lies outside {folder}/"
-        else:
-            continue
-        raise UnsafeArchiveError(
-            f"refusing to unpack {archive_path}: member {name!r} {problem}; a genuine archive holds only "
-            f"plain files under {folder}/. The file was deleted; fetch it again from the official URL."
-        )
-    return members
-
-
-def safe_extract(archive_path: str | os.PathLike, cache: str | os.PathLike, archive: RemoteArchive) -> Path:
-    """Unpack ``archive_path`` into ``cache/<archive.folder>`` via a temporary folder.
-
-    Returns the final folder. Raises :class:`UnsafeArchiveError` for a dangerous member and
-    :class:`FetchError` for an unreadable archive or a missing required file; in every
-    failure nothing is left in ``cache`` but what was there before.
-    """
-    archive_path, cache = Path(archive_path), Path(cache)
-    final = cache / archive.folder
-    tmp = Path(tempfile.mkdtemp(prefix=f".{archive.folder}.", suffix=".unpacking", dir=cache))
-    try:
-        try:
-            with tarfile.open(archive_path, "r:*") as tar:
-                members = _check_members(tar, archive_path, archive.folder)
-                if hasattr(tarfile, "data_filter"):
-                    tar.extractall(tmp, members=members, filter="data")
-                else:  # pragma: no cover - Python without PEP 706 filters; members were checked above
-                    tar.extractall(tmp, members=members)  # noqa: S202
-        except (tarfile.TarError, EOFError, OSError, ValueError) as exc:
-            if isinstance(exc, UnsafeArchiveError):
-                raise
-            raise FetchError(f"could not unpack {archive_path} ({type(exc).__name__}: {exc})") from exc
-        unpacked = tmp / archive.folder
-        missing = [f for f in archive.required if not (unpacked / f).is_file()]
-        if missing:
-            raise FetchError(f"{archive_path} lacks {', '.join(missing)} under {archive.folder}/")
-        os.replace(unpacked, final)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return final
-
-
-def is_complete(folder: Path, archive: RemoteArchive) -> bool:
-    """Whether ``folder`` holds every file the unpacked archive must have."""
-    return folder.is_dir() and all((folder / f).is_file() for f in archive.required)
 
 
 def fetch(

@@ -2,7 +2,7 @@
 
 For each fixed, visible input of a named check this stores the correct output and the output
 of each known mistake ("fingerprints"), computed by the grader's own formulas in
-:mod:`cs231n_lin.grading.diagnose`. The student-side checks only compare the student's
+:mod:`cs231n_lin.grading.variants`. The student-side checks only compare the student's
 output with these stored numbers; no shipped code computes an answer. ``tests/checks``
 regenerates the data and compares, so the shipped file cannot go stale.
 
@@ -19,11 +19,12 @@ from typing import Any
 import numpy as np
 
 from cs231n_lin._io import atomic_write_text
-from cs231n_lin.grading import diagnose
+from cs231n_lin.checks._data import DATA_PATH
+from cs231n_lin.checks.tolerances import scaled_error
+from cs231n_lin.grading import variants as formulas
 
 __all__ = ["build", "main", "DATA_PATH"]
 
-DATA_PATH = Path(__file__).resolve().parent.parent / "checks" / "fingerprints.json"
 VERSION = 1
 _MAX_PARTS = 2          # mistakes combined at most in pairs (the simplest match names the bug)
 
@@ -74,7 +75,7 @@ LOSS_CASES: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {
 
 def _loss_case(function: str, inputs: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     kw = {**inputs, **extra}
-    loss_cands, grad_cands = diagnose._candidates(function, kw)   # correct one first
+    loss_cands, grad_cands = formulas._candidates(function, kw)   # correct one first
     correct_loss, correct_dW = loss_cands[0][1], grad_cands[0][1]
 
     def keep(cands, correct):
@@ -82,7 +83,7 @@ def _loss_case(function: str, inputs: dict[str, Any], extra: dict[str, Any]) -> 
         for parts, value in cands[1:]:
             if not parts or len(parts) > _MAX_PARTS or not np.all(np.isfinite(value)):
                 continue
-            if diagnose._rel(value, correct) < 1e-9 or any(diagnose._rel(value, v) < 1e-12 for v in seen):
+            if scaled_error(value, correct) < 1e-9 or any(scaled_error(value, v) < 1e-12 for v in seen):
                 continue
             seen.append(value)
             out.append(["+".join(parts), _r(value)])
@@ -97,20 +98,20 @@ def _loss_case(function: str, inputs: dict[str, Any], extra: dict[str, Any]) -> 
 
 
 def _array_case(scores: np.ndarray, axis: int, log: bool) -> dict[str, Any]:
-    ref = diagnose._softmax_ref(scores, axis, log)
+    ref = formulas._softmax_ref(scores, axis, log)
     other = 1 - (axis % 2)
     with np.errstate(all="ignore"):
         e = np.exp(scores - np.max(scores, axis=axis, keepdims=True))
         variants = [
-            ("softmax.axis_ignored", diagnose._softmax_ref(scores, -1, log)),
-            ("softmax.wrong_axis", diagnose._softmax_ref(scores, other, log)),
+            ("softmax.axis_ignored", formulas._softmax_ref(scores, -1, log)),
+            ("softmax.wrong_axis", formulas._softmax_ref(scores, other, log)),
             ("softmax.not_normalized", np.log(e) if log else e),
             ("softmax.returns_probs" if log else "softmax.returns_log",
-             diagnose._softmax_ref(scores, axis, not log)),
-            ("softmax.shift_wrong_axis", diagnose._shift_wrong_axis(scores, axis, other, log)),
+             formulas._softmax_ref(scores, axis, not log)),
+            ("softmax.shift_wrong_axis", formulas._shift_wrong_axis(scores, axis, other, log)),
         ]
     kept = [[k, _r(v)] for k, v in variants
-            if np.all(np.isfinite(v)) and diagnose._rel(v, ref) > 1e-9]
+            if np.all(np.isfinite(v)) and scaled_error(v, ref) > 1e-9]
     return {"inputs": {"scores": _r(scores), "axis": axis}, "correct": _r(ref), "variants": kept}
 
 

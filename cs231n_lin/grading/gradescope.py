@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import os
 import zipfile
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from cs231n_lin._io import atomic_write
 from cs231n_lin.grading.release import HIDDEN, find_source, walk
@@ -116,43 +114,6 @@ def build_zip(*, source: Path, out_zip: Path) -> list[str]:
 
     atomic_write(out_zip, write)
     return names
-
-
-def validate_results(results: Mapping[str, Any]) -> list[str]:
-    """Problems with a Gradescope ``results.json`` object (empty list: valid).
-
-    Checks the fields Gradescope reads: ``score`` and ``execution_time`` (numbers),
-    ``output`` (text) and ``tests``, each with ``name``, ``score``, ``max_score``, ``output``
-    and ``visibility`` in {"hidden", "after_due_date", "after_published", "visible"}.
-    """
-    problems = []
-
-    def number(obj: Mapping[str, Any], key: str, where: str) -> None:
-        if not isinstance(obj.get(key), int | float) or isinstance(obj.get(key), bool):
-            problems.append(f"{where}: {key!r} must be a number, got {obj.get(key)!r}")
-
-    if not isinstance(results, Mapping):
-        return ["results must be a JSON object"]
-    number(results, "score", "results")
-    number(results, "execution_time", "results")
-    if not isinstance(results.get("output"), str):
-        problems.append("results: 'output' must be a string")
-    tests = results.get("tests")
-    if not isinstance(tests, list):
-        return problems + ["results: 'tests' must be a list"]
-    for k, t in enumerate(tests):
-        where = f"tests[{k}]"
-        if not isinstance(t, Mapping):
-            problems.append(f"{where} must be an object")
-            continue
-        for key in ("name", "output"):
-            if not isinstance(t.get(key), str):
-                problems.append(f"{where}: {key!r} must be a string")
-        number(t, "score", where)
-        number(t, "max_score", where)
-        if t.get("visibility") not in ("hidden", "after_due_date", "after_published", "visible"):
-            problems.append(f"{where}: bad 'visibility' {t.get('visibility')!r}")
-    return problems
 
 
 def main(*, out_zip: str | os.PathLike, source: str | os.PathLike | None = None) -> int:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from cs231n_lin.checks.tolerances import rel_tolerance
+from cs231n_lin.gradient_check import rel_error
 from cs231n_lin.grading.worker import Opaque, TaskOutcome
 
 CHECK_TITLES = {
@@ -35,15 +37,6 @@ def _describe(value) -> str:
     if isinstance(value, np.ndarray):
         return f"an array of shape {value.shape} and dtype {value.dtype}"
     return f"a {type(value).__name__}"
-
-
-def _rel_error(a: np.ndarray, b: np.ndarray) -> float:
-    a, b = a.astype(np.float64), b.astype(np.float64)
-    return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
-
-
-def _tol(dtype) -> float:
-    return 1e-3 if np.dtype(dtype) == np.float32 else 1e-6
 
 
 def _loss_pair(outcome: TaskOutcome, W: np.ndarray) -> tuple[float | None, np.ndarray | None, str | None]:
@@ -126,14 +119,14 @@ def _check(name: str, case: dict, inputs: dict, expected, outcome: TaskOutcome, 
         v = outcome.value
         if not (isinstance(v, np.ndarray) and v.dtype.kind == "f" and v.shape == expected.shape):
             return 0.0, f"W_ after fit should be a float array of shape {expected.shape}; got {_describe(v)}"
-        if not np.isfinite(v).all() or _rel_error(v, expected) > case.get("tolerance", 0.05):
+        if not np.isfinite(v).all() or rel_error(v, expected) > case.get("tolerance", 0.05):
             return 0.0, ("the weights after a few SGD steps are not those of this estimator's loss: "
                          "fit must step along the gradient of self.loss (the estimator's own loss)")
         return 1.0, "fit steps along the estimator's own loss"
     W = inputs["W"]
     loss, dW, problem = _loss_pair(outcome, W)
     ref_loss, ref_dW = expected
-    tol = _tol(W.dtype)
+    tol = rel_tolerance(W.dtype)
     if name == "loss":
         if loss is None:
             return 0.0, problem
@@ -147,7 +140,7 @@ def _check(name: str, case: dict, inputs: dict, expected, outcome: TaskOutcome, 
             return 0.0, problem
         if not np.isfinite(dW).all():
             return 0.0, "dW contains NaN or infinity"
-        if _rel_error(dW, ref_dW) > tol:
+        if rel_error(dW, ref_dW) > tol:
             return 0.0, "dW is not the gradient of the loss for these inputs"
         return 1.0, "correct"
     if name == "dtype":

@@ -19,18 +19,20 @@ reads it in the grader process.
 from __future__ import annotations
 
 import copy
+import types
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-__all__ = ["LOSS_FUNCTIONS", "Probe", "outcome_from_json", "outcome_to_json", "probe_cases", "run_probe"]
+__all__ = ["LOSS_FUNCTIONS", "Probe", "probe_cases", "run_probe"]
 
 #: Student functions returning ``(loss, dW)``.
 LOSS_FUNCTIONS = (
     "svm_loss_naive", "svm_loss_vectorized", "softmax_loss_naive", "softmax_loss_vectorized",
 )
-#: Student functions returning one array of the shape of ``scores``.
+#: Student functions returning one array of the shape of ``scores`` (in the module
+#: ``cs231n_lin.classifiers.softmax``; see :func:`_lookup`).
 ARRAY_FUNCTIONS = ("softmax", "log_softmax")
 #: Probes of the classifiers: ``"<Class>.fit"`` records the SGD steps, ``"<Class>.predict"``
 #: predicts with a given ``W``.
@@ -193,9 +195,13 @@ def probe_cases() -> list[Probe]:
 # --------------------------------------------------------------------------------------------
 
 def _lookup(namespace: Any, name: str):
-    if isinstance(namespace, dict):
-        return namespace[name]
-    return getattr(namespace, name)
+    """``namespace[name]`` or ``namespace.name``; a module found under that name (the package
+    attribute ``cs231n_lin.classifiers.softmax`` is the module ``softmax.py``) is searched for a
+    function of the same name (``cs231n_lin.classifiers.softmax.softmax``)."""
+    value = namespace[name] if isinstance(namespace, dict) else getattr(namespace, name)
+    if isinstance(value, types.ModuleType):
+        value = getattr(value, name)
+    return value
 
 
 def _type_name(value: Any) -> str:
@@ -276,7 +282,8 @@ def run_probe(namespace: Any, probe: Probe) -> dict[str, Any]:
     ----------
     namespace : module or dict
         Where the student's functions live (``cs231n_lin.classifiers`` of the submission):
-        the loss functions, ``softmax``, ``log_softmax``, ``LinearSVM`` and ``Softmax``.
+        the loss functions, ``log_softmax``, ``LinearSVM``, ``Softmax`` and the module
+        ``softmax`` (or, in a dict, the function ``softmax``).
     probe : Probe
         What to call.
 
@@ -324,34 +331,3 @@ def run_probe(namespace: Any, probe: Probe) -> dict[str, Any]:
     out["modified_inputs"] = modified
     out["inputs_modified"] = bool(modified)
     return out
-
-
-def outcome_to_json(outcome: dict[str, Any]) -> dict[str, Any]:
-    """A JSON-serializable copy of a :func:`run_probe` result (arrays as tagged lists, no pickle)."""
-    def enc(v):
-        if isinstance(v, np.ndarray):
-            return {"__ndarray__": v.tolist(), "dtype": str(v.dtype), "shape": list(v.shape)}
-        if isinstance(v, np.generic):
-            return v.item()
-        return v
-
-    return {k: enc(v) for k, v in outcome.items()}
-
-
-def outcome_from_json(data: dict[str, Any]) -> dict[str, Any]:
-    """Inverse of :func:`outcome_to_json`; only numeric/bool dtypes are accepted for arrays.
-
-    Raises
-    ------
-    ValueError
-        If an array has a non-numeric dtype or its data does not match its shape.
-    """
-    def dec(v):
-        if isinstance(v, dict) and "__ndarray__" in v:
-            dtype = np.dtype(v["dtype"])
-            if dtype.kind not in "biuf":
-                raise ValueError(f"outcome array has unsupported dtype {dtype}")
-            return np.array(v["__ndarray__"], dtype=dtype).reshape(v["shape"])
-        return v
-
-    return {k: dec(v) for k, v in data.items()}

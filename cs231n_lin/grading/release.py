@@ -169,14 +169,13 @@ def find_source() -> Path:
     ValueError
         If the package does not sit in a checkout (e.g. installed into site-packages).
     """
-    import cs231n_lin
+    from cs231n_lin._paths import PACKAGE_DIR, repo_root
 
-    root = Path(cs231n_lin.__file__).resolve().parent.parent
-    pyproject = root / "pyproject.toml"
-    if not (pyproject.is_file() and 'name = "cs231n-lin"' in pyproject.read_text(encoding="utf-8")):
+    root = repo_root()
+    if root is None:
         raise ValueError(
-            f"cannot find the instructor repository: {root} has no cs231n-lin pyproject.toml "
-            "(is the package installed from site-packages?); pass --source DIR"
+            f"cannot find the instructor repository: {PACKAGE_DIR.parent} has no cs231n-lin "
+            "pyproject.toml (is the package installed from site-packages?); pass --source DIR"
         )
     return root
 

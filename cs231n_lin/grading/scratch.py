@@ -95,9 +95,9 @@ def find_package_root(tree: Path) -> Path:
 
 def reference_package() -> Path:
     """The instructor's installed ``cs231n_lin`` package directory."""
-    import cs231n_lin
+    from cs231n_lin._paths import package_dir
 
-    return Path(cs231n_lin.__file__).resolve().parent
+    return package_dir()
 
 
 def student_files(reference: Path | None = None) -> list[str]:

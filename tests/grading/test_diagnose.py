@@ -10,7 +10,9 @@ import numpy as np
 import pytest
 
 import cs231n_lin.classifiers as reference
+from cs231n_lin.checks.tolerances import scaled_error, tolerance
 from cs231n_lin.grading import diagnose as diag
+from cs231n_lin.grading import variants
 from cs231n_lin.grading.diagnose import diagnose, diagnose_keys, summarize
 from cs231n_lin.grading.probes import LOSS_FUNCTIONS, probe_cases, run_probe
 
@@ -43,17 +45,17 @@ def test_reference_gets_no_diagnosis(probe):
 def test_grader_formulas_agree_with_the_reference_package(probe):
     loss, dW = diag.reference_loss(probe.function, probe.kwargs)
     out = _ref(probe)
-    tol = diag._tol(probe.kwargs["W"].dtype)
+    tol = tolerance(probe.kwargs["W"].dtype)
     assert abs(loss - out["loss"]) <= tol * max(1.0, abs(loss))
-    assert diag._rel(out["dW"], dW) <= tol
+    assert scaled_error(out["dW"], dW) <= tol
 
 
 @pytest.mark.parametrize("probe", LOSS_PROBES, ids=lambda p: p.name)
 def test_every_single_variant_is_named_when_it_differs(probe):
     """Feed each one-mistake variant back as a student's answer: the diagnosis names it."""
-    loss_cands, grad_cands = diag._candidates(probe.function, probe.kwargs)
+    loss_cands, grad_cands = variants._candidates(probe.function, probe.kwargs)
     ref_loss, ref_dW = loss_cands[0][1], grad_cands[0][1]
-    tol = diag._tol(probe.kwargs["W"].dtype)
+    tol = tolerance(probe.kwargs["W"].dtype)
     dtype = str(probe.kwargs["W"].dtype)
     checked = 0
     for target, cands in (("loss", loss_cands), ("dW", grad_cands)):
@@ -61,9 +63,9 @@ def test_every_single_variant_is_named_when_it_differs(probe):
             if len(parts) != 1:
                 continue
             ref_value = ref_loss if target == "loss" else ref_dW
-            if not np.all(np.isfinite(value)) or diag._rel(value, ref_value) <= 100 * tol:
+            if not np.all(np.isfinite(value)) or scaled_error(value, ref_value) <= 100 * tol:
                 continue                   # the mistake is invisible on this probe
-            twins = [p for p, v in cands if len(p) == 1 and p != parts and diag._rel(v, value) <= tol]
+            twins = [p for p, v in cands if len(p) == 1 and p != parts and scaled_error(v, value) <= tol]
             outcome = {"ok": True, "loss": ref_loss, "dW": ref_dW.astype(dtype), "dtype": dtype,
                        "error": None, "inputs_modified": False}
             outcome["loss" if target == "loss" else "dW"] = value if target == "loss" else value.astype(dtype)
@@ -156,7 +158,7 @@ def test_softmax_function_variants():
     assert "max-shift" in " ".join(diagnose(large, _outcome_for(large, output=nan)))
     wide = _probe("log_softmax/wide")
     with np.errstate(divide="ignore"):
-        logp = np.log(reference.softmax(wide.kwargs["scores"]))
+        logp = np.log(reference.softmax.softmax(wide.kwargs["scores"]))
     assert "underflow" in " ".join(diagnose(wide, _outcome_for(wide, output=logp)))
 
 
@@ -200,3 +202,72 @@ def test_summarize_reports_each_mistake_once_per_function():
 def test_docstring_example_runs():
     result = doctest.testmod(diag, optionflags=doctest.ELLIPSIS)
     assert result.attempted >= 1 and result.failed == 0
+
+
+# ---------------------------------------------------------------------------- the loss registry
+
+def _ovr_logistic(W, X, y, reg):
+    """One-vs-rest logistic loss (a loss the grader has no formulas for)."""
+    t = -np.ones((X.shape[0], W.shape[1]))
+    t[np.arange(len(y)), y] = 1.0
+    z = -t * (X @ W)
+    dscores = -t / (1.0 + np.exp(-z))
+    return (float(np.sum(np.logaddexp(0.0, z)) / len(y) + reg * np.sum(W * W)),
+            X.T @ dscores / len(y) + 2 * reg * W)
+
+
+def _svm_named_toy(W, X, y, reg, delta=1.0):
+    """A loss registered as kind "margin" whose name starts with "svm" but which is not the
+    course's hinge (3 x the one-vs-rest logistic loss): formulas the grader does not have."""
+    loss, dW = _ovr_logistic(W, X, y, reg)
+    return 3.0 * loss, 3.0 * dW
+
+
+@pytest.fixture
+def toy_losses():
+    from cs231n_lin.classifiers.registry import LossSpec, register, unregister
+
+    specs = [LossSpec(name="toy_ovr", label="toy one-vs-rest", kind="probability", vectorized=_ovr_logistic),
+             LossSpec(name="toy_svm", label="toy margin", kind="margin", vectorized=_svm_named_toy)]
+    for s in specs:
+        register(s)
+    yield specs
+    for s in specs:
+        unregister(s.name)
+
+
+def test_family_comes_from_the_registry_not_the_name(toy_losses):
+    kw = _probe("softmax_loss_vectorized/basic").kwargs
+    # the course's losses: the registry maps each function to its formulas
+    for function in LOSS_FUNCTIONS:
+        svm = variants._variants_of(function) is variants._svm_variants
+        assert svm == function.startswith("svm"), function
+    # a registered toy loss of either kind, whatever its name: no SVM or softmax formulas
+    for function in ("_ovr_logistic", "_svm_named_toy"):
+        assert diag.is_loss_function(function)
+        assert variants._variants_of(function) is None
+        assert variants._candidates(function, kw) == ([], [])
+        with pytest.raises(ValueError, match="no formulas"):
+            diag.reference_loss(function, kw)
+    # an unregistered name is no loss at all
+    assert not diag.is_loss_function("svm_loss_made_up")
+    assert variants._variants_of("svm_loss_made_up") is None
+
+
+def test_registered_toy_loss_gets_no_svm_or_softmax_misdiagnosis(toy_losses):
+    base = _probe("softmax_loss_vectorized/reg")
+    for spec, fn in ((toy_losses[0], _ovr_logistic), (toy_losses[1], _svm_named_toy)):
+        name = spec.function_names()[0]
+        kw = {k: v for k, v in base.kwargs.items() if k in ("W", "X", "y", "reg")}
+        probe = diag.Probe(f"{name}/reg", name, kw)
+        loss, dW = fn(kw["W"].copy(), kw["X"].copy(), kw["y"].copy(), kw["reg"])
+        correct = {"ok": True, "loss": loss, "dW": dW, "dtype": str(dW.dtype), "error": None,
+                   "inputs_modified": False}
+        # before the registry decided the family, both were judged against the softmax or the
+        # hinge formulas and got a "Likely cause" for a correct answer
+        assert diagnose(probe, correct) == []
+        # the checks that need no formula still apply
+        assert "transpose" in " ".join(diagnose(probe, dict(correct, dW=dW.T.copy())))
+        assert "changed X in place" in " ".join(diagnose(probe, dict(correct, modified_inputs=["X"])))
+        nan = diagnose(probe, dict(correct, loss=float("nan")))
+        assert len(nan) == 1 and ("finite" in nan[0] or "max-shift" in nan[0]), nan

@@ -135,7 +135,8 @@ def test_worker_returns_plain_values(tmp_path, mode):
     box = worker.make_sandbox_dir(tmp_path)
     sub = worker.prepare_scratch(src, box)
     outcomes, notes = worker.run_tasks(sub, box, tasks, limits=Limits(wall=30), mode=mode)
-    from cs231n_lin.classifiers import softmax, svm_loss_vectorized
+    from cs231n_lin.classifiers import svm_loss_vectorized
+    from cs231n_lin.classifiers.softmax import softmax
 
     loss, dW = outcomes["t0"].value
     ref_loss, ref_dW = svm_loss_vectorized(W, X, y, 0.1)
