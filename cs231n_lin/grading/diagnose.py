@@ -68,6 +68,32 @@ def diagnose(probe: Probe, outcome: dict[str, Any]) -> list[str]:
     return [text for _, text in diagnose_keys(probe, outcome)]
 
 
+def summarize_keyed(results: Iterable[tuple[Probe, dict[str, Any]]]) -> list[dict[str, str]]:
+    """Each mistake once per student function, with its key, for feedback and the class report.
+
+    ``LinearSVM.fit`` and ``LinearSVM.predict`` count for ``LinearSVM``. A probe whose diagnosis
+    itself fails is skipped: a bug in a diagnosis must not stop a grade.
+
+    Returns
+    -------
+    list of dict
+        ``{"key", "function", "message"}`` in the order the mistakes were first seen.
+    """
+    out: list[dict[str, str]] = []
+    seen: set[tuple[str, str]] = set()
+    for probe, outcome in results:
+        function = probe.function.split(".")[0]
+        try:
+            pairs = diagnose_keys(probe, outcome)
+        except Exception:  # noqa: BLE001 - see the docstring
+            continue
+        for key, text in pairs:
+            if (function, str(key)) not in seen:
+                seen.add((function, str(key)))
+                out.append({"key": str(key), "function": function, "message": str(text)})
+    return out
+
+
 def summarize(results: Iterable[tuple[Probe, dict[str, Any]]]) -> dict[str, list[str]]:
     """Diagnoses of many probes grouped by student function, each mistake reported once.
 

@@ -208,39 +208,25 @@ def _diagnoses(probe_items: list, tasks: list[Task], outcomes: dict[str, TaskOut
 
     ``keyed_out`` (if given) receives ``{"key", "function", "message"}`` per message, for the report.
     """
-    if not probe_items:
-        return {}
     from cs231n_lin.grading import diagnose
 
-    # With keys, one mistake seen on several probes (e.g. "not divided by N" at N = 7 and N = 13)
-    # is reported once; without them, identical texts are.
-    keyed = getattr(diagnose, "diagnose_keys", None)
-    found: dict[str, list[str]] = {}
-    seen: set[tuple[str, str]] = set()
+    results = []
     for probe, task in zip(probe_items, tasks, strict=True):
         out = outcomes.get(task.id)
         if out is None:
             continue
         if out.ok and isinstance(out.value, dict):
-            outcome = dict(out.value)
+            results.append((probe, dict(out.value)))
         else:
-            outcome = {"ok": False, "loss": None, "dW": None, "dtype": "", "inputs_modified": False,
-                       "error": out.error or "the probe did not return a result"}
-        try:
-            if keyed is not None:
-                pairs = [(str(k), str(m)) for k, m in keyed(probe, outcome)]
-            else:
-                pairs = [(str(m), str(m)) for m in diagnose.diagnose(probe, outcome)]
-        except Exception:  # noqa: BLE001 - a diagnosis bug must not break grading
-            pairs = []
-        function = probe.function.split(".")[0]
-        lst = found.setdefault(function, [])
-        for key, m in pairs:
-            if (function, key) not in seen and m not in lst:
-                seen.add((function, key))
-                lst.append(m)
-                if keyed_out is not None:
-                    keyed_out.append({"key": key, "function": function, "message": m})
+            failed = {"ok": False, "loss": None, "dW": None, "dtype": "", "inputs_modified": False,
+                      "error": out.error or "the probe did not return a result"}
+            results.append((probe, failed))
+    keyed = diagnose.summarize_keyed(results)
+    if keyed_out is not None:
+        keyed_out.extend(keyed)
+    found: dict[str, list[str]] = {}
+    for d in keyed:
+        found.setdefault(d["function"], []).append(d["message"])
     return found
 
 
