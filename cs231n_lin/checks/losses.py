@@ -177,28 +177,25 @@ def svm_naive_loss(ck: Checker, fn: Callable) -> None:
     judge_loss(ck, fn, "svm", check_dW=False)
 
 
+def _judge_until_first_failure(ck: Checker, fn: Callable, *cases) -> None:
+    """:func:`judge_loss` on each stored case (a name, or ``(name, dtype)``) until one fails."""
+    for stored in cases:
+        name, dtype = stored if isinstance(stored, tuple) else (stored, np.float64)
+        judge_loss(ck, fn, name, dtype=dtype)
+        if ck.failures:
+            return
+
+
 @named_check("svm_loss_naive: the gradient dW")
 def svm_naive_gradient(ck: Checker, fn: Callable) -> None:
     """Loss and gradient of ``fn(W, X, y, reg, delta)`` on two stored examples (delta 1 and 0.5)."""
-    judge_loss(ck, fn, "svm")
-    if ck.failures:
-        return
-    judge_loss(ck, fn, "svm_delta")
-    if ck.failures:
-        return
-    judge_loss(ck, fn, "svm", dtype=np.float32)
+    _judge_until_first_failure(ck, fn, "svm", "svm_delta", ("svm", np.float32))
 
 
 @named_check("svm_loss_vectorized: loss and gradient")
 def svm_vectorized(ck: Checker, fn: Callable) -> None:
     """Loss and gradient against stored values (not against your naive function), float64 and float32."""
-    judge_loss(ck, fn, "svm")
-    if ck.failures:
-        return
-    judge_loss(ck, fn, "svm_delta")
-    if ck.failures:
-        return
-    judge_loss(ck, fn, "svm", dtype=np.float32)
+    _judge_until_first_failure(ck, fn, "svm", "svm_delta", ("svm", np.float32))
 
 
 @named_check("squared hinge (squared=True): loss and gradient")
