@@ -127,7 +127,6 @@ def execute_notebook(nb: nbformat.NotebookNode, *, cwd: str | os.PathLike,
     from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 
     nb = copy.deepcopy(nb)
-    os.environ.setdefault("MPLBACKEND", "Agg")
     start = time.perf_counter()
     NotebookClient(nb, timeout=timeout, kernel_name="python3",
                    resources={"metadata": {"path": str(cwd)}}).execute()
