@@ -12,32 +12,18 @@ from typing import Any
 import numpy as np
 
 from cs231n_lin.checks._core import Checker, named_check
-from cs231n_lin.checks._data import best_variant, case
+from cs231n_lin.checks._data import case
 from cs231n_lin.checks.messages import message
-from cs231n_lin.checks.tolerances import scaled_error
 
-__all__ = ["predict", "sgd_step"]
+__all__ = ["judge_fit", "predict", "record_fit", "sgd_step", "training_data"]
 
 _N, _BATCH = 40, 6
 
 
-def _training_data(D: int, C: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """X whose first feature is the row number (to recognise rows), string labels, their indices."""
-    rng = np.random.default_rng(11)
-    X = rng.normal(size=(_N, D)).round(3)
-    X[:, 0] = np.arange(_N)
-    names = np.array([f"class_{chr(ord('a') + k)}" for k in range(C)])
-    index = rng.permutation(np.arange(_N) % C)
-    return X, names[index], index
-
-
-@named_check("fit: the SGD step and the minibatch")
-def sgd_step(ck: Checker, cls: type) -> None:
-    """Train ``cls`` for a few steps with a recorded, constant gradient and judge each step."""
-    c = case("fit")
-    inp = c["inputs"]
-    D, C, steps, lr = int(inp["D"]), int(inp["C"]), int(inp["num_iters"]), float(inp["learning_rate"])
-    G = np.array(inp["G"], dtype=np.float64)
+def record_fit(cls: type, X: np.ndarray, y: np.ndarray, G: np.ndarray, **params: Any) -> dict[str, Any]:
+    """Train a subclass of ``cls`` whose ``loss`` returns the constant gradient ``G`` and records
+    each call: ``{"W": weights before each step, "X": minibatches, "y": their labels, "final": W_,
+    "history": loss_history_, "returned": the losses returned}`` (arrays; lists where ragged)."""
     calls: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     returned: list[float] = []
 
@@ -49,62 +35,96 @@ def sgd_step(ck: Checker, cls: type) -> None:
             return value, G.astype(np.asarray(W).dtype)
 
     Recorder.__name__ = Recorder.__qualname__ = cls.__name__
-    name = cls.__name__
-    X, y, y_index = _training_data(D, C)
-    est = Recorder(learning_rate=lr, num_iters=steps, batch_size=_BATCH,
-                   random_state=int(inp["random_state"]), reg=0.3)
-    ck.call(est.fit, X, y, label=f"{name}.fit")
-    if not calls:
-        ck.fail(f"{name}.fit never computed a minibatch loss", key="fit.no_loss",
-                cause=message("fit.no_loss", cls=name), stop=True)
-    if len(calls) != steps:
-        ck.fail(f"{name}.fit computed the loss {len(calls)} times in {steps} iterations", key="fit.calls",
-                cause=message("fit.calls", cls=name, k=len(calls), num_iters=steps), stop=True)
-    for _, Xb, yb in calls:
-        if Xb.ndim != 2 or Xb.shape[0] != _BATCH:
-            ck.fail(f"a minibatch has shape {Xb.shape}; batch_size is {_BATCH}", key="fit.batch_size",
-                    cause=message("fit.batch_size", cls=name, got=Xb.shape[0] if Xb.ndim else 0,
-                                  batch_size=_BATCH), stop=True)
-        if Xb.shape[1] == D:
-            ck.fail("the minibatch has no bias column", key="fit.no_bias",
-                    cause=message("fit.no_bias", cls=name), stop=True)
-        if yb.shape != (_BATCH,) or yb.dtype.kind not in "iu":
-            ck.fail(f"the minibatch labels are {yb.dtype} of shape {yb.shape}", key="fit.labels",
-                    cause=message("fit.labels", cls=name), stop=True)
-        rows = Xb[:, 0].round().astype(int)
-        if yb.min() < 0 or yb.max() >= C:
-            ck.fail("the minibatch labels are not class indices 0..C-1", key="fit.labels",
-                    cause=message("fit.labels", cls=name), stop=True)
-        if rows.min() < 0 or rows.max() >= _N or not np.array_equal(yb, y_index[rows]):
-            ck.fail("the minibatch labels do not belong to its rows of X", key="fit.minibatch_mismatch",
-                    cause=message("fit.minibatch_mismatch", cls=name), stop=True)
-    if steps > 1 and all(np.array_equal(calls[0][1], Xb) for _, Xb, _ in calls[1:]):
-        ck.fail("every step uses the same minibatch", key="fit.not_random",
-                cause=message("fit.not_random", cls=name))
+    est = Recorder(**params)
+    est.fit(X, y)
     final = getattr(est, "W_", None)
+    return {"W": [c[0] for c in calls], "X": [c[1] for c in calls], "y": [c[2] for c in calls],
+            "final": None if final is None else np.asarray(final, dtype=np.float64),
+            "history": np.asarray(getattr(est, "loss_history_", []), dtype=np.float64),
+            "returned": np.asarray(returned)}
+
+
+def training_data(N: int, D: int, C: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """X whose first feature is the row number (to recognise rows), string labels, their indices."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(N, D)).round(3)
+    X[:, 0] = np.arange(N)
+    names = np.array([f"class_{chr(ord('a') + k)}" for k in range(C)])
+    index = rng.permutation(np.arange(N) % C)
+    return X, names[index], index
+
+
+def judge_fit(rec: dict[str, Any], *, G: np.ndarray, lr: float, steps: int, batch: int, D: int,
+              y_index: np.ndarray, name: str) -> list[tuple[str, str | None, dict]]:
+    """What is wrong in a recorded training run (:func:`record_fit`), as ``(what, key, context)``.
+
+    Judged from the rule itself, not from stored weights: ``steps`` minibatches of ``batch`` rows
+    of X with the bias column and the labels of the same rows, and each step
+    ``W <- W - learning_rate * G``. Used by the check cell and, on the grader's inputs, by ``grade``.
+    """
+    out: list[tuple[str, str | None, dict]] = []
+    Ws, Xs, ys = rec["W"], rec["X"], rec["y"]
+    N, C = len(y_index), G.shape[1]
+    if not Ws:
+        return [(f"{name}.fit never computed a minibatch loss", "fit.no_loss", {})]
+    if len(Ws) != steps:
+        return [(f"{name}.fit computed the loss {len(Ws)} times in {steps} iterations", "fit.calls",
+                 {"k": len(Ws), "num_iters": steps})]
+    for Xb, yb in zip(Xs, ys, strict=True):
+        Xb, yb = np.asarray(Xb), np.asarray(yb)
+        if Xb.ndim != 2 or Xb.shape[0] != batch:
+            return [(f"a minibatch has shape {Xb.shape}; batch_size is {batch}", "fit.batch_size",
+                     {"got": Xb.shape[0] if Xb.ndim else 0, "batch_size": batch})]
+        if Xb.shape[1] == D:
+            return [("the minibatch has no bias column", "fit.no_bias", {})]
+        if yb.shape != (batch,) or yb.dtype.kind not in "iu" or yb.min() < 0 or yb.max() >= C:
+            return [("the minibatch labels are not class indices 0..C-1", "fit.labels", {})]
+        rows = Xb[:, 0].round().astype(int)
+        if rows.min() < 0 or rows.max() >= N or not np.array_equal(yb, y_index[rows]):
+            return [("the minibatch labels do not belong to its rows of X", "fit.minibatch_mismatch", {})]
+    if steps > 1 and all(np.array_equal(Xs[0], Xb) for Xb in Xs[1:]):
+        out.append(("every step uses the same minibatch", "fit.not_random", {}))
+    final = rec["final"]
     if final is None:
-        ck.fail(f"{name}.fit did not store the weights in self.W_", stop=True)
-    trajectory = np.array([W for W, _, _ in calls] + [np.asarray(final, dtype=np.float64)])
-    expected = np.asarray(c["correct"])
-    if trajectory.shape != expected.shape:
-        ck.fail(f"W has shape {trajectory.shape[1:]}, expected {expected.shape[1:]}", stop=True)
-    if scaled_error(trajectory, expected) > 1e-9:
-        parts = best_variant(trajectory, c["variants"], 1e-9)
-        if parts:
-            key = parts[0]
-            cause = message(key, cls=name)
-        else:
-            steps_taken = np.diff(trajectory, axis=0)
-            k = float(np.sum(steps_taken * -G)) / float(np.sum(G * G) * len(steps_taken))
-            key, cause = "fit.step", message("fit.step", cls=name, c=k, lr=lr)
-        ck.fail("the weights after each step are not W - learning_rate * grad", key=key, cause=cause)
-    history = np.asarray(getattr(est, "loss_history_", []), dtype=np.float64)
-    if history.shape != (steps,) or not np.allclose(history, returned):
-        ck.fail("loss_history_ is not the minibatch loss of each step", key="fit.history",
-                cause=message("fit.history", cls=name))
+        return out + [(f"{name}.fit did not store the weights in self.W_", None, {})]
+    trajectory = np.array([*Ws, final], dtype=np.float64)
+    if trajectory.shape[1:] != G.shape:
+        return out + [(f"W has shape {trajectory.shape[1:]}, but the gradient has shape {G.shape}", None, {})]
+    taken = np.diff(trajectory, axis=0)
+    if not np.allclose(taken, -lr * G, rtol=1e-6, atol=1e-12):
+        k = float(np.sum(taken * -G)) / float(np.sum(G * G) * len(taken))
+        key = "fit.step"
+        for mistake, c in (("fit.ascent", -lr), ("fit.no_lr", 1.0), ("fit.no_update", 0.0)):
+            if np.allclose(taken, -c * G, rtol=1e-6, atol=1e-12):
+                key = mistake
+        out.append(("the weights after each step are not W - learning_rate * grad", key, {"c": k, "lr": lr}))
+    history = np.asarray(rec["history"], dtype=np.float64)
+    if history.shape != (steps,) or not np.allclose(history, rec["returned"]):
+        out.append(("loss_history_ is not the minibatch loss of each step", "fit.history", {}))
+    return out
 
 
-@named_check("predict: the label with the highest score")
+@named_check("sgd_step")
+def sgd_step(ck: Checker, cls: type) -> None:
+    """Train ``cls`` for a few steps with a recorded, constant gradient and judge each step."""
+    c = case("fit")
+    inp = c["inputs"]
+    D, C, steps, lr = int(inp["D"]), int(inp["C"]), int(inp["num_iters"]), float(inp["learning_rate"])
+    G = np.array(inp["G"], dtype=np.float64)
+    name = cls.__name__
+    X, y, y_index = training_data(_N, D, C, 11)
+    rec = ck.call(record_fit, cls, X, y, G, label=f"{name}.fit", learning_rate=lr, num_iters=steps,
+                  batch_size=_BATCH, random_state=int(inp["random_state"]), reg=0.3)
+    for what, key, ctx in judge_fit(rec, G=G, lr=lr, steps=steps, batch=_BATCH, D=D, y_index=y_index,
+                                    name=name):
+        ck.fail(what, key=key, cause=message(key, cls=name, **ctx) if key else None,
+                stop=key in _STOPS)
+
+
+_STOPS = ("fit.no_loss", "fit.calls", "fit.batch_size", "fit.no_bias", "fit.labels", "fit.minibatch_mismatch")
+
+
+@named_check("predict")
 def predict(ck: Checker, cls: type) -> None:
     """``cls.predict`` on a fitted estimator with stored weights and string labels."""
     c = case("predict")

@@ -17,7 +17,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 
 from cs231n_lin.checks._core import NOT_WRITTEN, Checker, named_check
 
-__all__ = ["hinge_score_gradient", "log_grid", "search_hyperparameters"]
+__all__ = ["hinge_score_gradient", "judge_grid", "judge_search", "log_grid", "run_search", "search_hyperparameters"]
 
 #: (scores, correct class, delta, expected dL_i/ds, {mistake key: what that mistake returns}).
 SCORE_GRADIENT_CASES: tuple[tuple[tuple[float, ...], int, float, tuple[float, ...], dict], ...] = (
@@ -62,6 +62,8 @@ CAUSES = {
     "hsg.modified": "your function changed the scores it was given; work on a copy.",
     "grid.linear": "the values are evenly spaced, not log-spaced: learning rates and regularization "
                    "strengths matter by their order of magnitude, so use np.logspace (or powers of 10).",
+    "grid.bracket": "the grid must surround the starting value printed above (some values below it, "
+                    "some above), so that the search can tell which way to go.",
     "grid.small": "search at least 3 values of each hyper-parameter, so the best can be inside the grid.",
     "grid.positive": "learning rates must be > 0 and regularization strengths >= 0 (a log grid has no "
                      "0; add 0 by hand if you want it).",
@@ -83,7 +85,7 @@ def _show(values) -> str:
     return "[" + ", ".join(f"{v:g}" for v in np.asarray(values, dtype=float).ravel()) + "]"
 
 
-@named_check("hinge_score_gradient: dL_i/ds for one example")
+@named_check("hinge_score_gradient")
 def hinge_score_gradient(ck: Checker, fn: Callable) -> None:
     """``fn(scores, y, delta)`` against stored gradients of six score vectors (one on a kink)."""
     for scores, y, delta, expected, mistakes in SCORE_GRADIENT_CASES:
@@ -109,55 +111,88 @@ def hinge_score_gradient(ck: Checker, fn: Callable) -> None:
                 cause=CAUSES.get(key), stop=True)
 
 
-@named_check("the search grid: log-spaced learning rates and regularization strengths")
-def log_grid(ck: Checker, learning_rates, regs) -> None:
-    """At least 3 positive values of each, sorted, with a constant ratio (a log grid)."""
-    for name, values in (("learning_rates", learning_rates), ("regs", regs)):
+def judge_grid(learning_rates, regs, around: Mapping[str, float]) -> list[tuple[str, str | None]]:
+    """What is wrong with a search grid, as ``(what, mistake key)`` pairs (empty: nothing).
+
+    Each list needs at least 3 positive values with a constant ratio (a log grid) whose range
+    holds the starting value ``around[name]`` (the defaults the notebook prints). Used by the
+    check cell and, on the student's own grid, by the grader.
+    """
+    out: list[tuple[str, str | None]] = []
+    for name, values, start in (("learning_rates", learning_rates, around["learning_rate"]),
+                                ("regs", regs, around["reg"])):
         if values is None:
-            ck.fail(f"{NOT_WRITTEN}: {name} (the search grid) in this notebook", stop=True)
+            return [(f"{NOT_WRITTEN}: {name} (the search grid) in this notebook", None)]
         try:
             v = np.sort(np.asarray(values, dtype=float).ravel())
         except (TypeError, ValueError):
-            ck.fail(f"{name} is {values!r}; expected a list or array of numbers", stop=True)
+            return [(f"{name} is a {type(values).__name__}; expected a list or array of numbers", None)]
         if v.size < 3:
-            ck.fail(f"{name} has {v.size} value(s)", key="grid.small", cause=CAUSES["grid.small"])
+            out.append((f"{name} has {v.size} value(s)", "grid.small"))
             continue
         if not np.all(np.isfinite(v)) or v[0] <= 0:
-            ck.fail(f"{name} has values <= 0 or not finite: {_show(v)}", key="grid.positive",
-                    cause=CAUSES["grid.positive"])
+            out.append((f"{name} has values <= 0 or not finite", "grid.positive"))
             continue
         ratios = v[1:] / v[:-1]
         if not np.allclose(ratios, ratios[0], rtol=0.05) or ratios[0] <= 1.0 + 1e-9:
             linear = np.allclose(np.diff(v), v[1] - v[0], rtol=0.05)
-            ck.fail(f"{name} is not a log grid (ratios between neighbours {_show(ratios.round(3))})",
-                    key="grid.linear" if linear else None, cause=CAUSES["grid.linear"])
+            out.append((f"{name} is not a log grid (ratios between neighbours {_show(ratios.round(3))})",
+                        "grid.linear" if linear else None))
+            continue
+        if not v[0] <= start <= v[-1]:
+            side = "above" if start > v[-1] else "below"
+            out.append((f"{name} runs from {v[0]:g} to {v[-1]:g}: the starting value {start:g} is {side} "
+                        "all of it", "grid.bracket"))
+    return out
 
 
-class _FakeModel(ClassifierMixin, BaseEstimator):
-    """An estimator whose accuracy is a known function of its hyper-parameters and of the data.
+@named_check("log_grid")
+def log_grid(ck: Checker, learning_rates, regs) -> None:
+    """At least 3 positive values of each, a constant ratio (a log grid), around the starting values."""
+    from cs231n_lin.data import dataset_name
+    from cs231n_lin.hyperparams import defaults_for
+
+    for what, key in judge_grid(learning_rates, regs, defaults_for(dataset_name(), "svm")):
+        ck.fail(what, key=key, cause=CAUSES.get(key) if key else None, stop=what.startswith(NOT_WRITTEN))
+
+
+def fake_model(train: Mapping[tuple, float], val: Mapping[tuple, float]) -> type:
+    """An estimator class whose accuracy is a known function of its hyper-parameters and the data.
 
     ``fit`` records what it was trained with (in the class attribute ``fits``, which survives
-    ``sklearn.base.clone``); ``score`` returns the stored accuracy of the pair it was fitted with,
-    on whichever data set (train, val) it is given.
+    ``sklearn.base.clone``); ``score`` returns the stored accuracy of the pair it was fitted with
+    (``train`` on the training data, ``val`` on the validation data), halved when it was trained
+    on the wrong data.
     """
 
-    fits: list = []
+    class FakeModel(ClassifierMixin, BaseEstimator):
+        fits: list = []
 
-    def __init__(self, learning_rate: float = 1.0, reg: float = 1.0):
-        self.learning_rate = learning_rate
-        self.reg = reg
+        def __init__(self, learning_rate: float = 1.0, reg: float = 1.0):
+            self.learning_rate = learning_rate
+            self.reg = reg
 
-    def fit(self, X, y):
-        self.fitted_with_ = (float(self.learning_rate), float(self.reg), float(np.asarray(X)[0, 0]))
-        self.fits.append(self.fitted_with_)
-        self.classes_ = np.unique(y)
-        return self
+        def fit(self, X, y):
+            self.fitted_with_ = (float(self.learning_rate), float(self.reg), float(np.asarray(X)[0, 0]))
+            self.fits.append(self.fitted_with_)
+            self.classes_ = np.unique(y)
+            return self
 
-    def score(self, X, y, sample_weight=None):
-        lr, reg, data = self.fitted_with_
-        table = _SEARCH_TRAIN if float(np.asarray(X)[0, 0]) == _TRAIN_MARK else _SEARCH_VAL
-        value = table.get((lr, reg), 0.0)
-        return value if data == _TRAIN_MARK else value / 2     # trained on the wrong data: halved
+        def score(self, X, y, sample_weight=None):
+            lr, reg, data = self.fitted_with_
+            table = train if float(np.asarray(X)[0, 0]) == _TRAIN_MARK else val
+            value = _lookup(table, (lr, reg), 0.0)
+            return value if data == _TRAIN_MARK else value / 2
+
+    FakeModel.fits = []
+    return FakeModel
+
+
+def _lookup(table: Mapping[tuple, float], key: tuple, default: float) -> float:
+    for k, v in table.items():
+        if np.allclose(k, key, rtol=1e-9, atol=0):
+            return v
+    return default
 
 
 _TRAIN_MARK, _VAL_MARK = 0.0, 1.0
@@ -171,75 +206,104 @@ _SEARCH_VAL = {(1e-3, 1e-4): 0.52, (1e-3, 1e-2): 0.55, (1e-2, 1e-4): 0.68, (1e-2
                (1e-1, 1e-4): 0.74, (1e-1, 1e-2): 0.49}
 
 
+def search_tables(seed: int) -> tuple[tuple, tuple, dict, dict]:
+    """Another grid and accuracy table (the grader's hidden search case), from ``seed``: the best
+    pair on validation is never the best on training data, nor the first or last of the loops."""
+    rng = np.random.default_rng(seed)
+    lrs = tuple(float(v) for v in 10.0 ** np.sort(rng.choice(np.arange(-5, 1), 3, replace=False)))
+    regs = tuple(float(v) for v in 10.0 ** np.sort(rng.choice(np.arange(-6, 0), 3, replace=False)))
+    keys = [(lr, reg) for lr in lrs for reg in regs]
+    acc = rng.permutation(np.linspace(0.3, 0.9, len(keys))).round(3)
+    val = dict(zip(keys, acc.tolist(), strict=True))
+    best = max(val, key=val.get)
+    if best in (keys[0], keys[-1]):                       # move the best inside the loops
+        other = keys[len(keys) // 2]
+        val[best], val[other] = val[other], val[best]
+        best = other
+    train = {k: round(min(0.99, v + 0.05), 3) for k, v in val.items()}
+    train[keys[-1]], train[best] = 0.995, round(val[best] + 0.01, 3)   # best on train is another pair
+    return lrs, regs, train, val
+
+
 def _search_data() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     y = np.array([0, 1, 0, 1])
     return np.full((4, 2), _TRAIN_MARK), y, np.full((4, 2), _VAL_MARK), y.copy()
 
 
-@named_check("search_hyperparameters: every pair trained and scored, best chosen on validation")
-def search_hyperparameters(ck: Checker, fn: Callable) -> None:
-    """``fn(estimator, learning_rates, regs, X_train, y_train, X_val, y_val) -> (results, best)``.
-
-    Run with a fake estimator on a 3 x 2 grid whose accuracies are stored above.
-    """
-    class Model(_FakeModel):
-        fits: list = []
-
-    log = Model.fits
+def run_search(fn: Callable, lrs, regs, train: Mapping, val: Mapping) -> tuple[object, list]:
+    """Call ``fn`` with a fake estimator on the grid ``lrs`` x ``regs``: ``(what it returned, fits)``."""
+    Model = fake_model(train, val)
     X_train, y_train, X_val, y_val = _search_data()
-    out = ck.call(fn, Model(), list(_SEARCH_LRS), list(_SEARCH_REGS), X_train, y_train,
-                  X_val, y_val, label="search_hyperparameters")
+    out = fn(Model(), list(lrs), list(regs), X_train, y_train, X_val, y_val)
+    return out, list(Model.fits)
+
+
+def judge_search(out, fits, lrs, regs, train: Mapping, val: Mapping) -> list[tuple[str, str | None]]:
+    """What is wrong with what ``search_hyperparameters`` returned (``(what, key)``, first only)."""
     try:
         results, best = out
     except (TypeError, ValueError):
-        ck.fail(f"search_hyperparameters returned {type(out).__name__}; expected two things, "
-                "(results, best)", stop=True)
+        return [(f"search_hyperparameters returned {type(out).__name__}; expected two things, "
+                 "(results, best)", None)]
     if not isinstance(results, Mapping):
-        ck.fail(f"results is a {type(results).__name__}; expected a dict (learning_rate, reg) -> "
-                "(train_accuracy, val_accuracy)", stop=True)
-    expected_keys = {(lr, reg) for lr in _SEARCH_LRS for reg in _SEARCH_REGS}
-    keys = {tuple(float(v) for v in k) if isinstance(k, tuple) else k for k in results}
-    if keys == {(reg, lr) for lr, reg in expected_keys}:
-        ck.fail("the keys of results are (reg, learning_rate)", key="search.keys",
-                cause=CAUSES["search.keys"], stop=True)
+        return [(f"results is a {type(results).__name__}; expected a dict (learning_rate, reg) -> "
+                 "(train_accuracy, val_accuracy)", None)]
+    expected_keys = {(lr, reg) for lr in lrs for reg in regs}
+
+    def canon(k):
+        if not isinstance(k, (tuple, list)) or len(k) != 2:
+            return k
+        return next((e for e in expected_keys | {(r, lr) for lr, r in expected_keys}
+                     if np.allclose([float(v) for v in k], e, rtol=1e-9, atol=0)), tuple(float(v) for v in k))
+
+    keys = {canon(k) for k in results}
+    if keys == {(reg, lr) for lr, reg in expected_keys} and keys != expected_keys:
+        return [("the keys of results are (reg, learning_rate)", "search.keys")]
     if keys != expected_keys:
         missing = len(expected_keys - keys)
-        ck.fail(f"results has {len(keys & expected_keys)} of the {len(expected_keys)} pairs ({missing} "
-                "missing)" + (f" and {len(keys - expected_keys)} other keys" if keys - expected_keys else ""),
-                key="search.missing" if missing else "search.keys",
-                cause=CAUSES["search.missing" if missing else "search.keys"], stop=True)
-    fitted = {(lr, reg) for lr, reg, _ in log}
-    if any(data != _TRAIN_MARK for _, _, data in log):
-        ck.fail("a model was fitted on the validation data", key="search.fit_on_val",
-                cause=CAUSES["search.fit_on_val"], stop=True)
+        extra = f" and {len(keys - expected_keys)} other keys" if keys - expected_keys else ""
+        return [(f"results has {len(keys & expected_keys)} of the {len(expected_keys)} pairs ({missing} "
+                 f"missing){extra}", "search.missing" if missing else "search.keys")]
+    fitted = {canon((lr, reg)) for lr, reg, _ in fits}
+    if any(data != _TRAIN_MARK for _, _, data in fits):
+        return [("a model was fitted on the validation data", "search.fit_on_val")]
     if fitted != expected_keys:
-        ck.fail(f"the models were trained with {len(fitted)} different (learning_rate, reg) pairs, "
-                f"expected {len(expected_keys)}", key="search.params", cause=CAUSES["search.params"],
-                stop=True)
+        return [(f"the models were trained with {len(fitted)} different (learning_rate, reg) pairs, "
+                 f"expected {len(expected_keys)}", "search.params")]
     for key in sorted(expected_keys):
-        value = results[next(k for k in results if tuple(float(v) for v in k) == key)]
+        value = results[next(k for k in results if canon(k) == key)]
         try:
             train_acc, val_acc = (float(v) for v in value)
         except (TypeError, ValueError):
-            ck.fail(f"results[{key}] is {value!r}; expected (train_accuracy, val_accuracy)", stop=True)
-        right = (_SEARCH_TRAIN[key], _SEARCH_VAL[key])
+            return [(f"results[{key}] is not a pair (train_accuracy, val_accuracy)", None)]
+        right = (_lookup(train, key, -1), _lookup(val, key, -1))
         if np.allclose((train_acc, val_acc), right):
             continue
         if np.allclose((val_acc, train_acc), right):
             mistake = "search.swapped"
-        elif np.isclose(val_acc, _SEARCH_TRAIN[key]):
+        elif np.isclose(val_acc, right[0]):
             mistake = "search.val_on_train"
         else:
             mistake = "search.params"
-        ck.fail(f"results[{key}] is ({train_acc:.3g}, {val_acc:.3g}), expected {right}", key=mistake,
-                cause=CAUSES[mistake], stop=True)
-    right_best = max(_SEARCH_VAL, key=_SEARCH_VAL.get)
+        return [(f"results[{key}] does not hold the accuracies of the model trained with that pair",
+                 mistake)]
+    right_best = max(val, key=val.get)
     try:
-        best_key = tuple(float(v) for v in best)
+        best_key = canon(tuple(float(v) for v in best))
     except (TypeError, ValueError):
-        ck.fail(f"best is {best!r}", key="search.best_form", cause=CAUSES["search.best_form"], stop=True)
+        return [("best is not a (learning_rate, reg) pair", "search.best_form")]
     if best_key != right_best:
-        mistake = {max(_SEARCH_TRAIN, key=_SEARCH_TRAIN.get): "search.best_train",
-                   min(_SEARCH_VAL, key=_SEARCH_VAL.get): "search.best_min"}.get(best_key)
-        ck.fail(f"best is {best_key}, but {right_best} has the highest validation accuracy",
-                key=mistake, cause=CAUSES.get(mistake, CAUSES["search.best_form"]))
+        mistake = {max(train, key=train.get): "search.best_train",
+                   min(val, key=val.get): "search.best_min"}.get(best_key, "search.best_form")
+        return [(f"best is {best_key}, which does not have the highest validation accuracy", mistake)]
+    return []
+
+
+@named_check("search_hyperparameters")
+def search_hyperparameters(ck: Checker, fn: Callable) -> None:
+    """``fn(estimator, learning_rates, regs, X_train, y_train, X_val, y_val) -> (results, best)``,
+    run with a fake estimator on a 3 x 2 grid whose accuracies are stored above."""
+    args = (_SEARCH_LRS, _SEARCH_REGS, _SEARCH_TRAIN, _SEARCH_VAL)
+    out, fits = ck.call(run_search, fn, *args, label="search_hyperparameters")
+    for what, key in judge_search(out, fits, *args):
+        ck.fail(what, key=key, cause=CAUSES.get(key) if key else None, stop=True)

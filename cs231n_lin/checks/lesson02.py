@@ -55,7 +55,7 @@ def _show(a) -> str:
     return np.array2string(np.asarray(a, dtype=float), separator=", ").replace("\n", "")
 
 
-@named_check("margin_loss: loss and slope of each margin, hinge and squared hinge")
+@named_check("margin_loss")
 def margin_loss(ck: Checker, fn: Callable) -> None:
     """``fn(m, squared) -> (loss, slope)`` on a 2 x 3 array of margins (one at the kink m = 0)."""
     m = np.array(MARGINS)

@@ -48,7 +48,7 @@ def _loss(f: np.ndarray, y: int) -> float:
     return float(logsumexp(f) - f[y])
 
 
-@named_check("cross_entropy_two_ways: -log p_y and -f_y + log sum exp f")
+@named_check("cross_entropy_two_ways")
 def cross_entropy_two_ways(ck: Checker, fn: Callable) -> None:
     """Both returned numbers against ``logsumexp(f) - f[y]`` on five score vectors."""
     for scores, y in SCORE_CASES:
@@ -82,7 +82,7 @@ def cross_entropy_two_ways(ck: Checker, fn: Callable) -> None:
                     key=key, cause=CAUSES.get(key), stop=True)
 
 
-@named_check("softmax_score_gradient: dL/df matches a numeric gradient")
+@named_check("softmax_score_gradient")
 def softmax_score_gradient(ck: Checker, fn: Callable) -> None:
     """The worked example and 20 random score vectors against centered differences."""
     rng = np.random.default_rng(231)

@@ -44,7 +44,7 @@ CAUSES = {
 }
 
 
-@named_check("logsumexp_rows: log sum exp of every row, without overflow")
+@named_check("logsumexp_rows")
 def logsumexp_rows(ck: Checker, fn: Callable) -> None:
     """Five rows with scores up to 1e4 and down to -1000, against ``scipy.special.logsumexp``."""
     S = LSE_SCORES.copy()
@@ -95,7 +95,7 @@ def _explain_not_finite(exc: BaseException) -> tuple[str | None, str | None]:
     return None, None
 
 
-@named_check("softmax losses: finite and right for float32 scores of ±1e4")
+@named_check("softmax_losses_stable")
 def softmax_losses_large_scores(ck: Checker, naive: Callable, vectorized: Callable) -> None:
     """Both loss functions on scores [1e4, 0, -1e4] (float32): loss 5000, dW [[0.5, -0.5, 0]]."""
     for fn in (naive, vectorized):

@@ -69,7 +69,7 @@ def _pair(ck: Checker, fn: Callable, delta: float) -> tuple[np.ndarray, np.ndarr
     return hinge, ce
 
 
-@named_check("hinge_and_cross_entropy: both losses of every row")
+@named_check("hinge_and_cross_entropy")
 def hinge_and_cross_entropy(ck: Checker, fn: Callable) -> None:
     """Seven score rows (one with scores of ±1000), with delta 1 and 2."""
     rows = np.arange(len(LABELS))

@@ -171,7 +171,7 @@ def judge_loss(ck: Checker, fn: Callable, case_name: str, *, check_loss: bool = 
             ck.fail("and also", cause=cause, key=key)
 
 
-@named_check("svm_loss_naive: the loss")
+@named_check("svm_naive_loss")
 def svm_naive_loss(ck: Checker, fn: Callable) -> None:
     """The SVM loss (not yet its gradient) of ``fn(W, X, y, reg)`` on a stored example."""
     judge_loss(ck, fn, "svm", check_dW=False)
@@ -186,25 +186,25 @@ def _judge_until_first_failure(ck: Checker, fn: Callable, *cases) -> None:
             return
 
 
-@named_check("svm_loss_naive: the gradient dW")
+@named_check("svm_naive_gradient")
 def svm_naive_gradient(ck: Checker, fn: Callable) -> None:
     """Loss and gradient of ``fn(W, X, y, reg, delta)`` on two stored examples (delta 1 and 0.5)."""
     _judge_until_first_failure(ck, fn, "svm", "svm_delta", ("svm", np.float32))
 
 
-@named_check("svm_loss_vectorized: loss and gradient")
+@named_check("svm_vectorized")
 def svm_vectorized(ck: Checker, fn: Callable) -> None:
     """Loss and gradient against stored values (not against your naive function), float64 and float32."""
     _judge_until_first_failure(ck, fn, "svm", "svm_delta", ("svm", np.float32))
 
 
-@named_check("squared hinge (squared=True): loss and gradient")
+@named_check("svm_squared_naive", "svm_squared_vectorized")
 def svm_squared(ck: Checker, fn: Callable) -> None:
     """``fn(W, X, y, reg, delta, squared=True)`` (naive or vectorized) on a stored example."""
     judge_loss(ck, fn, "svm_squared")
 
 
-@named_check("softmax_loss_naive: loss and gradient")
+@named_check("softmax_naive")
 def softmax_naive(ck: Checker, fn: Callable, *, large_scores: bool = True) -> None:
     """Loss and gradient; with ``large_scores`` also scores of about 1000 (the max-shift)."""
     judge_loss(ck, fn, "softmax")
@@ -216,7 +216,7 @@ def softmax_naive(ck: Checker, fn: Callable, *, large_scores: bool = True) -> No
     judge_loss(ck, fn, "softmax_spread")
 
 
-@named_check("softmax_loss_vectorized: loss and gradient")
+@named_check("softmax_vectorized")
 def softmax_vectorized(ck: Checker, fn: Callable, *, large_scores: bool = True) -> None:
     """Loss and gradient against stored values and float32 inputs; with ``large_scores`` also
     scores of about 1000 (the max-shift, which notebook 4 asks for: notebook 3 passes False)."""

@@ -4,7 +4,6 @@
 - :data:`MESSAGES_ZH` — the same keys and fields as :data:`cs231n_lin.checks.messages.MESSAGES`
   (:func:`cs231n_lin.checks.messages.message` picks it when the language is ``zh``);
 - :data:`CAUSES_ZH` — per lesson check module, the same keys as its ``CAUSES``;
-- :data:`TITLES_ZH` — per check name, the title shown after ``PASS:``/``FAIL:``;
 - :data:`WHAT_ZH` — patterns for the most frequent "what failed" lines (others stay in English).
 
 The terms follow ``docs/GLOSSARY.md``; code, formulas and numbers are the English ones.
@@ -14,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["CAUSES_ZH", "LIKELY_CAUSE_ZH", "MESSAGES_ZH", "TITLES_ZH", "WHAT_ZH", "render_zh", "tidy",
+__all__ = ["CAUSES_ZH", "LIKELY_CAUSE_ZH", "MESSAGES_ZH", "WHAT_ZH", "render_zh", "tidy",
            "translate_what", "what_zh"]
 
 LIKELY_CAUSE_ZH = "可能的原因"
@@ -188,27 +187,6 @@ CAUSES_ZH: dict[str, dict[str, str]] = {
     },
 }
 
-TITLES_ZH: dict[str, str] = {
-    "sgd_step": "fit：SGD 步骤与小批量",
-    "predict": "predict：得分最高的标签",
-    "hinge_score_gradient": "hinge_score_gradient：单个样本的 dL_i/ds",
-    "log_grid": "搜索网格：对数等距的学习率和正则化强度",
-    "search_hyperparameters": "search_hyperparameters：每个组合都训练并评分，在验证集上选出最优",
-    "margin_loss": "margin_loss：每个间隔的损失和斜率（合页与平方合页）",
-    "cross_entropy_two_ways": "cross_entropy_two_ways：-log p_y 与 -f_y + log sum exp f",
-    "softmax_score_gradient": "softmax_score_gradient：dL/df 与数值梯度一致",
-    "logsumexp_rows": "logsumexp_rows：每一行的 log sum exp，不上溢",
-    "softmax_losses_large_scores": "softmax 损失：float32 得分为 ±1e4 时有限且正确",
-    "hinge_and_cross_entropy": "hinge_and_cross_entropy：每一行的两种损失",
-    "svm_naive_loss": "svm_loss_naive：损失",
-    "svm_naive_gradient": "svm_loss_naive：梯度 dW",
-    "svm_vectorized": "svm_loss_vectorized：损失和梯度",
-    "svm_squared": "平方合页损失 (squared=True)：损失和梯度",
-    "softmax_naive": "softmax_loss_naive：损失和梯度",
-    "softmax_vectorized": "softmax_loss_vectorized：损失和梯度",
-    "softmax": "softmax(scores, axis)：概率，得分为 1000 时也正确",
-    "log_softmax": "log_softmax(scores, axis)：对数概率，不上溢、不出现 log(0)",
-}
 
 #: ``(pattern, replacement)`` for "what failed" lines, tried in order; the first match wins.
 WHAT_ZH: list[tuple[re.Pattern[str], str]] = [(re.compile(p), r) for p, r in [
@@ -289,7 +267,7 @@ def lesson_cause_zh(key: str | None, cause: str | None) -> str | None:
 
 def render_zh(result) -> str:
     """The Chinese printout of a :class:`~cs231n_lin.checks.CheckResult` (same layout as English)."""
-    title = TITLES_ZH.get(result.name, result.title)
+    title = result.title.zh if hasattr(result.title, "zh") else result.title
     if result.passed:
         return f"PASS: {title}"
     lines = [f"FAIL: {title}"]

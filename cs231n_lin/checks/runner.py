@@ -93,22 +93,26 @@ class _Runner:
         self.stream.flush()
 
     def run_package(self, item: dict[str, Any]) -> None:
+        """Evaluate a task's check-cell ``call`` with the package's names (what the notebook imports)."""
         from cs231n_lin import checks
 
         self.emit({"start": item["id"]})
         t0 = time.perf_counter()
-        module_name, attr = item["target"].split(":")
         sink = io.StringIO()
+        module_name = ""
         try:
             with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
-                module = importlib.import_module(module_name)
-                result = getattr(checks, item["check"])(getattr(module, attr)).to_json()
+                ns: dict[str, Any] = {"checks": checks}
+                for name, target in item["names"].items():
+                    module_name, attr = target.split(":")
+                    ns[name] = getattr(importlib.import_module(module_name), attr)
+                result = eval(compile(item["call"], "<check cell>", "eval"), ns).to_json()  # noqa: S307
         except Exception as exc:  # noqa: BLE001 - e.g. a SyntaxError in the student's file
             path = module_name.replace(".", "/") + ".py"
             detail = ""
             if isinstance(exc, SyntaxError):
                 detail = f"line {exc.lineno}: {(exc.text or '').strip()}"
-            result = {"name": item["check"], "title": item["check"], "passed": False, "not_written": False,
+            result = {"name": item["id"], "title": item["id"], "passed": False, "not_written": False,
                       "failures": [{"what": f"{path} cannot be imported: {type(exc).__name__}: {exc}",
                                     "details": detail, "likely_cause": None, "key": None}]}
         self.emit({"id": item["id"], "result": result, "seconds": time.perf_counter() - t0})

@@ -48,14 +48,14 @@ def _judge(ck: Checker, fn: Callable, case_name: str, fn_name: str) -> None:
             details=where, key=key, cause=cause, stop=True)
 
 
-@named_check("softmax(scores, axis): probabilities, also for scores of 1000")
+@named_check("softmax_fn")
 def softmax(ck: Checker, fn: Callable) -> None:
     """Rows (axis=1), columns (axis=0) and scores of about +-1000 against stored probabilities."""
     for name in ("fn_softmax_rows", "fn_softmax_cols", "fn_softmax_large"):
         _judge(ck, fn, name, "softmax")
 
 
-@named_check("log_softmax(scores, axis): log-probabilities without overflow or log(0)")
+@named_check("log_softmax_fn")
 def log_softmax(ck: Checker, fn: Callable) -> None:
     """Rows, columns, scores of about +-1000 and rows whose scores differ by 900."""
     for name in ("fn_log_softmax_rows", "fn_log_softmax_cols", "fn_log_softmax_large",
