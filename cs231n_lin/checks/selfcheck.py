@@ -24,10 +24,9 @@ from typing import Any
 
 from cs231n_lin import tasks
 from cs231n_lin.checks.cells import cell_source, is_solution_cell
-from cs231n_lin.tasks import Task
-from cs231n_lin.tasks import locate
+from cs231n_lin.tasks import Task, locate
 
-__all__ = ["Item", "Plan", "find_root", "main", "plan", "run", "student_notebooks"]
+__all__ = ["Item", "Plan", "find_root", "main", "package_names", "plan", "run", "student_notebooks"]
 
 PER_CHECK_SECONDS = 20.0
 _LC = "cs231n_lin.classifiers.linear_classifier"
@@ -104,7 +103,7 @@ def student_notebooks(root: Path) -> list[Path]:
     return [p for p in (choose_notebook(root, n)[0] for n in names) if p is not None]
 
 
-def _names(task: Task) -> dict[str, str]:
+def package_names(task: Task) -> dict[str, str]:
     """``name -> "module:attr"`` for the arguments of a package task's call."""
     call = ast.parse(task.call, mode="eval").body
     modules = {w.split(":")[1].split(".")[0]: w.split(":")[0].removesuffix(".py").replace("/", ".")
@@ -173,7 +172,7 @@ def plan(root: Path, part: str | None = None) -> Plan:
 
 
 def _runner_input(items: list[Item], root: Path) -> dict[str, Any]:
-    package = [{"id": it.id, "call": it.task.call, "names": _names(it.task)}
+    package = [{"id": it.id, "call": it.task.call, "names": package_names(it.task)}
                for it in items if it.mode == "package"]
     by_nb: dict[str, list] = {}
     for it in items:

@@ -80,12 +80,11 @@ def _child(sub: Path, options, conn) -> None:
 
 def _warm_up(options) -> None:
     """Measure the reference's speed once, here, so that every forked grading process inherits it."""
-    from cs231n_lin.grading.grade import load_cases
     from cs231n_lin.grading.speed import reference_perf
+    from cs231n_lin.grading.taskcases import load_cases, speed_cases
 
-    for case in load_cases(options.hidden_dir):
-        if "perf" in case["checks"]:
-            reference_perf(case, options.limits, options.mode)
+    for _, case in speed_cases(load_cases(options.hidden_dir)):
+        reference_perf(case, options.limits, options.mode)
 
 
 def grade_isolated(sub: Path, options) -> SubmissionResult:

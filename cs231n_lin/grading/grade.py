@@ -18,7 +18,6 @@ content hash and grader version, so a killed batch resumes where it stopped.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import os
 import time
 from dataclasses import dataclass, field
@@ -26,13 +25,15 @@ from pathlib import Path
 
 import numpy as np
 
-from cs231n_lin import __version__, i18n
-from cs231n_lin.grading import nbcases, nbgrade, sandbox, speed, worker, written
+from cs231n_lin import __version__, i18n, tasks
+from cs231n_lin.grading import nbgrade, sandbox, speed, taskcases, taskjudge, visible, worker, written
 from cs231n_lin.grading.facts import submission_facts
-from cs231n_lin.grading.judge import CHECK_TITLES, check
 from cs231n_lin.grading.results import SubmissionResult, TestResult
 from cs231n_lin.grading.sandbox import Limits
 from cs231n_lin.grading.worker import Task, TaskOutcome
+
+load_cases = taskcases.load_cases
+make_inputs = taskcases.make_inputs
 
 
 @dataclass
@@ -93,90 +94,6 @@ class GradeOptions:
         lang = None if self.lang is None else i18n.validate_lang(self.lang, "lang")
         return GradeOptions(hidden, Path(nbs) if nbs else None, self.limits, mode, self.perf_threshold,
                             self.notebooks, self.budget, self.allow_unprotected, lang)
-
-
-# ------------------------------------------------------------------------------ cases and inputs
-
-def load_cases(hidden_dir: Path) -> list[dict]:
-    """The hidden cases, in order; ``perf`` cases only when ``grading.perf`` is importable."""
-    path = Path(hidden_dir) / "cases.py"
-    spec = importlib.util.spec_from_file_location("_cs231n_hidden_cases", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    cases = list(module.CASES)
-    for c in cases:
-        unknown = set(c["checks"]) - set(CHECK_TITLES)
-        if unknown:
-            raise ValueError(f"hidden case {c['name']!r} has unknown checks {sorted(unknown)}")
-    return cases
-
-
-def make_inputs(spec: dict) -> dict[str, np.ndarray]:
-    """Deterministic inputs of a case from its generator spec."""
-    gen = spec["gen"]
-    if gen == "loss":
-        rng = np.random.default_rng(spec["seed"])
-        dtype = np.dtype(spec.get("dtype", "float64"))
-        N, D, C = spec["N"], spec["D"], spec["C"]
-        W = (spec.get("w_scale", 0.5) * rng.standard_normal((D, C))).astype(dtype)
-        X = (spec.get("x_scale", 1.0) * rng.standard_normal((N, D))).astype(dtype)
-        y = rng.integers(0, C, size=N)
-        return {"W": W, "X": X, "y": y}
-    if gen == "scores":
-        rng = np.random.default_rng(spec["seed"])
-        scores = spec["scale"] * rng.standard_normal((spec["N"], spec["C"]))
-        return {"scores": scores.astype(spec.get("dtype", "float64"))}
-    if gen == "same_rows":
-        # every training example has the same features, labels 0..C-1 in turn: whatever minibatch
-        # the student's SGD samples, the step is (up to sampling noise in the label mix) the same
-        rng = np.random.default_rng(spec["seed"])
-        N, D, C = spec["N"], spec["D"], spec["C"]
-        X = np.repeat(rng.standard_normal((1, D)), N, axis=0)
-        return {"X_train": X, "y_train": np.arange(N) % C}
-    if gen == "digits":
-        from sklearn.datasets import load_digits
-
-        X, y = load_digits(return_X_y=True)
-        if spec.get("labels") == "odd":      # labels 1, 3, ..., 19: class values are not column indices
-            y = 2 * y + 1
-        X_train, y_train, X_test, y_test = X[:1200], y[:1200], X[1200:], y[1200:]
-        mean, std = X_train.mean(axis=0), X_train.std(axis=0) + 1e-8
-        return {"X_train": (X_train - mean) / std, "y_train": y_train, "X_test": (X_test - mean) / std,
-                "y_test": y_test}
-    if gen == "none":
-        return {}
-    raise ValueError(f"unknown input generator {gen!r}")
-
-
-def _task_for(i: int, case: dict, inputs: dict) -> Task:
-    if "own_loss" in case["checks"]:
-        return Task(f"c{i}", "fit_weights", case["module"], case["function"], arrays=inputs,
-                    params=dict(case.get("params", {})))
-    if "perf" in case["checks"]:
-        return Task(f"c{i}", "perf", case["module"], case["function"], perf=dict(case["perf"]))
-    if "accuracy" in case["checks"]:
-        arrays = {k: v for k, v in inputs.items() if k != "y_test"}
-        return Task(f"c{i}", "fit_predict", case["module"], case["function"], arrays=arrays,
-                    params=dict(case.get("params", {})))
-    return Task(f"c{i}", "call", case["module"], case["function"], arrays=inputs,
-                scalars=dict(case.get("kwargs", {})))
-
-
-def _reference(case: dict, inputs: dict):
-    """Expected value of a case, from the instructor's package, in this process."""
-    import importlib
-
-    module = importlib.import_module(case["module"])
-    target = getattr(module, case["function"])
-    if "accuracy" in case["checks"]:
-        est = target(**case.get("params", {})).fit(inputs["X_train"], inputs["y_train"])
-        return float(np.mean(est.predict(inputs["X_test"]) == inputs["y_test"]))
-    if "own_loss" in case["checks"]:
-        return target(**case.get("params", {})).fit(inputs["X_train"], inputs["y_train"]).W_
-    if "perf" in case["checks"]:
-        return None
-    copies = {k: v.copy() for k, v in inputs.items()}
-    return target(**copies, **case.get("kwargs", {}))
 
 
 # ------------------------------------------------------------------------------ diagnosis (optional)
@@ -258,24 +175,82 @@ def submission_hash(path: Path, hidden_dir: Path) -> str:
     return h.hexdigest()
 
 
-def _accuracy_needs_own_loss(cases: list[dict], tests: list[TestResult]) -> None:
-    """Held-out accuracy counts only for an estimator whose ``fit`` steps along its own loss
-    (an SVM trained with another loss can be accurate, but it is not the SVM asked for)."""
-    titles = {f"{c['name']} — {CHECK_TITLES['own_loss']}": c["function"]
-              for c in cases if "own_loss" in c["checks"]}
-    failed = {titles[t.name] for t in tests if t.name in titles and t.score < t.max_score}
-    accuracy = {f"{c['name']} — {CHECK_TITLES['accuracy']}" for c in cases
-                if "accuracy" in c["checks"] and c["function"] in failed}
-    for t in tests:
-        if t.name in accuracy and t.score > 0:
-            t.score = 0.0
-            t.output += ("\nThis counts only when fit steps along the estimator's own loss (see the test "
-                         "'training uses the estimator's own loss').")
+def _not_graded(why: str) -> list[TestResult]:
+    return [TestResult(str(t.title), 0.0, float(t.points), why, "visible") for t in tasks.of_kind("code", "speed")]
 
 
-def _not_graded(cases: list[dict], why: str) -> list[TestResult]:
-    return [TestResult(f"{c['name']} — {CHECK_TITLES[k]}", 0.0, float(p), why, c["visibility"])
-            for c in cases for k, p in c["checks"].items()]
+def _judge_tasks(cases: dict[str, list[dict]], inputs: dict[str, list[dict]], worker_ids: dict[str, list],
+                 outcomes: dict[str, TaskOutcome], visible_results: dict[str, tuple],
+                 diagnoses: dict[str, list[str]], refs: dict[str, dict], perf_expected: dict[str, dict],
+                 perf_threshold: float) -> list[TestResult]:
+    """One result per code or speed task, in table order (written answers are merged later)."""
+    judged: dict[str, list[tuple[dict, bool, str]]] = {}
+    for task in tasks.of_kind("code", "speed"):
+        rows = []
+        for case, inp, wid in zip(cases[task.id], inputs[task.id], worker_ids[task.id], strict=True):
+            if wid is None:
+                rows.append((case, False, i18n.tr("not graded: the reference notebook is missing",
+                                                  "未评分：缺少参考 notebook")))
+                continue
+            if task.kind == "speed":
+                expected = perf_expected.get(wid)
+            else:
+                expected = taskjudge.reference_value(case, inp, refs, task.notebook)
+            ok, msg = taskjudge.judge_case(case, inp, outcomes.get(wid), expected, perf_threshold=perf_threshold)
+            if task.kind == "speed" and ok and task.depends:
+                dep = visible_results.get(task.depends[0])
+                if not (dep and dep[0]):
+                    ok, msg = False, i18n.tr("speed counts only when the function passes its check",
+                                             "只有函数通过了检查，速度才计分")
+            rows.append((case, ok, msg))
+        judged[task.id] = rows
+    failing = {t.id for t in tasks.of_kind("code") if not (visible_results.get(t.id) or (False,))[0]
+               or not all(ok for _, ok, _ in judged[t.id])}
+    out = []
+    for task in tasks.of_kind("code", "speed"):
+        causes = [d for fn in task.functions for d in diagnoses.get(fn.split(".")[0], [])]
+        seen = visible_results.get(task.id)
+        result = taskjudge.task_result(task, judged[task.id], None if task.kind == "speed" else seen, causes,
+                                       failing)
+        if task.kind == "code" and seen is None:
+            result.output = i18n.tr("The check of this task did not run on your code: ",
+                                    "这一项的检查没有在你的代码上运行：") + _why_not_run(outcomes)
+        out.append(result)
+    return out
+
+
+def _written_tests(refs_dir: Path | None, answers: dict[str, str]) -> list[TestResult]:
+    """One test per written answer, 0 until marked by hand (``grade --written``): the maximum is the
+    assignment's from the start."""
+    out = []
+    for q in written.reference_questions(refs_dir):
+        empty = not answers.get(q.id, "").strip()
+        out.append(TestResult(q.test_name, 0.0, q.max_points,
+                              i18n.tr("to be marked by hand" + (": your answer is empty" if empty else ""),
+                                      "人工评分" + ("：你的回答是空的" if empty else "")), "visible"))
+    return out
+
+
+def _why_not_run(outcomes: dict[str, TaskOutcome]) -> str:
+    out = outcomes.get(visible.VISIBLE_ID)
+    if out is None:
+        return i18n.tr("it was not reached.", "没有运行到它。")
+    return (out.error or out.crash or i18n.tr("it did not report.", "它没有返回结果。"))[:300]
+
+
+def _worker_calls(cases: dict[str, list[dict]], refs: dict[str, dict], students: dict[str, dict | None]):
+    """Inputs, worker call ids (None: not gradable here) and worker calls of every hidden case."""
+    inputs, worker_ids, calls = {}, {}, []
+    for task in tasks.of_kind("code", "speed"):
+        inputs[task.id], worker_ids[task.id] = [], []
+        for k, case in enumerate(cases[task.id]):
+            inp = taskcases.make_inputs(case["inputs"]) if "inputs" in case else {}
+            wt = taskcases.worker_task(f"{task.id}.{k}", task.id, case, inp, refs, students)
+            inputs[task.id].append(inp)
+            worker_ids[task.id].append(None if wt is None else wt.id)
+            if wt is not None:
+                calls.append(wt)
+    return inputs, worker_ids, calls
 
 
 def grade_submission(submission: Path, options: GradeOptions) -> SubmissionResult:
@@ -283,7 +258,7 @@ def grade_submission(submission: Path, options: GradeOptions) -> SubmissionResul
     options = options.resolved()
     start = time.monotonic()
     deadline = start + options.budget
-    cases = load_cases(options.hidden_dir)
+    cases = taskcases.load_cases(options.hidden_dir)
     digest = submission_hash(submission, options.hidden_dir)
     uid = sandbox.begin_submission()
     box = worker.make_sandbox_dir(size=options.limits.scratch_size)
@@ -291,81 +266,40 @@ def grade_submission(submission: Path, options: GradeOptions) -> SubmissionResul
         try:
             sub_dir = worker.prepare_scratch(Path(submission), box)
         except (worker.SubmissionError, OSError) as exc:
-            return SubmissionResult(_not_graded(cases, "not graded"),
-                                    f"This submission could not be graded: {exc}",
+            return SubmissionResult(_not_graded("not graded"), f"This submission could not be graded: {exc}",
                                     time.monotonic() - start, {"hash": digest})
-        # The student's notebooks, English or Chinese (read before any student code runs), and the
-        # language of the feedback: a cs231n-lin.cfg at the top of the copy, else the notebooks'.
-        student_nbs, nb_refs, nb_cases, nb_tasks = None, {}, [], []
-        answers, keyed = None, []
+        # The student's notebooks (English, Chinese or a renamed copy), read before any student code runs.
         refs_dir = options.notebooks_dir or _reference_notebooks()
+        student_nbs: tuple[dict, list[str]] = ({}, [])
+        refs: dict[str, dict] = {}
+        answers = None
         if refs_dir is not None:
             student_nbs = nbgrade.read_student_notebooks(sub_dir, refs_dir)
-        if options.notebooks_dir is not None:
-            answers = written.collect_answers(student_nbs[0], options.notebooks_dir)
-            nb_refs = nbgrade.reference_notebooks(options.notebooks_dir)
-            nb_cases = nbcases.load_nb_cases(options.hidden_dir)
-            nb_tasks = nbcases.tasks(nb_cases, nb_refs, student_nbs[0])
-        lang = options.lang or submission_lang(sub_dir, student_nbs, refs_dir)
+            refs = nbgrade.reference_notebooks(refs_dir)
+            answers = written.collect_answers(student_nbs[0], refs_dir)
+        lang = options.lang or submission_lang(sub_dir, student_nbs if refs_dir else None, refs_dir)
         with i18n.using_lang(lang):
-            inputs = [make_inputs(c["inputs"]) for c in cases]
-            tasks = [_task_for(i, c, inp) for i, (c, inp) in enumerate(zip(cases, inputs, strict=True))]
+            inputs, worker_ids, calls = _worker_calls(cases, refs, student_nbs[0])
+            vis_task = visible.worker_task(sub_dir, refs, student_nbs[0])
             probe_items, probe_tasks = _probe_tasks()
-            outcomes, notes = worker.run_tasks(sub_dir, box, tasks + nb_tasks + probe_tasks,
-                                               limits=options.limits,
-                                               mode=options.mode, deadline=deadline)
+            outcomes, notes = worker.run_tasks(sub_dir, box, [vis_task] + calls + probe_tasks,
+                                               limits=options.limits, mode=options.mode, deadline=deadline)
+            keyed: list = []
             diagnoses = _diagnoses(probe_items, probe_tasks, outcomes, keyed)
-            tests = []
-            judged: dict[str, tuple[bool, str]] = {}
-            perf_facts: dict[str, dict] = {}
-            for case, inp, task in zip(cases, inputs, tasks, strict=True):
-                outcome = outcomes[task.id]
-                if "perf" in case["checks"]:
-                    expected = speed.measure_outside(case, sub_dir, box, options.limits, options.mode,
-                                                      deadline, options.perf_threshold)
-                    perf_facts[case["function"]] = speed.facts(outcome.measurement, expected)
-                else:
-                    expected = _reference(case, inp)
-                earned: dict[str, float] = {}
-                for name in sorted(case["checks"], key=lambda n: n == "unmodified"):  # unmodified last
-                    frac, msg = check(name, case, inp, expected, outcome, options.perf_threshold)
-                    if name == "unmodified" and frac > 0 and any(v < 1.0 for v in earned.values()):
-                        frac, msg = 0.0, "inputs unchanged, but this counts only when the results are correct"
-                    if name == "perf" and frac > 0 and not judged.get(case["function"], (True, ""))[0]:
-                        frac, msg = 0.0, (f"{msg}\nSpeed counts only when {case['function']} is correct "
-                                          "(see its other tests).")
-                    earned[name] = frac
-                    points = case["checks"][name]
-                    # a diagnosis that only repeats "not implemented yet" adds nothing to the message
-                    causes = [d for d in diagnoses.get(case["function"], []) if "not implemented yet" not in d
-                              or "not implemented yet" not in msg]
-                    if frac < 1.0 and causes and name != "perf":
-                        msg += "\n" + i18n.tr("Likely cause: ", "可能的原因：") + " ".join(causes[:2])
-                    tests.append(TestResult(f"{case['name']} — {CHECK_TITLES[name]}", round(points * frac, 6),
-                                            float(points), msg, case["visibility"]))
-                    if name != "perf":
-                        fn = case["function"]
-                        if frac < 1.0 and judged.get(fn, (True, ""))[0]:
-                            judged[fn] = (False, f"{fn} fails the hidden test {case['name']!r}")
-                        judged.setdefault(fn, (True, f"{fn} passes the hidden tests"))
-            _accuracy_needs_own_loss(cases, tests)
-            if options.notebooks_dir is not None:
-                judged.update(nbcases.judge(nb_cases, nb_refs, nb_tasks, outcomes))
-                # a fresh scratch copy: the package worker's student code may have altered the first one
-                nb_box = worker.make_sandbox_dir(size=options.limits.scratch_size)
-                try:
-                    nb_sub = worker.prepare_scratch(Path(submission), nb_box)
-                    # one sandbox run for all the notebooks, on what is left of the budget
-                    left = max(1.0, deadline - time.monotonic())
-                    nb_limits = Limits(**{**options.limits.__dict__, "wall": left, "cpu": int(left) + 1})
-                    nb_tests, nb_notes = nbgrade.grade_notebooks(nb_sub, nb_box, options.notebooks_dir,
-                                                                 limits=nb_limits, mode=options.mode,
-                                                                 judged=judged, student_notebooks=student_nbs)
-                finally:
-                    worker.remove_sandbox_dir(nb_box)
-                tests += nb_tests
-                notes += nb_notes
-            data = submission_facts(diagnoses=keyed, tasks=tasks + nb_tasks + probe_tasks, outcomes=outcomes,
+            perf_expected, perf_facts = {}, {}
+            for (task_id, case), wid in zip(taskcases.speed_cases(cases),
+                                            [w for t in tasks.of_kind("speed") for w in worker_ids[t.id]],
+                                            strict=True):
+                perf_expected[wid] = speed.measure_outside(case, sub_dir, box, options.limits, options.mode,
+                                                           deadline, options.perf_threshold)
+                measured = (outcomes.get(wid) or TaskOutcome(wid, False)).measurement
+                perf_facts[case["function"]] = speed.facts(measured, perf_expected[wid])
+            seen = visible.results(outcomes.get(visible.VISIBLE_ID))
+            tests = _judge_tasks(cases, inputs, worker_ids, outcomes, seen, diagnoses, refs, perf_expected,
+                                 options.perf_threshold)
+            tests += _written_tests(refs_dir, answers or {})
+            notes = list(student_nbs[1]) + notes
+            data = submission_facts(diagnoses=keyed, tasks=calls + probe_tasks, outcomes=outcomes,
                                     written=answers, perf=perf_facts)
             return SubmissionResult(tests, "\n".join(_summary_lines(tests, notes, options.mode, box)),
                                     time.monotonic() - start,
@@ -422,4 +356,4 @@ def submission_lang(sub_dir: Path, student_nbs: tuple[dict, list[str]] | None,
 
 from cs231n_lin.grading.batch import main  # noqa: E402  (the batch runner; kept importable from here)
 
-__all__ = ["GradeOptions", "check", "grade_submission", "load_cases", "main", "make_inputs"]
+__all__ = ["GradeOptions", "grade_submission", "load_cases", "main", "make_inputs"]

@@ -39,6 +39,7 @@ from cs231n_lin.grading.nbcases import no_magics
 from cs231n_lin.grading.results import TestResult
 from cs231n_lin.grading.sandbox import Limits
 from cs231n_lin.grading.worker import _chown_tree, _hidden_paths, _read_regular
+from cs231n_lin.tasks.locate import notebook_candidates
 
 KERNEL_NAME = "cs231n-sandbox"
 MAX_RUN_JSON = 4 * 1024**2
@@ -59,7 +60,7 @@ def rebuild(reference: dict, student: dict | None) -> tuple[dict, list[tuple[int
         if is_solution_cell(ref):
             own = mine.get((ref.get("id"), kind))
             cell["source"] = cell_source(own) if own is not None else (
-                f"raise NotImplementedError('solution cell {ref.get('id')} is missing from your notebook')"
+                f"raise NotImplementedError({_missing(reference, ref)!r})"
                 if kind == "code" else "(your answer is missing from your notebook)")
         if kind == "code":
             cell["outputs"], cell["execution_count"] = [], None
@@ -69,6 +70,17 @@ def rebuild(reference: dict, student: dict | None) -> tuple[dict, list[tuple[int
         cells.append(cell)
     nb["cells"] = cells
     return nb, checks
+
+
+def _missing(reference: dict, ref: dict) -> str:
+    """The "not written yet" message of a solution cell the student's notebook no longer has."""
+    from cs231n_lin.checks.cells import section_heading
+
+    cells = reference["cells"]
+    heading = section_heading(cells, cells.index(ref))
+    where = f' under "{heading}"' if heading else ""
+    return (f"not written yet: the cell with id {ref.get('id')}{where} is missing from your notebook "
+            "(deleted?); copy it back from a fresh release")
 
 
 def names_in(source: str) -> set[str]:
@@ -105,8 +117,8 @@ def judged_names(reference: dict, judged: set[str]) -> list[tuple[str, set[str]]
             for c in reference.get("cells", []) if is_check_cell(c)]
 
 
-#: Where a student's notebook may be, first the Chinese one (``notebooks/zh/``), then the English one.
-LANG_FOLDERS = ("zh", "")
+#: Where a student's notebook may be: the English one (``notebooks/``) first, then the Chinese one.
+LANG_FOLDERS = ("", "zh")
 
 
 def _answered(student: dict, solution_ids: set[str]) -> int:
@@ -138,9 +150,14 @@ def read_student_notebooks(submission_dir: Path, notebooks_dir: Path) -> tuple[d
     folder = submission_dir / "notebooks"
     for ref_path in sorted(Path(notebooks_dir).glob("*.ipynb")):
         found[ref_path.name] = None
-        candidates = [folder / sub / ref_path.name for sub in LANG_FOLDERS]
-        present = [m for m in candidates if folder.is_dir() and not folder.is_symlink()
-                   and not m.parent.is_symlink() and m.is_file() and not m.is_symlink()]
+        present, renamed = [], {}
+        for sub in LANG_FOLDERS:
+            place = folder / sub if sub else folder
+            if not folder.is_dir() or folder.is_symlink() or place.is_symlink():
+                continue
+            for path, note in notebook_candidates(place, ref_path.name):
+                present.append(path)
+                renamed[path] = note
         if not present:
             notes.append(f"{ref_path.name}: not found in your submission "
                          f"(expected notebooks/{ref_path.name} or notebooks/zh/{ref_path.name})")
@@ -150,7 +167,7 @@ def read_student_notebooks(submission_dir: Path, notebooks_dir: Path) -> tuple[d
             solution_ids = {c.get("id") for c in reference.get("cells", []) if is_solution_cell(c)}
         except (ValueError, OSError):
             solution_ids = set()
-        best, best_answered = None, -1
+        best, best_answered, used = None, -1, None
         for mine in present:
             try:
                 nb = json.loads(_read_regular(mine).decode("utf-8"))
@@ -159,9 +176,11 @@ def read_student_notebooks(submission_dir: Path, notebooks_dir: Path) -> tuple[d
                              "solution cells were not found")
                 continue
             answered = _answered(nb, solution_ids) if isinstance(nb, dict) else -1
-            if answered >= best_answered:          # candidates end with English: it wins a tie
-                best, best_answered = nb, answered
+            if answered > best_answered:
+                best, best_answered, used = nb, answered, mine
         found[ref_path.name] = best
+        if best is not None and renamed.get(used):
+            notes.append(renamed[used])
     return found, notes
 
 

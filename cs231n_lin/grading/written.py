@@ -24,9 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cs231n_lin._io import atomic_write_text
-from cs231n_lin.checks.cells import ANSWER_HERE, BEGIN_MD, END_MD, cell_source
+from cs231n_lin.checks.cells import BEGIN_MD, END_MD, cell_source
 from cs231n_lin.grading.markers import markdown_regions
 from cs231n_lin.grading.results import SubmissionResult, TestResult
+from cs231n_lin.tasks.locate import is_empty_answer
 
 DEFAULT_POINTS = 1.0
 SUBMISSION_COLUMN = "submission"
@@ -58,6 +59,17 @@ def _region_text(text: str, where: str) -> list[str]:
     return ["\n".join(lines[r.begin + 1: r.end]) for r in markdown_regions(text, where)]
 
 
+def _table_points(stem: str, number: int, where: str) -> float:
+    """A written question's points: the task table's (``written_NN_qK``)."""
+    from cs231n_lin import tasks
+
+    try:
+        return float(tasks.get(f"written_{stem[:2]}_q{number}").points)
+    except KeyError:
+        raise ValueError(f"{where}: written answer {number} of notebook {stem[:2]} is not in the task "
+                         "table (cs231n_lin/tasks/table.py)") from None
+
+
 def questions_of(nb: dict, stem: str) -> list[Question]:
     """The written questions of one reference notebook (parsed JSON), in order."""
     found: list[Question] = []
@@ -73,10 +85,7 @@ def questions_of(nb: dict, stem: str) -> list[Question]:
         if not cid:
             raise ValueError(f"{where}: a written-answer cell needs a cell id (nbformat >= 4.5) so answers "
                              "can be matched")
-        points = cell.get("metadata", {}).get("points", DEFAULT_POINTS)
-        if isinstance(points, bool) or not isinstance(points, (int, float)) or not (
-                math.isfinite(points) and points >= 0):
-            raise ValueError(f"{where}: metadata 'points' must be a number >= 0; got {points!r}")
+        points = _table_points(stem, len(found) + 1, where)
         prompt = ""
         if i > 0 and cells[i - 1].get("cell_type") == "markdown":
             prompt = cell_source(cells[i - 1]).strip()
@@ -109,7 +118,7 @@ def answer_of(student_cell: dict | None, question: Question, reference_cell: dic
         kept = [ln for ln in text.splitlines() if ln not in around and ln.strip() not in (BEGIN_MD, END_MD)]
         parts = ["\n".join(kept)]
     answer = "\n\n".join(p.strip() for p in parts if p.strip())
-    return "" if answer.strip() == ANSWER_HERE else answer
+    return "" if is_empty_answer(answer) else answer
 
 
 def collect_answers(student_notebooks: Mapping[str, dict | None], notebooks_dir: str | Path
