@@ -27,7 +27,13 @@ SCORE_CASES: tuple[tuple[tuple[float, ...], int], ...] = (
     ((0.5, -1.5, 2.5, 0.0, 1.0), 3),
 )
 
+#: Scores where p_y underflows to 0 in float64 (the first form gives -log 0 = inf).
+UNDERFLOW_SCORES, UNDERFLOW_Y = (0.0, -900.0, 1.5), 1
+
 CAUSES = {
+    "ce.same_formula": "both numbers come from the same formula: compute the first from the "
+                       "probabilities, p = exp(f) / sum(exp(f)) and then -log(p[y]); on scores where p_y "
+                       "underflows to 0 it becomes inf, while the second form stays finite.",
     "ce.sign": "the minus sign is missing: the loss is -log p_y (positive), not log p_y.",
     "ce.argmax": "this uses the largest probability; the loss needs p of the correct class, p[y].",
     "ce.log10": "np.log is the natural logarithm; this looks like log base 10 (np.log10).",
@@ -57,8 +63,8 @@ def cross_entropy_two_ways(ck: Checker, fn: Callable) -> None:
         try:
             first, second = (float(v) for v in got)
         except (TypeError, ValueError):
-            ck.fail(f"cross_entropy_two_ways returned {got!r}; expected two numbers (a tuple)",
-                    details="return -log(p[y]), -f[y] + np.log(np.sum(np.exp(f)))", stop=True)
+            ck.fail(f"cross_entropy_two_ways returned {type(got).__name__}; expected two numbers (a tuple: "
+                    "the first form, then the second)", stop=True)
         expected = _loss(f, y)
         where = f"on scores {list(scores)}, y = {y}"
         p = np.exp(f - logsumexp(f))
@@ -78,8 +84,19 @@ def cross_entropy_two_ways(ck: Checker, fn: Callable) -> None:
                         and abs(value - v) <= 1e-6 * max(1.0, abs(v))), None)
             if key == "ce.argmax" and abs(p.max() - p[y]) < 1e-12:
                 key = None
-            ck.fail(f"the {label} number is {value:.6g}, expected {expected:.6f}", details=where,
+            ck.fail(f"the {label} number is {value:.6g}, which is not the loss", details=where,
                     key=key, cause=CAUSES.get(key), stop=True)
+    # Two ways really computed two ways: where p_y underflows to 0, -log p_y is inf (or huge) while
+    # -f_y + log sum exp f stays finite. The same number twice means one formula was used for both.
+    f, y = np.array(UNDERFLOW_SCORES), UNDERFLOW_Y
+    got = ck.call(fn, f.copy(), y, label="cross_entropy_two_ways")
+    try:
+        first, second = (float(v) for v in got)
+    except (TypeError, ValueError):
+        ck.fail("cross_entropy_two_ways did not return two numbers", stop=True)
+    if np.isfinite(first) and np.isfinite(second) and abs(first - second) <= 1e-6 * max(1.0, abs(second)):
+        ck.fail(f"on scores {list(UNDERFLOW_SCORES)}, y = {y}, both numbers are {first:.6g}",
+                key="ce.same_formula", cause=CAUSES["ce.same_formula"], stop=True)
 
 
 @named_check("softmax_score_gradient")

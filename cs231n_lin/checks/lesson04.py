@@ -7,11 +7,15 @@ of a one-feature example written out below (scores ``[1e4, 0, -1e4]`` in float32
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 from scipy.special import logsumexp
 
-from cs231n_lin.checks._core import Checker, named_check
+from cs231n_lin.checks._core import Checker, StopCheck, named_check
+from cs231n_lin.checks.losses import judge_loss
+
+_NOT_FINITE = ("no_shift", "not_finite", "log_underflow", "loss.not_finite")
 
 __all__ = ["logsumexp_rows", "softmax_losses_large_scores"]
 
@@ -41,6 +45,9 @@ CAUSES = {
                        "scores: apply the max-shift, subtracting each row's largest score first (or build "
                        "the loss on log_softmax).",
     "loss.dtype": "the gradient must keep the dtype of W (float32 here).",
+    "softmax_global_max": "one maximum of the whole score matrix was subtracted, not each row's own: rows "
+                          "with much smaller scores then underflow to exp(...) = 0 and their loss to log(0). "
+                          "Use np.max(scores, axis=1, keepdims=True).",
 }
 
 
@@ -120,3 +127,13 @@ def softmax_losses_large_scores(ck: Checker, naive: Callable, vectorized: Callab
         if dW.dtype != LARGE_W.dtype:
             ck.fail(f"{name}: dW has dtype {dW.dtype}, expected float32", key="loss.dtype",
                     cause=CAUSES["loss.dtype"], stop=True)
+        for stored in ("softmax_large", "softmax_rowscales"):     # float64: ~1000, then rows of ±1e4
+            try:
+                judge_loss(ck, fn, stored)
+            except StopCheck:
+                pass
+            if ck.failures:
+                if stored == "softmax_rowscales" and ck.failures[0].key in _NOT_FINITE:
+                    ck.failures[0] = replace(ck.failures[0], key="softmax_global_max",
+                                             likely_cause=CAUSES["softmax_global_max"])
+                raise StopCheck

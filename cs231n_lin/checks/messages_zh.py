@@ -130,6 +130,7 @@ CAUSES_ZH: dict[str, dict[str, str]] = {
         "hsg.modified": "你的函数修改了传入的得分；请在副本上计算。",
         "grid.linear": "这些值是等距的，而不是对数等距：学习率和正则化强度按数量级起作用，所以用 np.logspace（或 10 的幂）。",
         "grid.small": "每个超参数至少搜索 3 个值，这样最优值才可能落在网格内部。",
+        "grid.bracket": "网格必须把上面打印的初始值包在中间（有的值比它小，有的比它大），搜索才能看出该往哪个方向走。",
         "grid.positive": "学习率必须 > 0，正则化强度必须 >= 0（对数网格中没有 0；需要的话手动加上 0）。",
         "search.missing": "缺少一些 (learning_rate, reg) 组合：对每个学习率循环，并在这个循环内部对每个 reg 循环（嵌套循环，而不是 zip）。",
         "search.keys": "键必须是 (learning_rate, reg) 元组，顺序也是这样。",
@@ -155,6 +156,8 @@ CAUSES_ZH: dict[str, dict[str, str]] = {
     },
     "lesson03": {
         "ce.sign": "漏了负号：损失是 -log p_y（正数），不是 log p_y。",
+        "ce.same_formula": ("两个数是用同一个公式算出来的：第一个要从概率算，p = exp(f) / sum(exp(f))，再取 "
+                            "-log(p[y])；在 p_y 下溢为 0 的得分上它会变成 inf，而第二种写法仍然有限。"),
         "ce.argmax": "这里用的是最大的概率；损失需要的是正确类别的概率 p[y]。",
         "ce.log10": "np.log 是自然对数；这里看起来用的是以 10 为底的对数 (np.log10)。",
         "ce.prob": "这里返回的是一个概率；损失是 p[y] 的 -log。",
@@ -166,6 +169,8 @@ CAUSES_ZH: dict[str, dict[str, str]] = {
         "grad.modified": "你的函数修改了传入的得分；请在副本上计算。",
     },
     "lesson04": {
+        "softmax_global_max": ("减去的是整个矩阵的一个最大值，而不是每一行自己的最大值：得分小得多的行平移后 exp "
+                               "下溢为 0，损失变成 log(0)。应使用 np.max(scores, axis=1, keepdims=True)。"),
         "lse.no_shift": "得分没有平移，np.exp 上溢了（或下溢为 0）：在 np.exp 之前减去每一行的最大得分，np.log 之后再加回来。",
         "lse.global_max": "减去的是整个矩阵的一个最大值；得分小得多的行会下溢成 log(0) = -inf。应取每一行的最大值（axis=1, keepdims=True）。",
         "lse.no_add_back": "减去了最大值却没有加回来：log sum_j exp(f_j) = m + log sum_j exp(f_j - m)。",

@@ -61,6 +61,15 @@ def _spread_inputs(seed: int) -> dict[str, Any]:
     return inputs
 
 
+def _row_scale_inputs(seed: int) -> dict[str, Any]:
+    """Rows of very different scale: half the examples score near +1e4, the others near -1e4. One
+    maximum for the whole matrix pushes the low rows to exp(-2e4) = 0 and their loss to log(0)."""
+    inputs = _loss_inputs(seed, 6, 4, 3, 1.0)
+    inputs["X"][:, -1] = [1.0, -1.0, 1.0, -1.0, -1.0, 1.0]     # the "bias" feature flips sign per row
+    inputs["W"][-1] += 1e4
+    return inputs
+
+
 #: The visible loss cases: name -> (function whose formulas apply, inputs, extra keywords).
 LOSS_CASES: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {
     "svm": ("svm_loss_vectorized", _loss_inputs(231, 8, 5, 4, 0.6), {"reg": 0.1, "delta": 1.0}),
@@ -70,6 +79,7 @@ LOSS_CASES: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {
     "softmax": ("softmax_loss_vectorized", _loss_inputs(234, 8, 5, 4, 0.8), {"reg": 0.1}),
     "softmax_large": ("softmax_loss_vectorized", _large_inputs(235), {"reg": 0.0}),
     "softmax_spread": ("softmax_loss_vectorized", _spread_inputs(238), {"reg": 0.0}),
+    "softmax_rowscales": ("softmax_loss_vectorized", _row_scale_inputs(239), {"reg": 0.0}),
 }
 
 
@@ -118,7 +128,7 @@ def _array_case(scores: np.ndarray, axis: int, log: bool) -> dict[str, Any]:
 def _array_cases() -> dict[str, Any]:
     rng = np.random.default_rng(236)
     small = rng.normal(size=(4, 5)).round(3) * 2
-    large = (rng.normal(size=(3, 4)) * 3 + np.array([[1000.0], [-1000.0], [800.0]])).round(3)
+    large = (rng.normal(size=(3, 4)) * 3 + np.array([[1e4], [-1e4], [8000.0]])).round(3)
     out: dict[str, Any] = {}
     for log, fn in ((False, "softmax"), (True, "log_softmax")):
         out[f"fn_{fn}_rows"] = _array_case(small, 1, log)
