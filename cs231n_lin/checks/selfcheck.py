@@ -86,15 +86,19 @@ def choose_notebook(root: Path, name: str) -> tuple[Path | None, str, list[dict[
     if not candidates:
         return None, f"notebooks/{name} is not in your copy", None
     best: tuple[Path | None, str, list | None, int] = (None, "", None, -2)
+    unreadable = []
     for path, note in candidates:
         try:
             cells = locate.load_cells(path)
             score = _answered(cells)
-        except ValueError:
+        except ValueError as exc:
             cells, score = None, -1
+            unreadable.append(f"{path.relative_to(root).as_posix()} cannot be read ({exc}); restore it "
+                              "from your last saved version")
         if score > best[3]:
             best = (path, note, cells, score)
-    return best[0], best[1], best[2]
+    notes = [n for n in (best[1], *unreadable) if n and (best[2] is not None or n != best[1])]
+    return best[0], "; ".join(notes), best[2]
 
 
 def student_notebooks(root: Path) -> list[Path]:

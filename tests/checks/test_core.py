@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 
 from cs231n_lin import checks
 from cs231n_lin.checks import CheckResult, Failure, named_check
@@ -58,10 +59,16 @@ def test_numpy_warnings_are_silenced_in_checks(recwarn):
 
 
 def test_named_check_body_error_is_a_failure():
-    @named_check("t")
+    @named_check("margin_loss")
     def body(ck, fn):
         a, b = fn()
     assert "could not be checked" in repr(body(lambda: 1))
+    assert repr(body(lambda: 1)).startswith("FAIL: margin_loss: loss and slope")      # the task's title
+
+
+def test_a_check_needs_a_task_of_the_table():
+    with pytest.raises(TypeError, match="needs the id of the task"):
+        named_check()
 
 
 def test_results_are_deterministic():
