@@ -792,7 +792,7 @@ learning_rates = np.logspace(-1, 0.5, 4)          # 0.1 ... 3.2
 regs = np.logspace(-4, -1, 4)                     # 1e-4 ... 0.1
 # END SOLUTION
 
-# %% tags=["nbval-check-output"] points=0
+# %% tags=["nbval-check-output"]
 checks.log_grid(learning_rates, regs)
 
 # %% [markdown]
@@ -826,7 +826,7 @@ def search_hyperparameters(estimator, learning_rates, regs, X_train, y_train, X_
     # END SOLUTION
 
 
-# %% tags=["nbval-check-output"] points=0
+# %% tags=["nbval-check-output"]
 checks.search_hyperparameters(search_hyperparameters)
 
 # %% [markdown]
