@@ -195,6 +195,10 @@ CAUSES_ZH: dict[str, dict[str, str]] = {
 
 #: ``(pattern, replacement)`` for "what failed" lines, tried in order; the first match wins.
 WHAT_ZH: list[tuple[re.Pattern[str], str]] = [(re.compile(p), r) for p, r in [
+    (r"^on the check's example: (.+)$", r"在检查的例子上：\1"),
+    (r"^on scores (.+), y = (\d+)$", r"在得分 \1、y = \2 上"),
+    (r"^the (-log p_y \(first\)|-f_y \+ log sum exp f \(second\)) number is (\S+), which is not the loss$",
+     r"\1 这个数是 \2，它不是损失"),
     (r"^not written yet: (.+) in the cell under \"(.+)\"$", r"尚未完成：“\2”下面单元格中的 \1"),
     (r"^not written yet: (.+) in this notebook$", r"尚未完成：本 notebook 中的 \1"),
     (r"^not written yet: (.+) \(the search grid\) in this notebook$", r"尚未完成：本 notebook 中的 \1（搜索网格）"),

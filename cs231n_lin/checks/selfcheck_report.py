@@ -31,10 +31,12 @@ def _failure(it) -> dict[str, Any]:
         fs = [f for f in fs if f["what"].startswith("not written yet")][:1] or fs[:1]
     keyed = next((f for f in fs if f.get("likely_cause")), None)
     cause, what = (keyed or {}).get("likely_cause"), fs[0]["what"]
+    details = fs[0].get("details", "")
     if current_lang() == "zh":
         what, cause = translate_what(what), lesson_cause_zh((keyed or {}).get("key"), cause)
+        details = translate_what(details)
     return {"check": it.id, "title": str(it.task.title), "part": it.task.lesson, "notebook": it.notebook,
-            "section": it.section, "what": what, "details": fs[0].get("details", ""), "likely_cause": cause,
+            "section": it.section, "what": what, "details": details, "likely_cause": cause,
             "key": (keyed or fs[0]).get("key"), "not_written": bool(res.get("not_written")),
             "points": it.task.points}
 
@@ -93,9 +95,9 @@ def format_report(p, data: dict[str, Any]) -> str:
     if data["all_passed"]:
         lines.append(tr("All visible checks pass.", "所有可见检查都已通过。"))
     elif nxt:
-        head = tr("Next thing to write", "下一步要写") if nxt["not_written"] else tr("Next thing to fix",
-                                                                                  "下一步要修正")
-        lines += ["", f"{head}: {nxt['title']}"]
+        head = (tr("Next thing to write: ", "下一步要写：") if nxt["not_written"]
+                else tr("Next thing to fix: ", "下一步要修正："))
+        lines += ["", f"{head}{nxt['title']}"]
         if _where(nxt):
             lines.append(tr(f"  in {_where(nxt)}", f"  位置：{_where(nxt)}"))
         lines.append(f"  {nxt['what']}")
