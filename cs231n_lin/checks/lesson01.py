@@ -107,7 +107,7 @@ def hinge_score_gradient(ck: Checker, fn: Callable) -> None:
         if np.allclose(got, expected, rtol=0, atol=1e-12):
             continue
         key = next((k for k, v in mistakes.items() if np.allclose(got, v, rtol=0, atol=1e-12)), None)
-        ck.fail(f"dL_i/ds is {_show(got)}, expected {_show(expected)}", details=where, key=key,
+        ck.fail(f"dL_i/ds is {_show(got)}, which is not the slope of L_i at these scores", details=where, key=key,
                 cause=CAUSES.get(key), stop=True)
 
 

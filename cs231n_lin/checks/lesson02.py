@@ -79,5 +79,6 @@ def margin_loss(ck: Checker, fn: Callable) -> None:
                 continue
             key = next((k for k, v in MISTAKES[(squared, part)].items()
                         if np.allclose(got, v, rtol=0, atol=1e-12)), None)
-            ck.fail(f"the {part} is {_show(got)}, expected {_show(expected)}", details=where, key=key,
+            ck.fail(f"the {part} is {_show(got)}, which is wrong at {int(np.sum(~np.isclose(got, expected)))} of "
+                    f"{np.size(expected)} margins", details=where, key=key,
                     cause=CAUSES.get(key), stop=True)

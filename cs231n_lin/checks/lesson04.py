@@ -71,7 +71,7 @@ def logsumexp_rows(ck: Checker, fn: Callable) -> None:
            if not np.isfinite(got[i]) or abs(got[i] - expected[i]) > 1e-9 * max(1, abs(expected[i]))]
     if not bad:
         return
-    rows = ", ".join(f"row {i}: {got[i]:.6g} (expected {expected[i]:.6f})" for i in bad)
+    rows = ", ".join(f"row {i}: {got[i]:.6g}" for i in bad)
     row_max = LSE_SCORES.max(axis=1)
     if np.allclose(got, expected - row_max, rtol=1e-9):
         key = "lse.no_add_back"
@@ -120,9 +120,9 @@ def softmax_losses_large_scores(ck: Checker, naive: Callable, vectorized: Callab
             ck.fail(f"{name}: the loss is {loss} and dW is {np.asarray(dW).tolist()}; expected finite values",
                     details=where, key="loss.not_finite", cause=CAUSES["loss.not_finite"], stop=True)
         if abs(loss - LARGE_LOSS) > 1e-2:
-            ck.fail(f"{name}: the loss is {loss:.4f}, expected {LARGE_LOSS:.2f}", details=where, stop=True)
+            ck.fail(f"{name}: the loss is {loss:.4f}, which is wrong for these scores", details=where, stop=True)
         if not np.allclose(dW, LARGE_DW, atol=1e-5):
-            ck.fail(f"{name}: dW is {np.round(dW, 4).tolist()}, expected {LARGE_DW.tolist()}", details=where,
+            ck.fail(f"{name}: dW is {np.round(dW, 4).tolist()}, which is not the gradient at these scores", details=where,
                     stop=True)
         if dW.dtype != LARGE_W.dtype:
             ck.fail(f"{name}: dW has dtype {dW.dtype}, expected float32", key="loss.dtype",

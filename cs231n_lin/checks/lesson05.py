@@ -89,7 +89,7 @@ def hinge_and_cross_entropy(ck: Checker, fn: Callable) -> None:
             else:
                 key = None
             ck.fail(f"hinge losses with delta = {delta:g}: rows {wrong} are "
-                    f"{hinge[wrong].round(4).tolist()}, expected {expected[wrong].tolist()}", details=where,
+                    f"{hinge[wrong].round(4).tolist()}, which are wrong", details=where,
                     key=key, cause=CAUSES.get(key), stop=True)
         if not (np.isfinite(ce).all() and np.allclose(ce, expected_ce, rtol=1e-9, atol=1e-12)):
             wrong = [int(i) for i in rows if not (np.isfinite(ce[i]) and np.isclose(ce[i], expected_ce[i]))]
@@ -103,5 +103,5 @@ def hinge_and_cross_entropy(ck: Checker, fn: Callable) -> None:
             else:
                 key = None
             ck.fail(f"cross-entropy losses: rows {wrong} are {ce[wrong].round(4).tolist()}, "
-                    f"expected {expected_ce[wrong].round(4).tolist()}", details=where, key=key,
+                    "which are wrong", details=where, key=key,
                     cause=CAUSES.get(key), stop=True)

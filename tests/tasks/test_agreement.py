@@ -10,6 +10,7 @@ through kernels and the real grader is proven end to end in ``tests/grading`` an
 from __future__ import annotations
 
 import importlib
+import re
 import sys
 from pathlib import Path
 
@@ -83,7 +84,14 @@ def judges(task, swapped: dict[str, object]):
     return visible, taskjudge.task_result(task, rows, seen, [], set())
 
 
+#: An expected value ("expected 3.034", "expected [0.5, ...]"), a correct value stated, or the solution
+#: line of cross_entropy_two_ways. Shapes ("expected (12,)") and the student's own line are fine.
+_ANSWER = re.compile(r"expected\s*(-?\d|\[)|correct (loss|value) (is|of)\s*-?\d|-log\(p\[y\]\),")
+
+
 def _assert_agree(task, visible, graded) -> None:
+    for text in (repr(visible), graded.output):          # no expected value, no solution line
+        assert not _ANSWER.search(text), f"{task.id}: feedback gives an answer away: {text}"
     if not visible.passed:
         assert graded.score == 0, f"{task.id}: grade gives points where the check cell says FAIL"
         assert visible.failures[0].what in graded.output
