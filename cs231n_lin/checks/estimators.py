@@ -150,7 +150,8 @@ def predict(ck: Checker, cls: type) -> None:
         return
     for key, values in c["variants"]:
         if np.array_equal(got.astype(str), np.asarray(values).astype(str)):
-            ck.fail(f"predict returned {got[:4].tolist()}..., which are not the labels of the highest scores", key=key,
+            ck.fail(f"predict returned {got[:4].tolist()}..., which are not the labels of the highest scores",
+                    key=key,
                     cause=message(key, cls=name), stop=True)
     bad = int(np.sum(got.astype(str) != expected))
     ck.fail(f"predict is wrong for {bad} of {len(expected)} examples", key="predict.other",

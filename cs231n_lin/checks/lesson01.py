@@ -17,7 +17,8 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 
 from cs231n_lin.checks._core import NOT_WRITTEN, Checker, named_check
 
-__all__ = ["hinge_score_gradient", "judge_grid", "judge_search", "log_grid", "run_search", "search_hyperparameters"]
+__all__ = ["hinge_score_gradient", "judge_grid", "judge_search", "log_grid", "run_search",
+           "search_hyperparameters"]
 
 #: (scores, correct class, delta, expected dL_i/ds, {mistake key: what that mistake returns}).
 SCORE_GRADIENT_CASES: tuple[tuple[tuple[float, ...], int, float, tuple[float, ...], dict], ...] = (
@@ -107,7 +108,8 @@ def hinge_score_gradient(ck: Checker, fn: Callable) -> None:
         if np.allclose(got, expected, rtol=0, atol=1e-12):
             continue
         key = next((k for k, v in mistakes.items() if np.allclose(got, v, rtol=0, atol=1e-12)), None)
-        ck.fail(f"dL_i/ds is {_show(got)}, which is not the slope of L_i at these scores", details=where, key=key,
+        ck.fail(f"dL_i/ds is {_show(got)}, which is not the slope of L_i at these scores", details=where,
+                key=key,
                 cause=CAUSES.get(key), stop=True)
 
 

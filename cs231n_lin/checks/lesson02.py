@@ -79,6 +79,7 @@ def margin_loss(ck: Checker, fn: Callable) -> None:
                 continue
             key = next((k for k, v in MISTAKES[(squared, part)].items()
                         if np.allclose(got, v, rtol=0, atol=1e-12)), None)
-            ck.fail(f"the {part} is {_show(got)}, which is wrong at {int(np.sum(~np.isclose(got, expected)))} of "
+            n_wrong = int(np.sum(~np.isclose(got, expected)))
+            ck.fail(f"the {part} is {_show(got)}, which is wrong at {n_wrong} of "
                     f"{np.size(expected)} margins", details=where, key=key,
                     cause=CAUSES.get(key), stop=True)

@@ -120,9 +120,11 @@ def softmax_losses_large_scores(ck: Checker, naive: Callable, vectorized: Callab
             ck.fail(f"{name}: the loss is {loss} and dW is {np.asarray(dW).tolist()}; expected finite values",
                     details=where, key="loss.not_finite", cause=CAUSES["loss.not_finite"], stop=True)
         if abs(loss - LARGE_LOSS) > 1e-2:
-            ck.fail(f"{name}: the loss is {loss:.4f}, which is wrong for these scores", details=where, stop=True)
+            ck.fail(f"{name}: the loss is {loss:.4f}, which is wrong for these scores", details=where,
+                    stop=True)
         if not np.allclose(dW, LARGE_DW, atol=1e-5):
-            ck.fail(f"{name}: dW is {np.round(dW, 4).tolist()}, which is not the gradient at these scores", details=where,
+            ck.fail(f"{name}: dW is {np.round(dW, 4).tolist()}, which is not the gradient at these scores",
+                    details=where,
                     stop=True)
         if dW.dtype != LARGE_W.dtype:
             ck.fail(f"{name}: dW has dtype {dW.dtype}, expected float32", key="loss.dtype",

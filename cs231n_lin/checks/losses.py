@@ -159,7 +159,8 @@ def judge_loss(ck: Checker, fn: Callable, case_name: str, *, check_loss: bool = 
     causes = _causes(c, lparts, gparts, ctx)
     first = len(ck.failures)
     if check_loss and not loss_ok:
-        ck.fail(f"the loss is {loss:.6g}, which is too {'large' if loss > expected_loss else 'small'}", details=where)
+        ck.fail(f"the loss is {loss:.6g}, which is too {'large' if loss > expected_loss else 'small'}",
+                details=where)
     if not dW_ok:
         err = scaled_error(dW, expected_dW)
         ck.fail(f"dW is wrong (largest difference {err:.3g} x the size of the correct dW)",

@@ -122,14 +122,17 @@ def format_report(p, data: dict[str, Any]) -> str:
     if w["answers"]:
         lines += ["", tr(f"To be marked by hand: {w['points']:g} points for {w['answers']} written answers, "
                          f"{w['empty']} still empty.",
-                         f"人工评分：{w['answers']} 个书面回答共 {w['points']:g} 分，其中 {w['empty']} 个还是空的。")]
+                         f"人工评分：{w['answers']} 个书面回答共 {w['points']:g} 分，"
+                         f"其中 {w['empty']} 个还是空的。")]
     if data["speed_points"]:
         lines.append(tr(f"Measured by the grader: {data['speed_points']:g} points for the speed of the "
-                        "vectorized losses.", f"由评分程序测量：向量化损失的速度，共 {data['speed_points']:g} 分。"))
+                        "vectorized losses.",
+                        f"由评分程序测量：向量化损失的速度，共 {data['speed_points']:g} 分。"))
     lines += ["", tr("Points per notebook (visible checks):", "各 notebook 得分（可见检查）：")]
     for part in data["parts"]:
         lines.append(f"  {part['name']:<4} {part['score']:>6g} / {part['max_score']:<4g} "
-                     + tr(f"({part['passed']}/{part['checks']} checks)", f"（{part['passed']}/{part['checks']} 项检查）")
+                     + tr(f"({part['passed']}/{part['checks']} checks)",
+                          f"（{part['passed']}/{part['checks']} 项检查）")
                      + f"  {part['title']}")
     return "\n".join(lines)
 

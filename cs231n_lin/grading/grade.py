@@ -176,7 +176,8 @@ def submission_hash(path: Path, hidden_dir: Path) -> str:
 
 
 def _not_graded(why: str) -> list[TestResult]:
-    return [TestResult(str(t.title), 0.0, float(t.points), why, "visible") for t in tasks.of_kind("code", "speed")]
+    return [TestResult(str(t.title), 0.0, float(t.points), why, "visible")
+            for t in tasks.of_kind("code", "speed")]
 
 
 def _judge_tasks(cases: dict[str, list[dict]], inputs: dict[str, list[dict]], worker_ids: dict[str, list],
@@ -196,7 +197,8 @@ def _judge_tasks(cases: dict[str, list[dict]], inputs: dict[str, list[dict]], wo
                 expected = perf_expected.get(wid)
             else:
                 expected = taskjudge.reference_value(case, inp, refs, task.notebook)
-            ok, msg = taskjudge.judge_case(case, inp, outcomes.get(wid), expected, perf_threshold=perf_threshold)
+            ok, msg = taskjudge.judge_case(case, inp, outcomes.get(wid), expected,
+                                           perf_threshold=perf_threshold)
             if task.kind == "speed" and ok and task.depends:
                 dep = visible_results.get(task.depends[0])
                 if not (dep and dep[0]):
@@ -287,7 +289,7 @@ def grade_submission(submission: Path, options: GradeOptions) -> SubmissionResul
             keyed: list = []
             diagnoses = _diagnoses(probe_items, probe_tasks, outcomes, keyed)
             perf_expected, perf_facts = {}, {}
-            for (task_id, case), wid in zip(taskcases.speed_cases(cases),
+            for (_, case), wid in zip(taskcases.speed_cases(cases),
                                             [w for t in tasks.of_kind("speed") for w in worker_ids[t.id]],
                                             strict=True):
                 perf_expected[wid] = speed.measure_outside(case, sub_dir, box, options.limits, options.mode,

@@ -2,7 +2,8 @@
 
 The student's solution cells of a notebook (taken from the notebook file before any student code
 ran) are executed by the sandboxed worker after the reference notebook's import lines; the worker
-calls each judged function on inputs built from a hidden case (``tests/hidden/cases.py``, functions named ``notebook:<name>``)
+calls each judged function on inputs built from a hidden case (``tests/hidden/cases.py``, functions
+named ``notebook:<name>``)
 and returns the result as plain data. The reference notebook's solution cells are executed here,
 in the grader's process, on the same inputs, and the two results are compared here. Nothing the
 notebook prints, and nothing a kernel could replay, takes part.

@@ -98,8 +98,9 @@ def judge_case(case: dict, inputs: dict, outcome: TaskOutcome | None, expected, 
             got = outcome.value
             ok = (isinstance(got, np.ndarray) and got.shape == expected.shape
                   and got.dtype.kind in "U" and np.array_equal(got, expected))
-            return ok, ("correct" if ok else tr("predict does not return the labels (values of classes_) of "
-                                                "the highest scores", "predict 返回的不是得分最高者的标签（classes_ 中的值）"))
+            wrong = tr("predict does not return the labels (values of classes_) of the highest scores",
+                       "predict 返回的不是得分最高者的标签（classes_ 中的值）")
+            return ok, ("correct" if ok else wrong)
         if "grid" in judge:
             from cs231n_lin.checks.lesson01 import judge_grid
             from cs231n_lin.hyperparams import defaults_for
@@ -167,7 +168,8 @@ def task_result(task: Task, judged: list[tuple[dict, bool, str]], visible: tuple
                             f"通过：你的检查单元格和 {len(judged)} 个隐藏用例"))
         else:
             lines.append(tr("Your check cell passes, but the grader tested more inputs, and these broke "
-                            "your code:", "你的检查单元格通过了，但评分程序测试了更多输入，下面这些让你的代码出错："))
+                            "your code:",
+                            "你的检查单元格通过了，但评分程序测试了更多输入，下面这些让你的代码出错："))
             about = {h.kind: h.about for h in task.hidden}
             seen = set()
             for case, ok, msg in judged:

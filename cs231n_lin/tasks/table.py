@@ -42,7 +42,8 @@ AXIS0 = Hidden("axis0", Text("axis=0 (probabilities down each column)", "axis=0�
 UNDERFLOW = Hidden("underflow", Text("scores where p_y underflows to 0", "p_y 下溢为 0 的得分"))
 RECORDED = Hidden("recorded", Text("another training run with a recorded gradient, other batch size and "
                                    "learning rate", "另一次训练：记录的梯度、其他批大小和学习率"))
-LABELS = Hidden("labels", Text("other weights and labels that are not 0..C-1", "其他权重，以及不是 0..C-1 的标签"))
+LABELS = Hidden("labels", Text("other weights and labels that are not 0..C-1",
+                               "其他权重，以及不是 0..C-1 的标签"))
 GRID = Hidden("grid", Text("your grid itself, as the notebook defines it", "你在 notebook 中定义的网格本身"))
 SEARCH = Hidden("search", Text("another grid and other accuracies", "另一个网格和另一组准确率"))
 SPEED = Hidden("speed", Text("N=2000, D=300, C=10 (float64), CPU time against the reference solution",
@@ -79,7 +80,8 @@ TASKS: tuple[Task, ...] = (
          mistakes=_LOSS_MISTAKES + ("svm_no_correct_grad", "svm_counted", "svm_delta1")),
     Task("sgd_step", "code", Text("fit: the SGD step and the minibatch", "fit：SGD 步骤与小批量"), NB1, "", 7,
          writes=(f"{_LC}:LinearClassifier.fit",), call="checks.sgd_step(LinearSVM)", part="sgd",
-         hidden=(RECORDED,), mistakes=("fit.step", "fit.minibatch_mismatch", "fit.batch_size", "fit.no_bias")),
+         hidden=(RECORDED,),
+         mistakes=("fit.step", "fit.minibatch_mismatch", "fit.batch_size", "fit.no_bias")),
     Task("predict", "code", Text("predict: the label with the highest score", "predict：得分最高的标签"),
          NB1, "", 3, writes=(f"{_LC}:LinearClassifier.predict",), call="checks.predict(LinearSVM)",
          part="sgd", hidden=(LABELS,), mistakes=("predict.indices", "predict.argmin")),
@@ -99,7 +101,8 @@ TASKS: tuple[Task, ...] = (
               "margin_loss：每个间隔的损失和斜率（合页与平方合页）"),
          NB2, "", 3, writes=("02-003",), call="checks.margin_loss(margin_loss)", hidden=(RANDOM, KINKS)),
     Task("svm_squared_naive", "code",
-         Text("svm_loss_naive with squared=True: loss and gradient", "svm_loss_naive（squared=True）：损失和梯度"),
+         Text("svm_loss_naive with squared=True: loss and gradient",
+              "svm_loss_naive（squared=True）：损失和梯度"),
          NB2, "", 3, writes=(f"{_SVM}:svm_loss_naive",), call="checks.svm_squared(svm_loss_naive)",
          part="svm", depends=("svm_naive_gradient",), hidden=(SQUARED, KINKS),
          mistakes=("svm_hinge_for_squared", "svm_sq_no2", "svm_sq_slope1")),
@@ -116,7 +119,8 @@ TASKS: tuple[Task, ...] = (
          NB3, "", 3, writes=("03-005",), call="checks.cross_entropy_two_ways(cross_entropy_two_ways)",
          hidden=(RANDOM, UNDERFLOW), mistakes=("ce.sign", "ce.same_formula")),
     Task("softmax_score_gradient", "code",
-         Text("softmax_score_gradient: dL/df matches a numeric gradient", "softmax_score_gradient：dL/df 与数值梯度一致"),
+         Text("softmax_score_gradient: dL/df matches a numeric gradient",
+              "softmax_score_gradient：dL/df 与数值梯度一致"),
          NB3, "", 3, writes=("03-010",), call="checks.softmax_score_gradient(softmax_score_gradient)",
          hidden=(RANDOM,), mistakes=("grad.no_minus_one", "grad.sign")),
     Task("softmax_naive", "code",
@@ -125,7 +129,8 @@ TASKS: tuple[Task, ...] = (
          call="checks.softmax_naive(softmax_loss_naive, large_scores=False)", part="softmax",
          hidden=(RANDOM, REG), mistakes=_LOSS_MISTAKES),
     Task("softmax_vectorized", "code",
-         Text("softmax_loss_vectorized: loss and gradient", "softmax_loss_vectorized：损失和梯度"), NB3, "", 7,
+         Text("softmax_loss_vectorized: loss and gradient", "softmax_loss_vectorized：损失和梯度"),
+         NB3, "", 7,
          writes=(f"{_SM}:softmax_loss_vectorized",),
          call="checks.softmax_vectorized(softmax_loss_vectorized, large_scores=False)", part="softmax",
          hidden=(RANDOM, REG, FLOAT32), mistakes=_LOSS_MISTAKES + ("softmax_axis0",)),
@@ -157,7 +162,8 @@ TASKS: tuple[Task, ...] = (
          hidden=(OVERFLOW64, OVERFLOW32, ROW_SCALES), mistakes=("no_shift", "softmax_global_max")),
     # ---------------------------------------------------------------- notebook 05: SVM vs softmax
     Task("hinge_and_cross_entropy", "code",
-         Text("hinge_and_cross_entropy: both losses of every row", "hinge_and_cross_entropy：每一行的两种损失"),
+         Text("hinge_and_cross_entropy: both losses of every row",
+              "hinge_and_cross_entropy：每一行的两种损失"),
          NB5, "", 5, writes=("05-003",), call="checks.hinge_and_cross_entropy(hinge_and_cross_entropy)",
          hidden=(RANDOM, DELTA, OVERFLOW64, ROW_SCALES)),
     # ---------------------------------------------------------------- speed (judged by the grader only)

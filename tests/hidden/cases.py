@@ -42,7 +42,8 @@ def _svm_cases(fn: str, base: int) -> list:
     return [
         {"kind": "random", "function": f"{SVM}:{fn}", "inputs": _loss(30, 8, 4, base + 1),
          "kwargs": {"reg": 0.0}, "judge": (*LG, "unmodified")},
-        {"kind": "reg", "function": f"{SVM}:{fn}", "inputs": _loss(25, 10, 5, base + 2), "kwargs": {"reg": 0.7},
+        {"kind": "reg", "function": f"{SVM}:{fn}", "inputs": _loss(25, 10, 5, base + 2),
+         "kwargs": {"reg": 0.7},
          "judge": LG},
         {"kind": "delta", "function": f"{SVM}:{fn}", "inputs": _loss(20, 6, 3, base + 3),
          "kwargs": {"reg": 0.05, "delta": 2.5}, "judge": LG},
@@ -110,7 +111,8 @@ CASES = {
          "judge": ("recorded_fit",)},
     ],
     "predict": [
-        {"kind": "labels", "function": f"{LC}:LinearSVM", "inputs": {"gen": "predict", "N": 30, "D": 5, "C": 4,
+        {"kind": "labels", "function": f"{LC}:LinearSVM",
+         "inputs": {"gen": "predict", "N": 30, "D": 5, "C": 4,
                                                                       "seed": 611},
          "judge": ("labels",)},
         {"kind": "labels", "function": f"{LC}:Softmax", "inputs": {"gen": "predict", "N": 25, "D": 3, "C": 6,

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from cs231n_lin.checks.points import PACKAGE_PARTS
 from nbclient import NotebookClient
 
 from cs231n_lin.checks.cells import is_check_cell, is_solution_cell, named_check_call, section_heading
-from cs231n_lin.checks.points import PACKAGE_PARTS
 from cs231n_lin.grading import release as rel
 
 from .walk import (

@@ -41,7 +41,7 @@ def test_written_answers_and_solution_cells_match_the_table(path: Path):
     solution_ids = {c.get("id") for c in cells if c.get("cell_type") == "code" and is_solution_cell(c)}
     for t in tasks.of_notebook(path.name):
         cells_written = {w for w in t.writes if ":" not in w}
-        assert cells_written <= solution_ids, f"{t.id}: writes {cells_written - solution_ids}, not solution cells"
+        assert cells_written <= solution_ids, f"{t.id}: {cells_written - solution_ids} are not solution cells"
 
 
 def test_no_points_outside_the_table():
@@ -61,10 +61,11 @@ def test_no_points_outside_the_table():
                 for k, v in zip(node.keys, node.values, strict=True):
                     assert not (isinstance(k, ast.Constant) and "points" in str(k.value)
                                 and isinstance(v, ast.Constant) and isinstance(v.value, (int, float))
-                                and not isinstance(v.value, bool)), f"{p}: a number of points outside the table"
+                                and not isinstance(v.value, bool)), f"{p}: points outside the table"
             if isinstance(node, ast.keyword) and node.arg and "points" in node.arg:
-                assert not (isinstance(node.value, ast.Constant) and isinstance(node.value.value, (int, float))
-                            and node.value.value), f"{p}: points={node.value.value} outside the table"
+                value = node.value
+                assert not (isinstance(value, ast.Constant) and isinstance(value.value, (int, float))
+                            and value.value), f"{p}: points={value.value} outside the table"
 
 
 def test_no_check_title_outside_the_table():
@@ -100,11 +101,11 @@ def test_named_mistakes_have_sentences_in_both_languages():
     english = dict(messages.MESSAGES)
     chinese = dict(messages_zh.MESSAGES_ZH)
     for module, table in messages_zh.CAUSES_ZH.items():
-        english.update(getattr(__import__(f"cs231n_lin.checks.{module}", fromlist=["CAUSES"]), "CAUSES"))
+        english.update(__import__(f"cs231n_lin.checks.{module}", fromlist=["CAUSES"]).CAUSES)
         chinese.update(table)
     for t in tasks.TASKS:
         for key in t.mistakes:
-            assert key in english and key in chinese, f"{t.id}: mistake {key!r} needs an English and a zh sentence"
+            assert key in english and key in chinese, f"{t.id}: mistake {key!r} needs both sentences"
 
 
 def test_titles_and_hidden_sentences_exist_in_both_languages():
