@@ -71,14 +71,29 @@ def import_lines(notebook: dict) -> str:
 
 
 def solution_sources(reference: dict, student: dict | None) -> list[str]:
-    """The student's sources of the reference's solution code cells (matched by cell id), in order."""
+    """The student's sources of the reference's solution code cells (matched by cell id), in order; a
+    cell missing from the student's notebook becomes a ``NotImplementedError`` naming its id and heading."""
+    from cs231n_lin.checks.cells import section_heading
+
     mine = {}
     if isinstance(student, dict) and isinstance(student.get("cells"), list):
         for c in student["cells"]:
             if isinstance(c, dict) and isinstance(c.get("id"), str) and c.get("cell_type") == "code":
                 mine.setdefault(c["id"], no_magics(cell_source(c)))
-    return [mine.get(c.get("id"), "") for c in reference.get("cells", [])
-            if c.get("cell_type") == "code" and is_solution_cell(c)]
+    out = []
+    cells = reference.get("cells", [])
+    for i, c in enumerate(cells):
+        if c.get("cell_type") != "code" or not is_solution_cell(c):
+            continue
+        if c.get("id") in mine:
+            out.append(mine[c["id"]])
+            continue
+        heading = section_heading(cells, i)
+        where = f' under "{heading}"' if heading else ""
+        msg = (f"not written yet: the cell with id {c.get('id')}{where} is missing from your notebook "
+               "(deleted?); copy it back from a fresh release")
+        out.append(f"raise NotImplementedError({msg!r})")
+    return out
 
 
 def reference_namespace(reference: dict, notebook: str) -> dict:

@@ -66,13 +66,26 @@ def _notebook_namespace(params: dict) -> dict:
     name = params["notebook"]
     if name not in _NOTEBOOKS:
         ns = {"__name__": "__notebook__"}
+        errors = []
         for i, src in enumerate([params.get("imports", "")] + list(params.get("cells", []))):
             try:
                 exec(compile(src, f"<{name} solution cell {i}>", "exec"), ns)
-            except BaseException:  # noqa: BLE001 - a failing cell may still have defined the function
-                pass
-        _NOTEBOOKS[name] = ns
-    return _NOTEBOOKS[name]
+            except BaseException as exc:  # noqa: BLE001 - a failing cell may still have defined the function
+                errors.append(exc)
+        _NOTEBOOKS[name] = (ns, errors)
+    return _NOTEBOOKS[name][0]
+
+
+def _notebook_name(params: dict, name: str):
+    """``name`` from the notebook's namespace; if it is not there, the error of the cell that should
+    have defined it (a stub's "not written yet", a deleted cell's message, the student's error)."""
+    ns = _notebook_namespace(params)
+    if name in ns:
+        return ns[name]
+    errors = _NOTEBOOKS[params["notebook"]][1]
+    if errors:
+        raise errors[0]
+    raise NameError(f"{name} is not defined by your notebook's solution cells")
 
 
 def _visible(task, target, args, np):
@@ -121,15 +134,14 @@ def _predict_weights(task, target, args, np):
 
 
 def _nbvalue(task, target, args, np):
-    ns = _notebook_namespace(task["params"])
-    return tuple(ns.get(name) for name in task["params"]["names"])
+    return tuple(_notebook_name(task["params"], name) for name in task["params"]["names"])
 
 
 def _nbsearch(task, target, args, np):
     from cs231n_lin.checks.lesson01 import run_search, search_tables
 
     tables = search_tables(int(task["params"]["seed"]))
-    out, fits = run_search(_notebook_namespace(task["params"])["search_hyperparameters"], *tables)
+    out, fits = run_search(_notebook_name(task["params"], "search_hyperparameters"), *tables)
     results, best = out
     pairs = [(float(k[0]), float(k[1]), float(v[0]), float(v[1])) for k, v in list(results.items())[:256]]
     return (np.array(pairs, dtype=float).reshape(-1, 4), np.array([float(b) for b in best]),
@@ -155,7 +167,7 @@ def _run_task(task: dict, inputs, modules: dict, out_dir: str, helpers: dict, np
         target = (getattr(module, task["name"]) if kind not in ("probe", "nbfunc", "nbvalue", "nbsearch",
                                                                  "visible") else None)
         if kind == "nbfunc":
-            value = _notebook_namespace(task["params"])[task["name"]](**args)
+            value = _notebook_name(task["params"], task["name"])(**args)
         elif kind == "call":
             value = target(**args)
         elif kind == "fit_predict":
