@@ -12,7 +12,7 @@ import pytest
 
 from cs231n_lin import checks, i18n
 from cs231n_lin.checks.messages import MESSAGES, message
-from cs231n_lin.checks.messages_zh import CAUSES_ZH, MESSAGES_ZH, TITLES_ZH, translate_what
+from cs231n_lin.checks.messages_zh import CAUSES_ZH, MESSAGES_ZH, translate_what
 
 VERBS = {"be", "it", "it_matches", "counts", "subtracts", "uses"}
 HAN = "\u4e00-\u9fff"
@@ -33,17 +33,15 @@ def test_every_lesson_cause_has_a_chinese_twin(module):
     assert set(CAUSES_ZH[module]) == set(importlib.import_module(f"cs231n_lin.checks.{module}").CAUSES)
 
 
-def test_every_named_check_has_a_chinese_title():
-    from cs231n_lin.checks._core import CheckResult
+def test_every_named_check_is_titled_in_chinese_by_its_task():
+    from cs231n_lin import tasks
+    from cs231n_lin.classifiers.linear_svm import svm_loss_naive
 
-    for name in TITLES_ZH:
-        assert callable(getattr(checks, name)), name
-    named = {n for n in getattr(checks, "__all__", dir(checks))
-             if callable(getattr(checks, n, None)) and hasattr(getattr(checks, n), "title")}
-    assert named and named <= set(TITLES_ZH), sorted(named - set(TITLES_ZH))
+    for task in tasks.of_kind("code"):
+        assert getattr(checks, task.check_name).task_ids, task.id
     with i18n.using_lang("zh"):
-        assert repr(CheckResult("svm_squared", "squared hinge (squared=True): loss and gradient")) == \
-            "PASS: 平方合页损失 (squared=True)：损失和梯度"
+        assert repr(checks.svm_squared(svm_loss_naive)) == "PASS: svm_loss_naive（squared=True）：损失和梯度"
+    assert repr(checks.svm_squared(svm_loss_naive)) == "PASS: svm_loss_naive with squared=True: loss and gradient"
 
 
 def _summed_loss(W, X, y, reg, delta=1.0, squared=False):

@@ -17,10 +17,16 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from cs231n_lin.checks.points import PACKAGE_PARTS
 from nbclient import NotebookClient
 
-from cs231n_lin.checks.cells import is_check_cell, is_solution_cell, named_check_call, section_heading
+from cs231n_lin import tasks
+from cs231n_lin.checks.cells import (
+    cell_source,
+    is_check_cell,
+    is_solution_cell,
+    named_check_call,
+    section_heading,
+)
 from cs231n_lin.grading import release as rel
 
 from .walk import (
@@ -254,10 +260,11 @@ def test_six_typical_bugs_each_fail_with_their_cause(solved: Path, tmp_path: Pat
         cell = client.execute_cell(nb.cells[index], index)
     text = cell_text(cell)
     assert text.startswith("FAIL") and "Likely cause:" in text and cause in text, text
-    # And in `cs231n-lin check PART` (the package part of that check).
-    part = next(p.name for p in PACKAGE_PARTS if any(c.check == check for c in p.checks))
+    # And in `cs231n-lin check NN` (the notebook that asks for it): the same task, the same cause.
+    task = tasks.for_call(path.name, cell_source(nb.cells[index]))
+    part = path.name[:2]
     proc = subprocess.run([sys.executable, "-m", "cs231n_lin", "check", part, "--json"], cwd=root,
                           env=kernel_env(root), capture_output=True, text=True, timeout=300)
     data = json.loads(proc.stdout.strip().splitlines()[-1])
-    causes = [f["likely_cause"] or "" for f in data["failures"] if f["check"] == check]
+    causes = [f["likely_cause"] or "" for f in data["failures"] if f["check"] == task.id]
     assert proc.returncode == 1 and any(cause in c for c in causes), data["failures"]
