@@ -173,7 +173,8 @@ def _add_grade_parser(sub) -> None:
 
 def _grade(args) -> int:
     _require_instructor_tools("grade")
-    from cs231n_lin.grading.grade import GradeOptions, main
+    from cs231n_lin.grading.batch import main
+    from cs231n_lin.grading.grade import GradeOptions
     from cs231n_lin.grading.sandbox import Limits
 
     if args.written and not args.out:

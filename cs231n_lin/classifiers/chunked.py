@@ -17,7 +17,7 @@ the result equals the plain vectorized one up to float rounding, and the extra m
 block's temporaries instead of several N x C arrays. Batches of at most ``block`` rows (SGD
 minibatches) go straight to the vectorized loss, unchanged.
 
-Any registered loss has this form: ``get_loss(name).chunked_loss(...)`` (see
+Any registered loss has this form: ``registry.get_loss(name).chunked_loss(...)`` (see
 :mod:`cs231n_lin.classifiers.registry`); the two functions below are its SVM and softmax entries.
 """
 
@@ -29,7 +29,6 @@ from collections.abc import Callable
 import numpy as np
 
 from cs231n_lin._validation import check_scalar, finish_loss
-from cs231n_lin.classifiers.registry import get_loss
 
 DEFAULT_BLOCK = 512
 """Rows per block: 512 x 3073 float32 is 6 MB (float64 12 MB), which stays in a typical L3 cache
@@ -124,9 +123,11 @@ def svm_loss_chunked(
     loss : float
     dW : ndarray of shape (D, C), the dtype of ``W``
     """
+    from cs231n_lin.classifiers import linear_svm  # looked up at each call: the current function
+
     check_scalar(delta, "delta")
-    spec = get_loss("squared_hinge" if squared else "hinge")
-    return spec.chunked_loss(W, X, y, reg, delta=delta, block=block)
+    return chunked_loss(linear_svm.svm_loss_vectorized, W, X, y, reg, block, delta=delta,
+                        **({"squared": True} if squared else {}))
 
 
 def softmax_loss_chunked(
@@ -156,4 +157,6 @@ def softmax_loss_chunked(
     loss : float
     dW : ndarray of shape (D, C), the dtype of ``W``
     """
-    return get_loss("softmax").chunked_loss(W, X, y, reg, block=block)
+    from cs231n_lin.classifiers import softmax  # looked up at each call: the current function
+
+    return chunked_loss(softmax.softmax_loss_vectorized, W, X, y, reg, block)

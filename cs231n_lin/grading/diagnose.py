@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from cs231n_lin.grading.diagnose_functions import _diagnose_array, _diagnose_fit, _diagnose_predict
-from cs231n_lin.grading.diagnose_loss import _diagnose_loss
+from cs231n_lin.grading.diagnose_functions import diagnose_array, diagnose_fit, diagnose_predict
+from cs231n_lin.grading.diagnose_loss import diagnose_loss
 from cs231n_lin.grading.probes import ARRAY_FUNCTIONS, Probe
 from cs231n_lin.grading.variants import VARIANTS, is_loss_function, reference_loss
 
@@ -25,13 +25,13 @@ __all__ = ["VARIANTS", "diagnose", "diagnose_keys", "is_loss_function", "referen
 def diagnose_keys(probe: Probe, outcome: dict[str, Any]) -> list[tuple[str, str]]:
     """Like :func:`diagnose`, with a short key per message (for de-duplication and tests)."""
     if is_loss_function(probe.function):
-        return _diagnose_loss(probe, outcome)
+        return diagnose_loss(probe, outcome)
     if probe.function in ARRAY_FUNCTIONS:
-        return _diagnose_array(probe, outcome)
+        return diagnose_array(probe, outcome)
     if probe.function.endswith(".fit"):
-        return _diagnose_fit(probe, outcome)
+        return diagnose_fit(probe, outcome)
     if probe.function.endswith(".predict"):
-        return _diagnose_predict(probe, outcome)
+        return diagnose_predict(probe, outcome)
     return []
 
 

@@ -10,19 +10,19 @@ import numpy as np
 from cs231n_lin.checks.messages import message
 from cs231n_lin.grading.probes import Probe
 
-_FLOAT64_EXP_MAX = 709.0      # exp(x) overflows float64 above this
-_FLOAT64_EXP_MIN = -745.0     # exp(x) underflows to 0 below this
-_FLOAT32_EXP_MAX = 88.0
-_FLOAT32_EXP_MIN = -103.0
+FLOAT64_EXP_MAX = 709.0      # exp(x) overflows float64 above this
+FLOAT64_EXP_MIN = -745.0     # exp(x) underflows to 0 below this
+FLOAT32_EXP_MAX = 88.0
+FLOAT32_EXP_MIN = -103.0
 
 
 # Messages live in cs231n_lin.checks.messages (shared with the student-side checks).
 
-def _msg(key: str, what: str, ctx: dict[str, Any]) -> str:
+def msg(key: str, what: str, ctx: dict[str, Any]) -> str:
     return message(key, what, **ctx)
 
 
-def _ctx(probe: Probe) -> dict[str, Any]:
+def probe_context(probe: Probe) -> dict[str, Any]:
     kw = probe.kwargs
     ctx: dict[str, Any] = {"function": probe.function, "delta": float(kw.get("delta", 1.0))}
     if "X" in kw:
@@ -34,7 +34,7 @@ def _ctx(probe: Probe) -> dict[str, Any]:
     return ctx
 
 
-def _common(probe: Probe, outcome: dict[str, Any], ref_dtype) -> list[tuple[str, str]]:
+def common(probe: Probe, outcome: dict[str, Any], ref_dtype) -> list[tuple[str, str]]:
     """Checks that do not depend on the values: inputs modified, error text, dtype."""
     out: list[tuple[str, str]] = []
     fn = probe.function
@@ -55,7 +55,7 @@ def _common(probe: Probe, outcome: dict[str, Any], ref_dtype) -> list[tuple[str,
 
 
 
-def _error_message(probe: Probe, error: str) -> tuple[str, str]:
+def error_message(probe: Probe, error: str) -> tuple[str, str]:
     fn = probe.function
     if error.startswith("NotImplementedError"):
         return ("not_implemented", f"{fn} is not implemented yet (it raised NotImplementedError).")

@@ -9,17 +9,17 @@ import numpy as np
 
 from cs231n_lin.checks.messages import message
 from cs231n_lin.checks.tolerances import scaled_error
-from cs231n_lin.grading.diagnose_common import _FLOAT64_EXP_MAX, _FLOAT64_EXP_MIN, _common, _error_message
+from cs231n_lin.grading.diagnose_common import FLOAT64_EXP_MAX, FLOAT64_EXP_MIN, common, error_message
 from cs231n_lin.grading.probes import Probe
-from cs231n_lin.grading.variants import _shift_wrong_axis, _softmax_ref
+from cs231n_lin.grading.variants import shift_wrong_axis, softmax_ref
 
 
-def _diagnose_array(probe: Probe, outcome: dict[str, Any]) -> list[tuple[str, str]]:
+def diagnose_array(probe: Probe, outcome: dict[str, Any]) -> list[tuple[str, str]]:
     kw = probe.kwargs
     scores = np.asarray(kw["scores"], dtype=np.float64)
     axis = int(kw.get("axis", -1))
     log = probe.function == "log_softmax"
-    out = _common(probe, outcome, np.asarray(kw["scores"]).dtype)
+    out = common(probe, outcome, np.asarray(kw["scores"]).dtype)
     fn = probe.function
     if outcome.get("error"):
         err = outcome["error"]
@@ -27,7 +27,7 @@ def _diagnose_array(probe: Probe, outcome: dict[str, Any]) -> list[tuple[str, st
         if "overflow" in low or "not finite" in low or "nan" in low:
             out.append(_array_stability(fn, scores, axis, log))
         else:
-            out.append(_error_message(probe, err))
+            out.append(error_message(probe, err))
         return out
     got = outcome.get("output")
     if got is None or np.shape(got) != scores.shape:
@@ -35,7 +35,7 @@ def _diagnose_array(probe: Probe, outcome: dict[str, Any]) -> list[tuple[str, st
                     f"return the shape of scores, {scores.shape}."))
         return out
     got = np.asarray(got, dtype=np.float64)
-    ref = _softmax_ref(scores, axis, log)
+    ref = softmax_ref(scores, axis, log)
     if scaled_error(got, ref) <= 1e-6:
         return out
     if not np.isfinite(got).all():
@@ -45,20 +45,20 @@ def _diagnose_array(probe: Probe, outcome: dict[str, Any]) -> list[tuple[str, st
     with np.errstate(all="ignore"):
         e = np.exp(scores - np.max(scores, axis=axis, keepdims=True))
         variants = [
-            ("axis_ignored", _softmax_ref(scores, -1, log),
+            ("axis_ignored", softmax_ref(scores, -1, log),
              f"Your {fn} ignores the axis argument: with axis={axis} it returns the result for axis=-1. "
              "Use axis (with keepdims=True) in every max and sum."),
-            ("wrong_axis", _softmax_ref(scores, other, log),
+            ("wrong_axis", softmax_ref(scores, other, log),
              f"Your {fn} normalizes over the wrong axis: the max and the sum must run along axis={axis}."),
             ("not_normalized", np.log(e) if log else e,
              f"Your {fn} output is not normalized (probabilities do not sum to 1 along the axis): divide "
              "exp(shifted) by its sum along the axis (subtract log of the sum for log_softmax)."),
-            ("returns_probs", _softmax_ref(scores, axis, False),
+            ("returns_probs", softmax_ref(scores, axis, False),
              "Your log_softmax returns the probabilities, not their logs."),
-            ("returns_log", _softmax_ref(scores, axis, True),
+            ("returns_log", softmax_ref(scores, axis, True),
              "Your softmax returns log-probabilities, not probabilities."),
             ("shift_wrong_axis",
-             _shift_wrong_axis(scores, axis, other, log),
+             shift_wrong_axis(scores, axis, other, log),
              f"Your {fn} subtracts the maximum over the wrong axis: subtract np.max(scores, axis={axis}, "
              "keepdims=True)."),
         ]
@@ -86,14 +86,14 @@ def _array_stability(fn: str, scores: np.ndarray, axis: int, log: bool,
     underflow_only = False
     if got is not None and log:
         bad = ~np.isfinite(got)
-        ref = _softmax_ref(scores, axis, True)
+        ref = softmax_ref(scores, axis, True)
         # log(0) of an underflowed probability: -inf only where the true log-probability is tiny
-        underflow_only = bool(np.all(np.isneginf(got[bad])) and np.all(ref[bad] < _FLOAT64_EXP_MIN + 45))
-    if underflow_only and spread > -_FLOAT64_EXP_MIN:
+        underflow_only = bool(np.all(np.isneginf(got[bad])) and np.all(ref[bad] < FLOAT64_EXP_MIN + 45))
+    if underflow_only and spread > -FLOAT64_EXP_MIN:
         return ("log_underflow", f"Your {fn} gives -inf when scores differ by {spread:.4g}: log of a "
                 "probability that underflowed to 0. Compute shifted - log(sum(exp(shifted))) instead of "
                 "log(softmax(...)).")
-    if top > _FLOAT64_EXP_MAX:
+    if top > FLOAT64_EXP_MAX:
         return ("no_shift", f"Your {fn} is not finite for scores around {top:.4g}: np.exp overflows. "
                 "Subtract the maximum along the axis before np.exp (the max-shift).")
     return ("not_finite", f"Your {fn} returns NaN or inf for finite scores (max {top:.4g}): use the "
@@ -105,12 +105,12 @@ def _array_stability(fn: str, scores: np.ndarray, axis: int, log: bool,
 # Classifiers: the SGD step and predict
 # --------------------------------------------------------------------------------------------
 
-def _diagnose_fit(probe: Probe, outcome: dict[str, Any]) -> list[tuple[str, str]]:
+def diagnose_fit(probe: Probe, outcome: dict[str, Any]) -> list[tuple[str, str]]:
     kw = probe.kwargs
-    out = _common(probe, outcome, None)
+    out = common(probe, outcome, None)
     cls = probe.function.split(".")[0]
     if outcome.get("error"):
-        out.append(_error_message(probe, outcome["error"]))
+        out.append(error_message(probe, outcome["error"]))
         return out
     lr = float(kw["learning_rate"])
     Ws = outcome.get("W_steps")
@@ -156,12 +156,12 @@ def _diagnose_fit(probe: Probe, outcome: dict[str, Any]) -> list[tuple[str, str]
     return out
 
 
-def _diagnose_predict(probe: Probe, outcome: dict[str, Any]) -> list[tuple[str, str]]:
+def diagnose_predict(probe: Probe, outcome: dict[str, Any]) -> list[tuple[str, str]]:
     kw = probe.kwargs
-    out = _common(probe, outcome, None)
+    out = common(probe, outcome, None)
     cls = probe.function.split(".")[0]
     if outcome.get("error"):
-        out.append(_error_message(probe, outcome["error"]))
+        out.append(error_message(probe, outcome["error"]))
         return out
     W = np.asarray(kw["W"], dtype=np.float64)
     X = np.asarray(kw["X"], dtype=np.float64)

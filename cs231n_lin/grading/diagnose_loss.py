@@ -16,17 +16,17 @@ from cs231n_lin.checks.messages import MESSAGES as _MESSAGES
 from cs231n_lin.checks.messages import message
 from cs231n_lin.checks.tolerances import scaled_error, tolerance
 from cs231n_lin.grading.diagnose_common import (
-    _FLOAT32_EXP_MAX,
-    _FLOAT32_EXP_MIN,
-    _FLOAT64_EXP_MAX,
-    _FLOAT64_EXP_MIN,
-    _common,
-    _ctx,
-    _error_message,
-    _msg,
+    FLOAT32_EXP_MAX,
+    FLOAT32_EXP_MIN,
+    FLOAT64_EXP_MAX,
+    FLOAT64_EXP_MIN,
+    common,
+    error_message,
+    msg,
+    probe_context,
 )
 from cs231n_lin.grading.probes import Probe
-from cs231n_lin.grading.variants import _best, _candidates
+from cs231n_lin.grading.variants import best, candidates
 
 
 def _score_range(kw: dict[str, Any]) -> tuple[float, float, bool]:
@@ -39,8 +39,8 @@ def _score_range(kw: dict[str, Any]) -> tuple[float, float, bool]:
 
 
 def _stability_message(kind: str, top: float, spread: float, is32: bool) -> tuple[str, str]:
-    emax = _FLOAT32_EXP_MAX if is32 else _FLOAT64_EXP_MAX
-    emin = _FLOAT32_EXP_MIN if is32 else _FLOAT64_EXP_MIN
+    emax = FLOAT32_EXP_MAX if is32 else FLOAT64_EXP_MAX
+    emin = FLOAT32_EXP_MIN if is32 else FLOAT64_EXP_MIN
     overflow = top > emax
     underflow = -spread < emin
     prec = "float32" if is32 else "float64"
@@ -53,11 +53,11 @@ def _stability_message(kind: str, top: float, spread: float, is32: bool) -> tupl
 
 
 
-def _diagnose_loss(probe: Probe, outcome: dict[str, Any]) -> list[tuple[str, str]]:
+def diagnose_loss(probe: Probe, outcome: dict[str, Any]) -> list[tuple[str, str]]:
     kw = probe.kwargs
-    ctx = _ctx(probe)
+    ctx = probe_context(probe)
     W = np.asarray(kw["W"])
-    out = _common(probe, outcome, W.dtype)
+    out = common(probe, outcome, W.dtype)
     fn = probe.function
     top, spread, is32 = _score_range(kw)
     error = outcome.get("error")
@@ -66,7 +66,7 @@ def _diagnose_loss(probe: Probe, outcome: dict[str, Any]) -> list[tuple[str, str
         if "not finite" in low or "overflow" in low or "nan" in low or "inf" in low:
             out.append(_stability_message(f"loss from your {fn}", top, spread, is32))
         else:
-            out.append(_error_message(probe, error))
+            out.append(error_message(probe, error))
         return out
     loss = outcome.get("loss")
     dW = outcome.get("dW")
@@ -89,12 +89,12 @@ def _diagnose_loss(probe: Probe, outcome: dict[str, Any]) -> list[tuple[str, str
         out.append(_stability_message(f"loss from your {fn}", top, spread, is32))
         return out
     tol = tolerance(W.dtype)
-    loss_cands, grad_cands = _candidates(fn, kw)
+    loss_cands, grad_cands = candidates(fn, kw)
     if not loss_cands:                  # a registered loss without known formulas: nothing to compare
         return out
     ref_loss, ref_dW = loss_cands[0][1], grad_cands[0][1]
-    lparts, _ = _best(loss_cands, loss, tol)
-    gparts, _ = (_best(grad_cands, dW, tol) if dW is not None else ((), 0.0))
+    lparts, _ = best(loss_cands, loss, tol)
+    gparts, _ = (best(grad_cands, dW, tol) if dW is not None else ((), 0.0))
     found: dict[str, list[str]] = {}
     for what, parts in (("loss", lparts), ("dW", gparts)):
         for part in parts or ():
@@ -106,11 +106,11 @@ def _diagnose_loss(probe: Probe, outcome: dict[str, Any]) -> list[tuple[str, str
                  "softmax_axis0", "softmax_unnormalized")
     for part, whats in found.items():
         if len(whats) == 2 and part in mergeable:
-            out.append((part, _msg(part, "loss and dW", ctx)))
+            out.append((part, msg(part, "loss and dW", ctx)))
             continue
         for what in whats:
             key = f"{what}.{part}" if f"{what}.{part}" in _MESSAGES else part
-            out.append((key, _msg(part, what, ctx)))
+            out.append((key, msg(part, what, ctx)))
     if lparts is None:
         out.append(_generic_loss(loss, ref_loss, kw, ctx))
     if gparts is None and dW is not None:

@@ -85,7 +85,7 @@ LOSS_CASES: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {
 
 def _loss_case(function: str, inputs: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     kw = {**inputs, **extra}
-    loss_cands, grad_cands = formulas._candidates(function, kw)   # correct one first
+    loss_cands, grad_cands = formulas.candidates(function, kw)   # correct one first
     correct_loss, correct_dW = loss_cands[0][1], grad_cands[0][1]
 
     def keep(cands, correct):
@@ -108,17 +108,17 @@ def _loss_case(function: str, inputs: dict[str, Any], extra: dict[str, Any]) -> 
 
 
 def _array_case(scores: np.ndarray, axis: int, log: bool) -> dict[str, Any]:
-    ref = formulas._softmax_ref(scores, axis, log)
+    ref = formulas.softmax_ref(scores, axis, log)
     other = 1 - (axis % 2)
     with np.errstate(all="ignore"):
         e = np.exp(scores - np.max(scores, axis=axis, keepdims=True))
         variants = [
-            ("softmax.axis_ignored", formulas._softmax_ref(scores, -1, log)),
-            ("softmax.wrong_axis", formulas._softmax_ref(scores, other, log)),
+            ("softmax.axis_ignored", formulas.softmax_ref(scores, -1, log)),
+            ("softmax.wrong_axis", formulas.softmax_ref(scores, other, log)),
             ("softmax.not_normalized", np.log(e) if log else e),
             ("softmax.returns_probs" if log else "softmax.returns_log",
-             formulas._softmax_ref(scores, axis, not log)),
-            ("softmax.shift_wrong_axis", formulas._shift_wrong_axis(scores, axis, other, log)),
+             formulas.softmax_ref(scores, axis, not log)),
+            ("softmax.shift_wrong_axis", formulas.shift_wrong_axis(scores, axis, other, log)),
         ]
     kept = [[k, _r(v)] for k, v in variants
             if np.all(np.isfinite(v)) and scaled_error(v, ref) > 1e-9]

@@ -356,6 +356,4 @@ def submission_lang(sub_dir: Path, student_nbs: tuple[dict, list[str]] | None,
     return "en"
 
 
-from cs231n_lin.grading.batch import main  # noqa: E402  (the batch runner; kept importable from here)
-
-__all__ = ["GradeOptions", "grade_submission", "load_cases", "main", "make_inputs"]
+__all__ = ["GradeOptions", "grade_submission", "load_cases", "make_inputs"]

@@ -163,7 +163,7 @@ def _key(function: str, kw: dict[str, Any]) -> str:
     return h.hexdigest()
 
 
-def _candidates(function: str, kw: dict[str, Any]):
+def candidates(function: str, kw: dict[str, Any]):
     """All combined variants: [(parts, loss)] and [(parts, dW)], the correct one first (cached)."""
     key = _key(function, kw)
     if key not in _CACHE:
@@ -205,7 +205,7 @@ def _compute_candidates(function: str, kw: dict[str, Any]):
     return loss_cands, grad_cands
 
 
-def _best(cands, value, tol):
+def best(cands, value, tol):
     """The simplest candidate within ``tol`` of ``value``: (parts, error) or (None, best error)."""
     scored = [(len(parts), scaled_error(value, v), parts) for parts, v in cands]
     ok = [s for s in scored if s[1] <= tol]
@@ -220,13 +220,13 @@ def reference_loss(function: str, kw: dict[str, Any]) -> tuple[float, np.ndarray
 
     ``ValueError`` for a loss the grader has no formulas for (see :data:`VARIANTS`).
     """
-    loss_cands, grad_cands = _candidates(function, kw)
+    loss_cands, grad_cands = candidates(function, kw)
     if not loss_cands:
         raise ValueError(f"function {function!r}: the grader has no formulas for this loss")
     return float(loss_cands[0][1]), grad_cands[0][1]
 
 
-def _softmax_ref(scores: np.ndarray, axis: int, log: bool) -> np.ndarray:
+def softmax_ref(scores: np.ndarray, axis: int, log: bool) -> np.ndarray:
     with np.errstate(all="ignore"):
         shifted = scores - np.max(scores, axis=axis, keepdims=True)
         lse = np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
@@ -234,7 +234,7 @@ def _softmax_ref(scores: np.ndarray, axis: int, log: bool) -> np.ndarray:
 
 
 
-def _shift_wrong_axis(scores, axis, other, log):
+def shift_wrong_axis(scores, axis, other, log):
     shifted = scores - np.max(scores, axis=other, keepdims=True)
     lse = np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
     return shifted - lse if log else np.exp(shifted) / np.sum(np.exp(shifted), axis=axis, keepdims=True)

@@ -53,7 +53,7 @@ def test_grader_formulas_agree_with_the_reference_package(probe):
 @pytest.mark.parametrize("probe", LOSS_PROBES, ids=lambda p: p.name)
 def test_every_single_variant_is_named_when_it_differs(probe):
     """Feed each one-mistake variant back as a student's answer: the diagnosis names it."""
-    loss_cands, grad_cands = variants._candidates(probe.function, probe.kwargs)
+    loss_cands, grad_cands = variants.candidates(probe.function, probe.kwargs)
     ref_loss, ref_dW = loss_cands[0][1], grad_cands[0][1]
     tol = tolerance(probe.kwargs["W"].dtype)
     dtype = str(probe.kwargs["W"].dtype)
@@ -246,7 +246,7 @@ def test_family_comes_from_the_registry_not_the_name(toy_losses):
     for function in ("_ovr_logistic", "_svm_named_toy"):
         assert diag.is_loss_function(function)
         assert variants._variants_of(function) is None
-        assert variants._candidates(function, kw) == ([], [])
+        assert variants.candidates(function, kw) == ([], [])
         with pytest.raises(ValueError, match="no formulas"):
             diag.reference_loss(function, kw)
     # an unregistered name is no loss at all

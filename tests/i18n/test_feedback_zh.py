@@ -41,7 +41,8 @@ def test_every_named_check_is_titled_in_chinese_by_its_task():
         assert getattr(checks, task.check_name).task_ids, task.id
     with i18n.using_lang("zh"):
         assert repr(checks.svm_squared(svm_loss_naive)) == "PASS: svm_loss_naive（squared=True）：损失和梯度"
-    assert repr(checks.svm_squared(svm_loss_naive)) == "PASS: svm_loss_naive with squared=True: loss and gradient"
+    english = repr(checks.svm_squared(svm_loss_naive))
+    assert english == "PASS: svm_loss_naive with squared=True: loss and gradient"
 
 
 def _summed_loss(W, X, y, reg, delta=1.0, squared=False):
