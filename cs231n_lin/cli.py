@@ -125,7 +125,7 @@ def _add_check(sub) -> None:
 
 
 def _check(args) -> int:
-    from cs231n_lin.checks.selfcheck import main
+    from cs231n_lin.selfcheck.plan import main
 
     return main(root=args.root, part=args.part, as_json=args.as_json, per_check=args.timeout, lang=args.lang)
 

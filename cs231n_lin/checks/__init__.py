@@ -43,7 +43,7 @@ that computes the answer; put each student-facing sentence in :mod:`cs231n_lin.c
 The notebook cell is then just ``checks.hinge_margins(hinge_margins)`` with the cell tag
 ``nbval-check-output``; ``cs231n-lin check`` finds the cell by that call (see
 :mod:`cs231n_lin.checks.verb`) and runs it without a kernel after the imports, ``def``s and
-solution cells above it (:mod:`cs231n_lin.checks.runner`): a check cell that needs any other
+solution cells above it (:mod:`cs231n_lin.selfcheck.runner`): a check cell that needs any other
 variable of the notebook makes ``check`` run the notebook in full up to there, which is slow.
 
 """

@@ -94,10 +94,10 @@ def _visible(task, target, args, np):
     key)}``. Only ever lowers a grade: points are judged by the grader on the hidden cases."""
     import io
 
-    from cs231n_lin.checks import runner
+    from cs231n_lin.selfcheck import runner
 
     stream = io.StringIO()
-    r = runner._Runner(stream)
+    r = runner.Runner(stream)
     plan = task["params"]["plan"]
     for item in plan.get("package", []):
         r.run_package(item)

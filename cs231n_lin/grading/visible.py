@@ -3,7 +3,7 @@
 The grader writes the rebuilt notebooks (the reference's cells, check cells included, with the
 student's solution cells by cell id: :func:`cs231n_lin.grading.nbgrade.rebuild`) into the
 scratch copy and asks the sandboxed worker to run every code task's ``call`` with the runner of
-``cs231n-lin check`` (:mod:`cs231n_lin.checks.runner`). The verdicts come back as data; they can
+``cs231n-lin check`` (:mod:`cs231n_lin.selfcheck.runner`). The verdicts come back as data; they can
 only take points away (a task whose visible check fails scores 0), never give them.
 """
 
@@ -13,10 +13,10 @@ import json
 from pathlib import Path
 
 from cs231n_lin import tasks
-from cs231n_lin.checks.selfcheck import package_names
 from cs231n_lin.grading.nbgrade import rebuild
 from cs231n_lin.grading.worker import Task as WorkerTask
 from cs231n_lin.grading.worker import TaskOutcome
+from cs231n_lin.selfcheck.plan import package_names
 from cs231n_lin.tasks import locate
 
 __all__ = ["FOLDER", "results", "worker_task"]

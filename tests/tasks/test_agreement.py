@@ -36,7 +36,7 @@ def _module_of(task_file: str) -> str:
 
 def _names(task, swapped: dict[str, object]) -> dict[str, object]:
     ns: dict[str, object] = {"checks": checks}
-    from cs231n_lin.checks.selfcheck import package_names
+    from cs231n_lin.selfcheck.plan import package_names
 
     for name, target in package_names(task).items():
         module, attr = target.split(":")

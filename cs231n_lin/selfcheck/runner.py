@@ -1,4 +1,6 @@
-"""The process in which ``cs231n-lin check`` runs the student's code (``python -m cs231n_lin.checks.runner``).
+"""The process in which ``cs231n-lin check`` runs the student's code.
+
+Started as ``python -m cs231n_lin.selfcheck.runner``; the grader runs it inside its sandbox too.
 
 Reads a plan (JSON) on stdin and writes one JSON line per event to its stdout: ``{"start": id}``
 before and ``{"id": id, "result": {...}}`` after each check, so that the parent knows which
@@ -84,7 +86,7 @@ def _error_json(exc: BaseException, name: str, filename: str) -> dict[str, Any]:
                           "likely_cause": None, "key": None}]}
 
 
-class _Runner:
+class Runner:
     def __init__(self, stream: io.TextIOBase):
         self.stream = stream
 
@@ -195,7 +197,7 @@ def main() -> int:
     plan = json.load(sys.stdin)
     stream = os.fdopen(os.dup(1), "w", encoding="utf-8")
     sys.stdout = io.StringIO()                   # stray prints never reach the event stream
-    runner = _Runner(stream)
+    runner = Runner(stream)
     for library in ("numpy", "sklearn.base", "sklearn.utils.validation", "cs231n_lin.checks"):
         with contextlib.suppress(Exception):      # libraries, loaded before any check's time starts
             importlib.import_module(library)

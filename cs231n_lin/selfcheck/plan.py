@@ -1,11 +1,11 @@
 """``cs231n-lin check [PART] [--json]``: every task of the table, judged as its check cell judges it.
 
 For each code task of :mod:`cs231n_lin.tasks` the plan runs the task's ``call`` -- the very source
-of its check cell -- in one subprocess (:mod:`cs231n_lin.checks.runner`) with a time limit per
+of its check cell -- in one subprocess (:mod:`cs231n_lin.selfcheck.runner`) with a time limit per
 check: package tasks with the package's functions, notebook tasks in the student's notebook
 (found as the grader finds it: :mod:`cs231n_lin.tasks.locate`). Written answers are counted
 (to be marked by hand) and speed is left to the grader, so the maximum is the grader's.
-The printout is :mod:`cs231n_lin.checks.selfcheck_report`.
+The printout is :mod:`cs231n_lin.selfcheck.printout`.
 """
 
 from __future__ import annotations
@@ -198,7 +198,7 @@ def _run_once(items: list[Item], root: Path, per_check: float) -> list[Item]:
     todo = {it.id: it for it in items if it.result is None and it.mode in ("package", "notebook")}
     if not todo:
         return []
-    proc = subprocess.Popen([sys.executable, "-m", "cs231n_lin.checks.runner"], cwd=root, env=_env(root),
+    proc = subprocess.Popen([sys.executable, "-m", "cs231n_lin.selfcheck.runner"], cwd=root, env=_env(root),
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                             text=True, start_new_session=True)
     lines: queue.Queue = queue.Queue()
@@ -282,7 +282,7 @@ def main(*, root: str | os.PathLike | None = None, part: str | None = None, as_j
          per_check: float = PER_CHECK_SECONDS, lang: str | None = None) -> int:
     """Run the checks and print the report; exit status 0 when every visible check passes."""
     from cs231n_lin import i18n
-    from cs231n_lin.checks.selfcheck_report import format_report, to_json
+    from cs231n_lin.selfcheck.printout import format_report, to_json
 
     r = find_root(root)
     chosen = report_lang(r, lang)
