@@ -122,3 +122,20 @@ def test_the_judges_agree_on_every_mutant(mutant):
         assert lost == [], f"a correct alternative loses points: {lost}"
     else:
         assert lost, f"bug {mutant.name} costs no points in any task of {mutant.file}"
+
+
+def test_sgd_that_pairs_rows_with_other_labels_is_named_and_a_wrong_loss_is_not_blamed_on_sgd(monkeypatch):
+    pairing = next(m for m in mutants.BUGS if m.name == "fit_labels_of_other_rows")
+    swapped = {_module_of(pairing.file): load_mutant(pairing)}
+    visible, graded = judges(tasks.get("sgd_step"), swapped)
+    assert visible.failures[0].key == "fit.minibatch_mismatch" and "SAME indices" in graded.output
+    wrong_loss = next(m for m in mutants.BUGS if m.name == "svm_vec_counts_correct_class")
+    swapped = {_module_of(wrong_loss.file): load_mutant(wrong_loss)}
+    import cs231n_lin.classifiers.linear_svm as svm      # the estimators find their loss here
+
+    monkeypatch.setattr(svm, "svm_loss_vectorized", swapped[_module_of(wrong_loss.file)].svm_loss_vectorized)
+    for task_id in ("sgd_step", "predict"):                 # fit is judged with a recorded gradient
+        visible, graded = judges(tasks.get(task_id), swapped)
+        assert visible.passed and graded.score == tasks.get(task_id).points, graded.output
+    visible, graded = judges(tasks.get("svm_vectorized"), swapped)
+    assert graded.score == 0 and "correct class" in graded.output
