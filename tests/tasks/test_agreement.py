@@ -131,7 +131,7 @@ def test_sgd_that_pairs_rows_with_other_labels_is_named_and_a_wrong_loss_is_not_
     assert visible.failures[0].key == "fit.minibatch_mismatch" and "SAME indices" in graded.output
     wrong_loss = next(m for m in mutants.BUGS if m.name == "svm_vec_counts_correct_class")
     swapped = {_module_of(wrong_loss.file): load_mutant(wrong_loss)}
-    import cs231n_lin.classifiers.linear_svm as svm      # the estimators find their loss here
+    import cs231n_lin.classifiers.linear_svm as svm  # the estimators find their loss here
 
     monkeypatch.setattr(svm, "svm_loss_vectorized", swapped[_module_of(wrong_loss.file)].svm_loss_vectorized)
     for task_id in ("sgd_step", "predict"):                 # fit is judged with a recorded gradient
