@@ -77,6 +77,15 @@ def one_sided(record: dict[str, list[dict]], pairs: dict[str, list[dict]]) -> li
     return found
 
 
+def _dumps(pairs: dict[str, list[dict]]) -> str:
+    """JSON with one pair per line (small diffs when a lesson changes)."""
+    def lines(ps: list[dict]) -> str:
+        return ",\n".join(f"    {json.dumps(p, ensure_ascii=False)}" for p in ps)
+
+    blocks = [f"  {json.dumps(name)}: [\n{lines(ps)}\n  ]" for name, ps in pairs.items()]
+    return "{\n" + ",\n".join(blocks) + "\n}\n"
+
+
 def update(accept: dict[str, str], path: Path = RECORD) -> list[str]:
     """Record the current pairs; returns the problems (nothing is written when there are any)."""
     record, pairs = load_record(path), current_pairs()
@@ -94,7 +103,7 @@ def update(accept: dict[str, str], path: Path = RECORD) -> list[str]:
             if (pair["en"], pair["zh"]) in accepted_before and "accepted" not in pair:
                 pair["accepted"] = accepted_before[(pair["en"], pair["zh"])]
     if not problems:
-        path.write_text(json.dumps(pairs, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        path.write_text(_dumps(pairs), encoding="utf-8")
     return problems
 
 
