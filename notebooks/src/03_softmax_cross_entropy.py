@@ -383,24 +383,25 @@ plt.show()
 #
 # The claim above, on the trained model: its mean data loss (your `softmax_loss_vectorized`
 # with `reg=0`) against the log-likelihood of the training labels, $\sum_i \log P(y_i \mid x_i; W)$,
-# computed here from the probabilities directly. A model that knows nothing (every
+# computed from the probabilities of an independent softmax (SciPy's). A model that knows nothing (every
 # $P = 1/C$) has log-likelihood $N \log(1/C)$, for comparison.
 
 # %% [markdown] lang="zh"
 # ## 最大似然：算一算
 #
 # 在训练好的模型上验证上面的说法：它的平均数据损失（用你的 `softmax_loss_vectorized`，`reg=0`），和训练标签的
-# 对数似然 (log-likelihood) $\sum_i \log P(y_i \mid x_i; W)$（这里直接由概率算出）对比。作为参照，一个什么都不
+# 对数似然 (log-likelihood) $\sum_i \log P(y_i \mid x_i; W)$（由一个独立实现的 softmax，即 SciPy 的，给出的概
+# 率算出）对比。作为参照，一个什么都不
 # 知道的模型（每
 # 个 $P = 1/C$）的对数似然是 $N \log(1/C)$。
 
 # %%
+from scipy.special import softmax as scipy_softmax
+
 X_train_b = add_bias(data.X_train).astype(np.float64)
 W_fit, N_train = clf.W_.astype(np.float64), len(data.y_train)
 data_loss, _ = softmax_loss_vectorized(W_fit, X_train_b, data.y_train, reg=0.0)
-S_fit = X_train_b @ W_fit
-P_fit = np.exp(S_fit - S_fit.max(axis=1, keepdims=True))
-P_fit /= P_fit.sum(axis=1, keepdims=True)
+P_fit = scipy_softmax(X_train_b @ W_fit, axis=1)                     # an independent softmax
 log_likelihood = np.sum(np.log(P_fit[np.arange(N_train), data.y_train]))
 per_example = -log_likelihood / N_train
 print(tr(f"mean data loss {data_loss:.6f};  -(1/N) log-likelihood {per_example:.6f}  (N = {N_train})",
