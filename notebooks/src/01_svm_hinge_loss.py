@@ -545,8 +545,8 @@ for alpha in [0.02, 0.05, 0.1, 0.2, 1.0, 10.0]:
 # %% [markdown] lang="zh"
 # 每一行的准确率都相同。$\alpha$ 较小时得分差小于 $\Delta$，数据损失为正；随着 $\alpha$ 增大它逐渐减小，一旦
 # 所有间隔都满足就恰好为 0（这里从 $\alpha = 0.2$ 开始）。从这以后，数据损失无法在这些放大后的副本中做出选择
-# ：它不再推动 $W$ 变大，但也不会拦着它，大一些的 $W$ 和小一些的完全一样好。正则化 (regularization) 项
-# $R(\alpha W) = \alpha^2 R(W)$ 加入了一种偏好：在能完成任务的 $W$ 中选最小的那个。
+# ：它不再推动 $W$ 变大，但也不会拦着它，大一些的 $W$ 和小一些的完全一样好。正则化 (regularization)
+# 项 $R(\alpha W) = \alpha^2 R(W)$ 加入了一种偏好：在能完成任务的 $W$ 中选最小的那个。
 
 # %% [markdown]
 # ## L2 regularization prefers small, spread-out weights
