@@ -83,17 +83,33 @@ print(data.summary())
 # ## The data, and what was done to it
 #
 # `load_dataset` gives each image as one row of `X` (its pixels, flattened), with the **mean
-# image** of the training split subtracted from every row of every split. Top: one training image
-# of each class, as it was before; bottom: the mean image, one image, and that image after the
-# subtraction (grey is 0, lighter above the average pixel, darker below).
+# image** of the training split subtracted from every row of every split. In the figure below,
+# top: one training image of each class, as it was before; bottom: the mean image, one image, and
+# that image after the subtraction (grey is 0, lighter above the average pixel, darker below).
+#
+# ## The bias trick, and the scores
+#
+# A linear classifier scores $s = xW + b$. Append a constant 1 to every row of `X` and the bias
+# $b$ to `W` as its last row: then $[x, 1] \begin{bmatrix} W \\ b \end{bmatrix} = xW + b$, one matrix
+# product with no separate bias. `add_bias` does the appending. With the bias folded into `W`,
+# the scores of all examples are one matrix product: `S = X @ W`, shape `(N, C)`, one row per
+# example. The cell below shows the images, checks the bias trick on three rows, and computes
+# the scores of the dev split for random weights.
 
 # %% [markdown] lang="zh"
 # ## 数据，以及对它做了什么
 #
 # `load_dataset` 把每张图像变成 `X` 的一行（把像素展平），并从每个划分的每一行中减去训练集的**平均图
-# 像 (mean image)**。上
-# 排：每个类别的一张训练图像，即减去均值之前的样子；下排：平均图像、一张图像，以及减去均值之后的这张图像（灰
-# 色是 0，比平均像素亮的更白，暗的更黑）。
+# 像 (mean image)**。下图中，上排：每个类别的一张训练图像，即减去均值之前的样子；下排：平均图像、一张图像，
+# 以及减去均值之后的这张图像（灰色是 0，比平均像素亮的更白，暗的更黑）。
+#
+# ## 偏置技巧与得分
+#
+# 线性分类器的得分是 $s = xW + b$。在 `X` 的每一行末尾补一个常数 1，再把偏置 $b$ 作为最后一行接到 `W` 下面：
+# 于是 $[x, 1] \begin{bmatrix} W \\ b \end{bmatrix} = xW + b$，一次矩阵乘法，不再需要单独的偏置。这就是偏置技
+# 巧 (bias trick)，由 `add_bias` 完成。偏置并入 `W` 之后，所有样本的得分就是一次矩阵乘法：`S = X @ W`，形状
+# 为 `(N, C)`，每个样本一行。下面的单元格显示这些图像，在三行数据上验证偏置技巧，并用随机权重算出 dev 集的得
+# 分。
 
 # %%
 def show_image(ax, row, title, centred=False):
@@ -108,6 +124,7 @@ def show_image(ax, row, title, centred=False):
     ax.axis("off")
 
 
+# The images, before and after the mean subtraction.
 C_shown = min(data.num_classes, 10)
 fig, axes = plt.subplots(2, C_shown, figsize=(1.2 * C_shown, 3.0), layout="constrained")
 for c in range(C_shown):
@@ -123,21 +140,7 @@ left = np.abs(data.X_train.mean(axis=0)).max()
 print(tr(f"mean of the training rows after the subtraction: largest |value| {left:.1e}",
          f"减去均值后训练集各行的平均：最大 |值| 为 {left:.1e}"))
 
-# %% [markdown]
-# ## The bias trick
-#
-# A linear classifier scores $s = xW + b$. Append a constant 1 to every row of `X` and the bias
-# $b$ to `W` as its last row: then $[x, 1] \begin{bmatrix} W \\ b \end{bmatrix} = xW + b$, one matrix
-# product with no separate bias. `add_bias` does the appending:
-
-# %% [markdown] lang="zh"
-# ## 偏置技巧
-#
-# 线性分类器的得分是 $s = xW + b$。在 `X` 的每一行末尾补一个常数 1，再把偏置 $b$ 作为最后一行接到 `W` 下面：
-# 于是 $[x, 1] \begin{bmatrix} W \\ b \end{bmatrix} = xW + b$，一次矩阵乘法，不再需要单独的偏置。这就是偏置技
-# 巧 (bias trick)，由 `add_bias` 完成：
-
-# %%
+# The bias trick on three rows.
 X_three = data.X_train[:3].astype(np.float64)
 X_three_b = add_bias(X_three)
 W_demo = np.random.default_rng(2).standard_normal((X_three.shape[1], data.num_classes))
@@ -147,18 +150,7 @@ print(tr(f"X: {X_three.shape} -> add_bias(X): {X_three_b.shape}; its last column
 same = np.allclose(X_three @ W_demo + b_demo, X_three_b @ np.vstack([W_demo, b_demo]))
 print(tr(f"x W + b equals [x, 1] [W; b]: {same}", f"x W + b 等于 [x, 1] [W; b]：{same}"))
 
-# %% [markdown]
-# ## Scores
-#
-# With the bias folded into `W`, the scores of all examples are one matrix product:
-# `S = X @ W`, shape `(N, C)`, one row per example.
-
-# %% [markdown] lang="zh"
-# ## 得分
-#
-# 偏置并入 `W` 之后，所有样本的得分就是一次矩阵乘法：`S = X @ W`，形状为 `(N, C)`，每个样本一行。
-
-# %%
+# The scores of the dev split.
 X_dev = add_bias(data.X_dev).astype(np.float64)
 y_dev = data.y_dev
 num_classes = data.num_classes
