@@ -7,9 +7,8 @@ For one example with scores ``s = x @ W`` and correct class ``y``::
 
 and the full loss is ``mean_i L_i + reg * sum(W * W)``.
 
-Each margin ``m_j = s_j - s_y + delta`` that is positive pushes score ``j`` down and
-the correct score up: ``dL_i/ds_j = 1`` and ``dL_i/ds_y -= 1`` (hinge) or ``2 m_j``
-and ``-2 m_j`` (squared hinge). Then ``dL_i/dW = outer(x, dL_i/ds)``.
+Both functions return the gradient ``dW`` too: notebook 1 (hinge) and notebook 2 (squared
+hinge) ask you to derive it on paper before you write it here.
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from cs231n_lin.data.preprocess import flatten_images, subtract_mean
+from cs231n_lin.i18n import tr
 
 
 @dataclass
@@ -37,7 +38,8 @@ class Splits:
 
     def summary(self) -> str:
         """One line per split with its shape, e.g. for a notebook check cell."""
-        lines = [f"{self.name}: {self.num_classes} classes, images {self.image_shape}"]
+        lines = [tr(f"{self.name}: {self.num_classes} classes, images {self.image_shape}",
+                    f"{self.name}：{self.num_classes} 个类别，图像形状 {self.image_shape}")]
         for part in ("train", "val", "test", "dev"):
             X = getattr(self, f"X_{part}")
             lines.append(f"  X_{part}: {X.shape} {X.dtype}")

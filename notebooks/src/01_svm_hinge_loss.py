@@ -64,6 +64,7 @@ from cs231n_lin.classifiers.linear_svm import svm_loss_naive, svm_loss_vectorize
 from cs231n_lin.data import add_bias, load_dataset
 from cs231n_lin.gradient_check import eval_numerical_gradient, grad_check_sparse, rel_error
 from cs231n_lin.hyperparams import defaults_for
+from cs231n_lin.i18n import tr
 from cs231n_lin.vis import (
     best_on_grid_edge,
     per_example_losses,
@@ -79,18 +80,77 @@ data = load_dataset()
 print(data.summary())
 
 # %% [markdown]
-# ## Scores
+# ## The data, and what was done to it
 #
-# With the bias trick (a constant 1 appended to every row of `X`), the scores of all
-# examples are one matrix product: `S = X @ W`, shape `(N, C)`, one row per example.
+# `load_dataset` gives each image as one row of `X` (its pixels, flattened), with the **mean
+# image** of the training split subtracted from every row of every split. In the figure below,
+# top: one training image of each class, as it was before; bottom: the mean image, one image, and
+# that image after the subtraction (grey is 0, lighter above the average pixel, darker below).
+#
+# ## The bias trick, and the scores
+#
+# A linear classifier scores $s = xW + b$. Append a constant 1 to every row of `X` and the bias
+# $b$ to `W` as its last row: then $[x, 1] \begin{bmatrix} W \\ b \end{bmatrix} = xW + b$, one matrix
+# product with no separate bias. `add_bias` does the appending. With the bias folded into `W`,
+# the scores of all examples are one matrix product: `S = X @ W`, shape `(N, C)`, one row per
+# example. The cell below shows the images, checks the bias trick on three rows, and computes
+# the scores of the dev split for random weights.
 
 # %% [markdown] lang="zh"
-# ## 得分
+# ## 数据，以及对它做了什么
 #
-# 使用偏置技巧 (bias trick)（在 `X` 的每一行末尾补一个常数 1）后，所有样本的得分就是一次矩阵乘法：
-# `S = X @ W`，形状为 `(N, C)`，每个样本一行。
+# `load_dataset` 把每张图像变成 `X` 的一行（把像素展平），并从每个划分的每一行中减去训练集的**平均图
+# 像 (mean image)**。下图中，上排：每个类别的一张训练图像，即减去均值之前的样子；下排：平均图像、一张图像，
+# 以及减去均值之后的这张图像（灰色是 0，比平均像素亮的更白，暗的更黑）。
+#
+# ## 偏置技巧与得分
+#
+# 线性分类器的得分是 $s = xW + b$。在 `X` 的每一行末尾补一个常数 1，再把偏置 $b$ 作为最后一行接到 `W` 下面：
+# 于是 $[x, 1] \begin{bmatrix} W \\ b \end{bmatrix} = xW + b$，一次矩阵乘法，不再需要单独的偏置。这就是偏置技
+# 巧 (bias trick)，由 `add_bias` 完成。偏置并入 `W` 之后，所有样本的得分就是一次矩阵乘法：`S = X @ W`，形状
+# 为 `(N, C)`，每个样本一行。下面的单元格显示这些图像，在三行数据上验证偏置技巧，并用随机权重算出 dev 集的得
+# 分。
 
 # %%
+def show_image(ax, row, title, centred=False):
+    """Draw one flattened image; centred: 0 is mid-grey (for mean-subtracted rows)."""
+    img = row.reshape(data.image_shape).astype(np.float64)
+    if centred:
+        img = 0.5 + 0.5 * img / (np.abs(img).max() or 1.0)
+    else:
+        img = (img - img.min()) / (np.ptp(img) or 1.0)
+    ax.imshow(img, cmap="gray" if img.ndim == 2 else None, vmin=0, vmax=1)
+    ax.set_title(title, fontsize=9)
+    ax.axis("off")
+
+
+# The images, before and after the mean subtraction.
+C_shown = min(data.num_classes, 10)
+fig, axes = plt.subplots(2, C_shown, figsize=(1.2 * C_shown, 3.0), layout="constrained")
+for c in range(C_shown):
+    i = int(np.flatnonzero(data.y_train == c)[0])
+    show_image(axes[0, c], data.X_train[i] + data.mean_image, str(data.class_names[c]))
+for ax in axes[1]:
+    ax.axis("off")
+show_image(axes[1, 0], data.mean_image, tr("mean image", "平均图像"))
+show_image(axes[1, 1], data.X_train[0] + data.mean_image, tr("an image", "一张图像"))
+show_image(axes[1, 2], data.X_train[0], tr("minus the mean", "减去均值后"), centred=True)
+plt.show()
+left = np.abs(data.X_train.mean(axis=0)).max()
+print(tr(f"mean of the training rows after the subtraction: largest |value| {left:.1e}",
+         f"减去均值后训练集各行的平均：最大 |值| 为 {left:.1e}"))
+
+# The bias trick on three rows.
+X_three = data.X_train[:3].astype(np.float64)
+X_three_b = add_bias(X_three)
+W_demo = np.random.default_rng(2).standard_normal((X_three.shape[1], data.num_classes))
+b_demo = np.random.default_rng(3).standard_normal(data.num_classes)
+print(tr(f"X: {X_three.shape} -> add_bias(X): {X_three_b.shape}; its last column: {X_three_b[:, -1]}",
+         f"X：{X_three.shape} -> add_bias(X)：{X_three_b.shape}；它的最后一列：{X_three_b[:, -1]}"))
+same = np.allclose(X_three @ W_demo + b_demo, X_three_b @ np.vstack([W_demo, b_demo]))
+print(tr(f"x W + b equals [x, 1] [W; b]: {same}", f"x W + b 等于 [x, 1] [W; b]：{same}"))
+
+# The scores of the dev split.
 X_dev = add_bias(data.X_dev).astype(np.float64)
 y_dev = data.y_dev
 num_classes = data.num_classes
@@ -98,8 +158,9 @@ rng = np.random.default_rng(0)
 # Scale 2 / sqrt(D): scores of order 1 whatever the image size, so some margins are met and some not.
 W0 = 2.0 / np.sqrt(X_dev.shape[1]) * rng.standard_normal((X_dev.shape[1], num_classes))
 S = X_dev @ W0
-print("X_dev:", X_dev.shape, " W:", W0.shape, " scores:", S.shape)
-print("scores of example 0:", S[0].round(2), " correct class:", data.class_names[y_dev[0]])
+print("X_dev:", X_dev.shape, " W:", W0.shape, tr(" scores:", " 得分："), S.shape)
+print(tr("scores of example 0:", "样本 0 的得分："), S[0].round(2),
+      tr(" correct class:", " 正确类别："), data.class_names[y_dev[0]])
 
 # %% [markdown]
 # ## Margins and $\Delta$
@@ -134,7 +195,8 @@ print("scores of example 0:", S[0].round(2), " correct class:", data.class_names
 
 # %%
 ax = plot_margin_number_line([13.0, -7.0, 11.0], correct=0, delta=10.0)
-ax.set_title(r"Scores of one example: correct class 0, $\Delta$ = 10")
+ax.set_title(tr(r"Scores of one example: correct class 0, $\Delta$ = 10",
+                r"一个样本的得分：正确类别为 0，$\Delta$ = 10"))
 plt.show()
 
 # %% [markdown]
@@ -149,8 +211,8 @@ plt.show()
 # later section (until then the check below looks only at the loss).
 
 # %% [markdown] lang="zh"
-# 类别 1 比正确得分低了不止 $\Delta$：没有损失。类别 2 只比它低 2，落进红色区域 8 个单位：它违反间隔 8，这就
-# 是它的损失。
+# 类别 1 比正确得分低了不止 $\Delta$：没有损失。类别 2 只比它低 2，落进红色区域 8 个单位：它对间隔的违反量
+# 为 8，这就是它的损失。
 #
 # ## 你的代码：`svm_loss_naive`（损失）
 #
@@ -182,13 +244,15 @@ checks.svm_naive_loss(svm_loss_naive)
 # <!-- BEGIN SOLUTION -->
 # 每个得分都约为 0，所以每个间隔项 $s_j - s_{y_i} + \Delta$ 都约为 $\Delta > 0$：$C - 1$ 个错误类别各贡
 # 献 $\Delta$，每个样本的 $L_i \approx (C - 1)\Delta$，平均值也是 $(C - 1)\Delta$（这里有 10 个类别、
-# $\Delta = 1$，即 9）。权重很小时正则化项可以忽略。如果第一次算出的损失离这个值很远，说明有 bug。
+# $\Delta = 1$，即 9）。权重很小时正则化 (regularization) 项可以忽略。如果第一次算出的损失离这个值很远，说明
+# 有 bug。
 # <!-- END SOLUTION -->
 
 # %%
 W_tiny = 1e-6 * np.random.default_rng(1).standard_normal(W0.shape)
 loss_tiny, _ = svm_loss_naive(W_tiny, X_dev, y_dev, reg=0.0)
-print(f"loss with tiny weights: {loss_tiny:.4f}   (C = {num_classes}, delta = 1)")
+print(tr(f"loss with tiny weights: {loss_tiny:.4f}   (C = {num_classes}, delta = 1)",
+         f"权重很小时的损失：{loss_tiny:.4f}   (C = {num_classes}, delta = 1)"))
 
 # %% [markdown]
 # $\Delta$ is a **hyper-parameter**, fixed before training. Your function gives the worked
@@ -203,7 +267,7 @@ print(f"loss with tiny weights: {loss_tiny:.4f}   (C = {num_classes}, delta = 1)
 W_ex, X_ex, y_ex = np.array([[13.0, -7.0, 11.0]]), np.array([[1.0]]), np.array([0])
 for d in [0.0, 1.0, 2.0, 5.0, 10.0, 20.0]:
     loss_d, _ = svm_loss_naive(W_ex, X_ex, y_ex, reg=0.0, delta=d)
-    print(f"delta = {d:5.1f}:  loss = {loss_d:5.1f}")
+    print(f"delta = {d:5.1f}:  " + tr("loss", "损失") + f" = {loss_d:5.1f}")
 
 # %% [markdown]
 # ## The gradient, one score at a time
@@ -283,26 +347,27 @@ for reg in [0.0, 0.1]:
     _, dW = svm_loss_naive(W0, X_dev, y_dev, reg)
     errs = grad_check_sparse(lambda W, reg=reg: svm_loss_naive(W, X_dev, y_dev, reg)[0], W0.copy(), dW,
                              num_checks=10, seed=0)
-    print(f"reg = {reg}: largest relative error at 10 random entries: {errs.max():.1e}")
+    print(f"reg = {reg}: " + tr(f"largest relative error at 10 random entries: {errs.max():.1e}",
+                                f"10 个随机位置上最大的相对误差：{errs.max():.1e}"))
 
 # %% [markdown]
-# ## When a gradient check disagrees: kinks
+# ## A gradient check on the worked example
 #
-# Take the worked example with $\Delta = 2$: class 2's margin is $11 - 13 + 2 = 0$ exactly. Your
-# gradient and the centered difference of your loss, at these weights:
+# Take the worked example with $\Delta = 2$ and compare your gradient with the centered
+# difference of your loss, at these weights:
 
 # %% [markdown] lang="zh"
-# ## 梯度检验不一致时：折点
+# ## 在例子上做梯度检验
 #
-# 取 $\Delta = 2$ 的例子：类别 2 的间隔恰好是 $11 - 13 + 2 = 0$。在这组权重下，比较你的梯度和你的损失的中心
-# 差分：
+# 取 $\Delta = 2$ 的例子，在这组权重下比较你的梯度和你的损失的中心差分：
 
 # %%
 _, analytic = svm_loss_naive(W_ex, X_ex, y_ex, reg=0.0, delta=2.0)
 numeric = eval_numerical_gradient(lambda W: svm_loss_naive(W, X_ex, y_ex, 0.0, delta=2.0)[0], W_ex.copy())
-print("analytic:", analytic[0])
-print("numeric: ", numeric[0].round(6))
-print(f"relative error: {rel_error(numeric, analytic):.3f}")
+print(tr("analytic:", "解析梯度："), analytic[0])
+print(tr("numeric: ", "数值梯度："), numeric[0].round(6))
+err = rel_error(numeric, analytic)
+print(tr(f"relative error: {err:.3f}", f"相对误差：{err:.3f}"))
 
 # %% [markdown]
 # **Inline question 2** — The two disagree completely (relative error 1). Is your gradient
@@ -312,8 +377,8 @@ print(f"relative error: {rel_error(numeric, analytic):.3f}")
 
 # %% [markdown] lang="zh"
 # **随堂问题 2** — 两者完全不一致（相对误差为 1）。你的梯度错了吗？在真实数据上做梯度检
-# 验 (gradient check) 时，可能有少数几个位置像这样不一致，而大多数位置一致到 $10^{-9}$：可能是什么原因？需要
-# 担心吗？怎样把它和 bug 区分开？
+# 验 (gradient check) 时，也可能有少数几个位置像这样不一致，而其余大多数位置的相对误差只有 $10^{-9}$ 左右。
+# 这可能是什么原因造成的？需要担心吗？怎样把它和 bug 区分开？
 
 # %% [markdown]
 # <!-- BEGIN SOLUTION -->
@@ -339,16 +404,18 @@ print(f"relative error: {rel_error(numeric, analytic):.3f}")
 # <!-- END SOLUTION -->
 
 # %% [markdown]
-# Moving the margin away from the corner by more than $h$ makes them agree again:
+# Here class 2's margin is $11 - 13 + 2 = 0$ exactly. Moving it away from 0 by more than $h$
+# makes the two agree again:
 
 # %% [markdown] lang="zh"
-# 把间隔移离折点超过 $h$，两者就又一致了：
+# 这里类别 2 的间隔恰好是 $11 - 13 + 2 = 0$。把它移离 0 超过 $h$，两者就又一致了：
 
 # %%
 W_away = W_ex + np.array([[0.0, 0.0, 1e-3]])
 _, analytic = svm_loss_naive(W_away, X_ex, y_ex, reg=0.0, delta=2.0)
 numeric = eval_numerical_gradient(lambda W: svm_loss_naive(W, X_ex, y_ex, 0.0, delta=2.0)[0], W_away.copy())
-print(f"margin 1e-3 away from the kink: relative error {rel_error(numeric, analytic):.1e}")
+print(tr(f"margin 1e-3 away from the kink: relative error {rel_error(numeric, analytic):.1e}",
+         f"间隔离折点 1e-3：相对误差 {rel_error(numeric, analytic):.1e}"))
 
 # %% [markdown]
 # **Inline question 3** — How does the choice of $\Delta$ change how often a gradient check
@@ -395,28 +462,38 @@ print(f"margin 1e-3 away from the kink: relative error {rel_error(numeric, analy
 # 类别使用 Python 循环，即向量化 (vectorized) 实现。形状：`X` 为 `(N, D)`，`W` 为 `(D, C)`，得分
 # 为 `(N, C)`；需要的中间量都可以是 `(N, C)`，`dW` 为 `(D, C)`。有用的 numpy 操作：整数数组索引（
 # `a[np.arange(N), y]` 每行取一个元素）、广播 (broadcasting)、`np.maximum`、比较运算（布尔数组）
-# 和 `.astype`、`.sum(axis=...)` 以及矩阵乘法。检查是和存储的结果比较的，所以不依赖你的朴素版本。
+# 和 `.astype`、`.sum(axis=...)` 以及矩阵乘法。检查是和存储的结果比较的，所以不依赖你的朴素版
+# 本 (naive version)。
 
 # %% tags=["nbval-check-output"]
 checks.svm_vectorized(svm_loss_vectorized)
 
 # %% [markdown]
-# How much faster is it? (Times vary from machine to machine.)
+# Compare the two on 1000 training examples: the same loss and gradient up to rounding (a
+# difference of about $10^{-15}$; $10^{-3}$ would be a bug in one of them), and how much faster
+# the vectorized one is (times vary from machine to machine).
 
 # %% [markdown] lang="zh"
-# 它快了多少？（时间因机器而异。）
+# 在 1000 个训练样本上比较两者：损失和梯度应当在舍入误差范围内相同（差约为 $10^{-15}$；如果差到 $10^{-3}$，其
+# 中一个有 bug），再看向量化版本快了多少（时间因机器而异）。
 
 # %%
 X_train = add_bias(data.X_train).astype(np.float64)
 X_some, y_some = X_train[:1000], data.y_train[:1000]
 W_big = 0.01 * rng.standard_normal((X_train.shape[1], num_classes))
 t0 = time.perf_counter()
-svm_loss_naive(W_big, X_some, y_some, 0.1)
+loss_naive, dW_naive = svm_loss_naive(W_big, X_some, y_some, 0.1)
 t1 = time.perf_counter()
-svm_loss_vectorized(W_big, X_some, y_some, 0.1)
+loss_vec, dW_vec = svm_loss_vectorized(W_big, X_some, y_some, 0.1)
 t2 = time.perf_counter()
-print(f"naive {1000 * (t1 - t0):.1f} ms, vectorized {1000 * (t2 - t1):.2f} ms: "
-      f"vectorized is ~{(t1 - t0) / max(t2 - t1, 1e-9):.0f}x faster on {X_some.shape[0]} examples")
+loss_diff, grad_diff = abs(loss_naive - loss_vec), np.linalg.norm(dW_naive - dW_vec)
+print(tr(f"loss difference {loss_diff:.1e}, gradient difference (Frobenius norm) {grad_diff:.1e}",
+         f"损失之差 {loss_diff:.1e}，梯度之差（Frobenius 范数）{grad_diff:.1e}"))
+ms_naive, ms_vec, n_some = 1000 * (t1 - t0), 1000 * (t2 - t1), X_some.shape[0]
+print(tr(f"naive {ms_naive:.1f} ms, vectorized {ms_vec:.2f} ms: "
+         f"vectorized is ~{ms_naive / max(ms_vec, 1e-6):.0f}x faster on {n_some} examples",
+         f"朴素版本 {ms_naive:.1f} ms，向量化版本 {ms_vec:.2f} ms：在 {n_some} 个样本上"
+         f"向量化版本约快 {ms_naive / max(ms_vec, 1e-6):.0f} 倍"))
 
 # %% [markdown]
 # ## The scale ambiguity
@@ -442,7 +519,7 @@ X_toy_b = add_bias(X_toy)
 centers = np.stack([X_toy[y_toy == c].mean(axis=0) for c in range(3)])
 # Nearest-centre rule as a linear classifier: s_c = 2 c.x - |c|^2 (bias in the last row).
 W_toy = np.vstack([2 * centers.T, -(centers**2).sum(axis=1)])
-print("  alpha  accuracy  data loss  R(alpha W)")
+print(tr("  alpha  accuracy  data loss  R(alpha W)", "  alpha    准确率   数据损失  R(alpha W)"))
 for alpha in [0.02, 0.05, 0.1, 0.2, 1.0, 10.0]:
     pred = np.argmax(X_toy_b @ (alpha * W_toy), axis=1)
     data_loss, _ = svm_loss_vectorized(alpha * W_toy, X_toy_b, y_toy, reg=0.0)
@@ -453,14 +530,15 @@ for alpha in [0.02, 0.05, 0.1, 0.2, 1.0, 10.0]:
 # Same accuracy on every row. For small $\alpha$ the score differences are smaller than
 # $\Delta$ and the data loss is positive; it shrinks as $\alpha$ grows and is exactly 0 once every
 # margin is met (from $\alpha = 0.2$ here). From there on the data loss cannot choose among the
-# scaled copies, and without a penalty nothing stops $W$ from growing. The regularization term
+# scaled copies: it no longer pushes $W$ to grow, but it does not hold it back either, so a
+# larger $W$ is exactly as good as a smaller one. The regularization term
 # $R(\alpha W) = \alpha^2 R(W)$ adds a preference: the smallest $W$ that does the job.
 
 # %% [markdown] lang="zh"
 # 每一行的准确率都相同。$\alpha$ 较小时得分差小于 $\Delta$，数据损失为正；随着 $\alpha$ 增大它逐渐减小，一旦
 # 所有间隔都满足就恰好为 0（这里从 $\alpha = 0.2$ 开始）。从这以后，数据损失无法在这些放大后的副本中做出选择
-# ，没有惩罚项的话，什么也阻止不了 $W$ 一直变大。正则化项 $R(\alpha W) = \alpha^2 R(W)$ 加入了一种偏好：选能
-# 完成任务的最小的 $W$。
+# ：它不再推动 $W$ 变大，但也不会拦着它，大一些的 $W$ 和小一些的完全一样好。正则化 (regularization)
+# 项 $R(\alpha W) = \alpha^2 R(W)$ 加入了一种偏好：在能完成任务的 $W$ 中选最小的那个。
 
 # %% [markdown]
 # ## L2 regularization prefers small, spread-out weights
@@ -492,7 +570,7 @@ print(f"w2 . x = {w2 @ x:.2f}   R(w2) = {np.sum(w2**2):.4f}")
 # data sets, with and without `reg`):
 
 # %% [markdown] lang="zh"
-# 得分相同，但 $w_2$ 的惩罚只有四分之一。L2 正则化 (regularization) 偏好让每个输入维度都出一点力的权重，而不
+# 得分相同，但 $w_2$ 的惩罚只有四分之一。L2 正则化偏好让每个输入维度都出一点力的权重，而不
 # 是只重度依赖少数几个维度的权重。
 #
 # 而且正则化损失完全不依赖数据（用你的向量化损失在两组数据上计算，分别带和不带 `reg`）：
@@ -501,7 +579,8 @@ print(f"w2 . x = {w2 @ x:.2f}   R(w2) = {np.sum(w2**2):.4f}")
 for name, (Xs, ys) in {"dev": (X_dev, y_dev), "train": (X_train, data.y_train)}.items():
     total, _ = svm_loss_vectorized(W0, Xs, ys, reg=0.1)
     data_only, _ = svm_loss_vectorized(W0, Xs, ys, reg=0.0)
-    print(f"{name:5s}: full loss {total:.4f} - data loss {data_only:.4f} = {total - data_only:.4f}")
+    print(tr(f"{name:5s}: full loss {total:.4f} - data loss {data_only:.4f} = {total - data_only:.4f}",
+             f"{name:5s}：总损失 {total:.4f} - 数据损失 {data_only:.4f} = {total - data_only:.4f}"))
 print(f"        0.1 * sum(W * W) = {0.1 * np.sum(W0**2):.4f}")
 
 # %% [markdown]
@@ -569,7 +648,7 @@ for d, lam in [(0.5, 0.1), (2.0, 0.1), (10.0, 0.01), (3.0, 0.0)]:
 # %% [markdown] lang="zh"
 # ## 你的代码：SGD 步骤和 `predict`
 #
-# `LinearSVM`（一个 scikit-learn 估计器 (estimator)）用你的向量化损失做小批量 (minibatch) 随机梯度下
+# `LinearSVM` 是一个 scikit-learn 估计器 (estimator)，它用你的向量化损失做小批量 (minibatch) 随机梯度下
 # 降 (SGD) 训练；训练循环在它的父类里。打开 **`cs231n_lin/classifiers/linear_classifier.py`**：
 #
 # * 在 **`LinearClassifier.fit`** 中，在迭代循环里走一步 SGD：从训练样本中（有放回地，用 `rng`）抽
@@ -600,9 +679,10 @@ hp = defaults_for(data.name, "svm")
 print(hp)
 t0 = time.perf_counter()
 svm = LinearSVM(random_state=0, **hp).fit(data.X_train, data.y_train)
-print(f"trained in {time.perf_counter() - t0:.2f} s")
-print(f"train accuracy {svm.score(data.X_train, data.y_train):.3f}, "
-      f"val accuracy {svm.score(data.X_val, data.y_val):.3f}")
+print(tr(f"trained in {time.perf_counter() - t0:.2f} s", f"训练用时 {time.perf_counter() - t0:.2f} s"))
+acc_train, acc_val = svm.score(data.X_train, data.y_train), svm.score(data.X_val, data.y_val)
+print(tr(f"train accuracy {acc_train:.3f}, val accuracy {acc_val:.3f}",
+         f"训练准确率 {acc_train:.3f}，验证准确率 {acc_val:.3f}"))
 
 # %% [markdown]
 # The weights start tiny, so the first loss should be close to your answer to inline question 1,
@@ -614,9 +694,11 @@ print(f"train accuracy {svm.score(data.X_train, data.y_train):.3f}, "
 # 上，所以用对数坐标。
 
 # %%
-ax = plot_loss_history({"LinearSVM (hinge)": svm.loss_history_}, expected_initial=num_classes - 1,
-                       expected_label=f"expected at the start: C - 1 = {num_classes - 1}", logy=True)
-ax.set_title(f"SVM training loss on {data.name}")
+ax = plot_loss_history({tr("LinearSVM (hinge)", "LinearSVM（合页损失）"): svm.loss_history_},
+                       expected_initial=num_classes - 1, logy=True,
+                       expected_label=tr(f"expected at the start: C - 1 = {num_classes - 1}",
+                                         f"开始时的预期值：C - 1 = {num_classes - 1}"))
+ax.set_title(tr(f"SVM training loss on {data.name}", f"{data.name} 上 SVM 的训练损失"))
 plt.show()
 
 # %% [markdown]
@@ -634,7 +716,9 @@ plt.show()
 
 # %%
 Xv, yv = add_bias(data.X_val), data.y_val
-print(f"{'alpha':>5} {'same predictions':>16} {'val data loss':>13} {'from correct':>12} {'from wrong':>10}")
+print(tr(f"{'alpha':>5} {'same predictions':>16} {'val data loss':>13} "
+         f"{'from correct':>12} {'from wrong':>10}",
+         f"{'alpha':>5} {'预测相同':>12} {'验证数据损失':>7} {'来自分类正确':>6} {'来自分类错误':>6}"))
 for alpha in [1.0, 3.0, 10.0]:
     scores_a = Xv @ (alpha * svm.W_)
     right = np.argmax(scores_a, axis=1) == yv
@@ -665,15 +749,18 @@ for alpha in [1.0, 3.0, 10.0]:
 #
 # The notes claim that the L2 penalty reduces overfitting. Overfitting shows most with little
 # data, so train on random subsets of 50 training images, for 6 values of $\lambda$ and 10
-# different subsets each, and measure training and validation accuracy. (An SGD step multiplies
-# $W$ by $1 - 2\,\text{learning rate}\cdot\lambda$, which must stay positive: $\lambda \le 1$ here.)
+# different subsets each, and measure training and validation accuracy. (With learning rate
+# $\eta$, an SGD step multiplies $W$ by $1 - 2\eta\lambda$, which must stay positive:
+# $\lambda < 1/(2\eta)$, that is $\lambda < 5$ with this dataset's $\eta = 0.1$. The largest
+# $\lambda$ below is 1.)
 
 # %% [markdown] lang="zh"
 # ## 惩罚大权重有助于泛化吗？
 #
 # 笔记里说 L2 惩罚能减少过拟合 (overfitting)。数据少时过拟合最明显，所以在随机选取的 50 张训练图像上训练，
-# 取 6 个 $\lambda$ 值、每个值用 10 个不同的子集，测量训练准确率和验证准确率。（一步 SGD 会把 $W$ 乘
-# 以 $1 - 2\,\text{learning rate}\cdot\lambda$，它必须保持为正：这里 $\lambda \le 1$。）
+# 取 6 个 $\lambda$ 值、每个值用 10 个不同的子集，测量训练准确率和验证准确率。（学习率为 $\eta$ 时，一步 SGD
+# 会把 $W$ 乘以 $1 - 2\eta\lambda$，它必须保持为正：$\lambda < 1/(2\eta)$，在这个数据集的 $\eta = 0.1$ 下
+# 就是 $\lambda < 5$。下面最大的 $\lambda$ 是 1。）
 
 # %%
 regs_sweep = [0.0, 1e-2, 3e-2, 0.1, 0.3, 1.0]
@@ -687,10 +774,12 @@ for r, reg in enumerate(regs_sweep):
         train_acc[r, k] = m.score(data.X_train[idx], data.y_train[idx])
         val_acc[r, k] = m.score(data.X_val, data.y_val)
 fig = plot_regularization_sweep(regs_sweep, train_acc, val_acc)
-fig.suptitle(f"Linear SVM on subsets of 50 {data.name} training images")
+fig.suptitle(tr(f"Linear SVM on subsets of 50 {data.name} training images",
+                f"在 50 张 {data.name} 训练图像的子集上训练的线性 SVM"))
 plt.show()
 gain = val_acc - val_acc[0]            # paired: the same subset, with and without the penalty
-print(f"{'reg':>6} {'val acc':>8} {'gain over reg=0':>16} {'subsets better/same/worse':>26} {'gap':>6}")
+print(tr(f"{'reg':>6} {'val acc':>8} {'gain over reg=0':>16} {'subsets better/same/worse':>26} {'gap':>6}",
+         f"{'reg':>6} {'验证准确率':>5} {'相对 reg=0 的提高':>10} {'子集 更好/相同/更差':>16} {'差距':>4}"))
 for r, reg in enumerate(regs_sweep):
     print(f"{reg:6g} {val_acc[r].mean():8.3f} {gain[r].mean():+16.3f} "
           f"{np.sum(gain[r] > 0):>18}/{np.sum(gain[r] == 0)}/{np.sum(gain[r] < 0)}"
@@ -704,18 +793,21 @@ for r, reg in enumerate(regs_sweep):
 # subset to another (the error bars) is larger than this gain: which 50 images you train on
 # matters more than the penalty. Stronger penalties underfit:
 # training and validation accuracy fall together and the gap does not close. On digits the hinge
-# loss stops pushing once the margins are met, so the weights stay moderate even without a
-# penalty; expect a clearer effect on a harder dataset (run this notebook with
+# loss stops pushing once the margins are met: as in the toy example above, nothing holds $W$
+# back, but nothing pushes it further either, and 300 SGD steps from tiny weights leave it
+# moderate even without a penalty. Expect a clearer effect on a harder dataset (run this notebook with
 # `CS231N_LIN_DATASET=cifar10` if you have CIFAR-10). Either way $\lambda$ is chosen on
 # validation data, as in the search below.
 
 # %% [markdown] lang="zh"
-# 数据显示的结果（存储的运行用的是 digits 数据集，验证集 200 张图像，所以 0.005 就是一张图像）：小的惩罚有一
+# 数据显示的结果（本 notebook 保存的这次运行用的是 digits 数据集，验证集 200 张图像，所以 0.005 就是一张图像）
+# ：小的惩罚有一
 # 点帮助，而且相当稳定。$\lambda = 0.03$ 时验证准确率平均提高约 1.3 个百分点（2 到 3 张图像），10 个子集中
 # 有 8 个提高；训练与验证之间的差距只略有缩小（约从 0.20 到 0.19）。子集之间的波动（误差线）比这个收益还大：
 # 用哪 50 张图像训练，比惩罚项影响更大。更强的惩罚会导致欠拟合 (underfitting)：训练和验证准确率一起下降，差
-# 距并不缩小。在 digits 上，合页损失在间隔满足后就不再推动权重，所以即使没有惩罚，权重也保持适中；在更难的数
-# 据集上效果会更明显（如果你有 CIFAR-10，可以用 `CS231N_LIN_DATASET=cifar10` 运行本 notebook）。无论哪种情况
+# 距并不缩小。在 digits 上，合页损失在间隔满足后就不再推动权重：和上面的玩具例子一样，没有什么拦着 $W$ 变大，
+# 但也没有什么再推它变大，从很小的权重出发走 300 步 SGD 后，即使没有惩罚，权重也保持适中。在更难的数据集上效
+# 果会更明显（如果你有 CIFAR-10，可以用 `CS231N_LIN_DATASET=cifar10` 运行本 notebook）。无论哪种情况
 # ，$\lambda$ 都要在验证数据上选，就像下面的搜索那样。
 
 # %% [markdown]
@@ -729,13 +821,14 @@ for r, reg in enumerate(regs_sweep):
 # %% [markdown] lang="zh"
 # ## 权重模板
 #
-# `W` 的每一列（去掉偏置那一行）每个像素对应一个权重，所以可以显示成一张图像：即某个类别的得分所匹配的“模
-# 板 (template)”。输入已经减去了均值（每张图像都减去了训练集的平均图像），所以一个权重表示：某个像素*比平均
-# 更亮*时，会让这个类别的得分升高（红）还是降低（蓝），以及幅度多大。
+# `W` 的每一列（去掉偏置那一行）对每个像素有一个权重，所以可以画成一张图像。这张图像就是该类别的“模
+# 板 (template)”：类别的得分衡量的是图像与它有多匹配。输入已经减去了均值（每张图像都减去了训练集的平均图像）
+# ，所以一个权重表示：某个像素*比平均更亮*时，这个类别的得分是升高（红）还是降低（蓝），以及变化多少。
 
 # %%
 fig = plot_weight_templates(svm.W_, data.image_shape, data.class_names,
-                            title=f"LinearSVM weight templates ({data.name})")
+                            title=tr(f"LinearSVM weight templates ({data.name})",
+                                     f"LinearSVM 权重模板（{data.name}）"))
 plt.show()
 
 # %% [markdown]
@@ -762,7 +855,8 @@ plt.show()
 
 # %% [markdown] lang="zh"
 # <!-- BEGIN SOLUTION -->
-# 它们看起来像各类别粗糙、斑驳的草图，而不是清晰的数字：在存储的运行中，0 的模板中间一竖是蓝色（负），那里正
+# 它们看起来像各类别粗糙、斑驳的草图，而不是清晰的数字：在本 notebook 保存的这次运行中，0 的模板中间一竖是蓝色
+# （负），那里正
 # 是 0 的空洞、1 的笔画所在；1 的模板则在顶部中央的一小段笔画上是红色。
 # 线性分类器每个类别只有一个模板，用图像与模板的点积来打分，所以每个模板必须同时匹配该类别的所有成员：最后它
 # 成了该类别典型笔画的模糊平均（在 CIFAR-10 上则是一个平均颜色加一个模糊的形状：“双头马”、某种主色调的汽车）
@@ -830,6 +924,35 @@ def search_hyperparameters(estimator, learning_rates, regs, X_train, y_train, X_
 checks.search_hyperparameters(search_hyperparameters)
 
 # %% [markdown]
+# **Inline question 6** — Below, you run your search and see the validation accuracy of every
+# pair as a heat map. Before you run it: suppose the best cell were in a corner, say at the
+# largest learning rate and the smallest $\lambda$. What would you conclude, and what would you
+# do next? And why must the test split not be used to make that choice?
+
+# %% [markdown] lang="zh"
+# **随堂问题 6** — 下面你会运行自己的搜索，看到每一对超参数的验证准确率画成的热力图。运行之前先想一想：假设
+# 最好的格子在一个角上，比如最大的学习率和最小的 $\lambda$，你会得出什么结论？下一步做什么？为什么不能用测试
+# 集来做这个选择？
+# %% [markdown]
+# <!-- BEGIN SOLUTION -->
+# That the optimum may lie outside the grid: the accuracy might keep improving with a larger
+# learning rate or a smaller $\lambda$. Extend the grid past that corner (and, once the best is
+# inside, refine it around the best values, still on a log scale) and search again. The test
+# split must stay untouched: every choice made by looking at a split fits that split a little,
+# so a test accuracy used for choosing would be optimistic and would no longer estimate the
+# accuracy on new data.
+# <!-- END SOLUTION -->
+
+# %% [markdown] lang="zh"
+# <!-- BEGIN SOLUTION -->
+# 说明最优值可能在网格之外：学习率再大一些或 $\lambda$ 再小一些，准确率可能还会提高。把网格越过那个角向外扩
+# 展，重新搜索；等最优值落在网格内部后，再在它附近细化（仍用对数尺度）。测试集必须保持不动：每一个看着某个数据
+# 集
+# 做出的选择，都会让结果对那个数据集有一点拟合，所以用来做选择的测试准确率会偏乐观，不再能估计新数据上的准确
+# 率。
+# <!-- END SOLUTION -->
+
+# %% [markdown]
 # Run it with shorter training (300 steps instead of 1500, to keep the search quick). The heat
 # map boxes the best cell; if it sits on an edge of the grid, the best values may lie outside
 # what you searched: widen the grid in that direction and run again.
@@ -843,11 +966,14 @@ t0 = time.perf_counter()
 results, best = search_hyperparameters(
     LinearSVM(num_iters=300, batch_size=hp["batch_size"], random_state=0), learning_rates, regs,
     data.X_train, data.y_train, data.X_val, data.y_val)
-print(f"{len(results)} models in {time.perf_counter() - t0:.1f} s; best on validation: "
-      f"learning rate {best[0]:.3g}, reg {best[1]:.3g} (val accuracy {results[best][1]:.3f})")
+print(tr(f"{len(results)} models in {time.perf_counter() - t0:.1f} s; best on validation: "
+         f"learning rate {best[0]:.3g}, reg {best[1]:.3g} (val accuracy {results[best][1]:.3f})",
+         f"{len(results)} 个模型，用时 {time.perf_counter() - t0:.1f} s；验证集上最好的："
+         f"学习率 {best[0]:.3g}，reg {best[1]:.3g}（验证准确率 {results[best][1]:.3f}）"))
 edges = best_on_grid_edge(results, best)
 if edges:
-    print("WARNING: the best pair is on the edge of the grid (" + "; ".join(edges) + "): widen the grid")
+    print(tr("WARNING: the best pair is on the edge of the grid (" + "; ".join(edges) + "): widen the grid",
+             "警告：最好的一对落在网格的边上（" + "；".join(edges) + "）：请扩大网格"))
 plot_search_heatmap(results, best)
 plt.show()
 
@@ -858,38 +984,13 @@ plt.show()
 # if nothing was chosen by looking at it.
 
 # %% [markdown] lang="zh"
-# 相邻格子相差 0.005，也就是相差一张验证图像：不要对这种差别过度解读。最后，用完整的步数训练选出的模型，并在
+# 相邻格子如果只相差 0.005，那就只差一张验证图像：不要对这种差别过度解读。最后，用完整的步数训练选出的模型，并
+# 在
 # 最后只测量一次**测试**准确率：只有在没有根据测试集做过任何选择时，它才能估计模型在新数据上的表现。
 
 # %%
 final = LinearSVM(learning_rate=best[0], reg=best[1], num_iters=hp["num_iters"], batch_size=hp["batch_size"],
                   random_state=0).fit(data.X_train, data.y_train)
-print(f"val accuracy {final.score(data.X_val, data.y_val):.3f}, "
-      f"test accuracy {final.score(data.X_test, data.y_test):.3f}")
-
-# %% [markdown]
-# **Inline question 6** — Suppose the best cell of your heat map were in a corner, say at the
-# largest learning rate and the smallest $\lambda$. What would you conclude, and what would you
-# do next? Why must the test split not be used to make that choice?
-
-# %% [markdown] lang="zh"
-# **随堂问题 6** — 假设热力图中最好的格子在一个角上，比如最大的学习率和最小的 $\lambda$。你会得出什么结论？
-# 下一步做什么？为什么不能用测试集来做这个选择？
-
-# %% [markdown]
-# <!-- BEGIN SOLUTION -->
-# That the optimum may lie outside the grid: the accuracy might keep improving with a larger
-# learning rate or a smaller $\lambda$. Extend the grid past that corner (and, once the best is
-# inside, refine it around the best values, still on a log scale) and search again. The test
-# split must stay untouched: every choice made by looking at a split fits that split a little,
-# so a test accuracy used for choosing would be optimistic and would no longer estimate the
-# accuracy on new data.
-# <!-- END SOLUTION -->
-
-# %% [markdown] lang="zh"
-# <!-- BEGIN SOLUTION -->
-# 说明最优值可能在网格之外：学习率再大一些或 $\lambda$ 再小一些，准确率可能还会提高。把网格向那个角外扩展（
-# 等最优值落在网格内部后，再在它附近细化，仍用对数尺度），重新搜索。测试集必须保持不动：每一个看着某个数据集
-# 做出的选择，都会让结果对那个数据集有一点拟合，所以用来做选择的测试准确率会偏乐观，不再能估计新数据上的准确
-# 率。
-# <!-- END SOLUTION -->
+acc_val, acc_test = final.score(data.X_val, data.y_val), final.score(data.X_test, data.y_test)
+print(tr(f"val accuracy {acc_val:.3f}, test accuracy {acc_test:.3f}",
+         f"验证准确率 {acc_val:.3f}，测试准确率 {acc_test:.3f}"))

@@ -51,6 +51,7 @@ from cs231n_lin.classifiers.linear_svm import svm_loss_naive, svm_loss_vectorize
 from cs231n_lin.data import add_bias, load_dataset
 from cs231n_lin.gradient_check import eval_numerical_gradient
 from cs231n_lin.hyperparams import defaults_for
+from cs231n_lin.i18n import tr
 from cs231n_lin.vis import per_example_losses, plot_loss_history, plot_margin_loss_and_slope
 
 np.set_printoptions(precision=4, suppress=True)
@@ -81,7 +82,8 @@ print(data.summary())
 # ## 你的代码：单个间隔，两种损失及其斜率
 #
 # 对单个间隔 $m = s_j - s_{y_i} + \Delta$，两种损失分别是 $\ell(m) = \max(0, m)$（合页）
-# 和 $\ell(m) = \max(0, m)^2$（平方合页）。推出各自的斜率 $d\ell/dm$（在合页有折角的 $m = 0$ 处取斜率 0），
+# 和 $\ell(m) = \max(0, m)^2$（平方合页）。推出各自的斜率 $d\ell/dm$（在合页损失有折点 (kink) 的 $m = 0$ 处取
+# 斜率 0），
 # 然后在 `margin_loss` 中写出两种损失和斜率，对任意形状的间隔数组逐元素计算。
 
 # %%
@@ -101,13 +103,14 @@ checks.margin_loss(margin_loss)
 # %% [markdown]
 # ## The two curves
 #
-# Your `margin_loss`, drawn. Left: the loss of one margin. Right: its slope, which is what SGD
-# follows.
+# Your `margin_loss`, drawn. Left: the loss of one margin. Right: its slope. An SGD step moves
+# against the slope (downhill), by an amount proportional to it.
 
 # %% [markdown] lang="zh"
 # ## 两条曲线
 #
-# 把你的 `margin_loss` 画出来。左图：单个间隔的损失。右图：它的斜率，也就是 SGD 所沿着走的量。
+# 把你的 `margin_loss` 画出来。左图：单个间隔的损失。右图：它的斜率。SGD 的一步朝斜率的反方向（下坡）走，步
+# 子的大小与斜率成正比。
 
 # %%
 fig = plot_margin_loss_and_slope(margin_loss)
@@ -161,8 +164,10 @@ for squared in (False, True):
     _, dW = svm_loss_naive(W_kink, X_one, y_one, reg=0.0, delta=2.0, squared=squared)
     num = eval_numerical_gradient(lambda W, sq=squared: svm_loss_naive(W, X_one, y_one, 0.0, 2.0, sq)[0],
                                   W_kink.copy())
-    print(f"squared={squared!s:5}: analytic {dW[0]}, numeric {num[0].round(4) + 0.0}, "
-          f"largest difference {np.abs(num - dW).max():.1e}")
+    print(tr(f"squared={squared!s:5}: analytic {dW[0]}, numeric {num[0].round(4) + 0.0}, "
+             f"largest difference {np.abs(num - dW).max():.1e}",
+             f"squared={squared!s:5}：解析 {dW[0]}，数值 {num[0].round(4) + 0.0}，"
+             f"最大差值 {np.abs(num - dW).max():.1e}"))
 
 # %% [markdown]
 # ## Both classifiers on the same split
@@ -184,15 +189,18 @@ models = {
     "hinge": LinearSVM(random_state=0, **defaults_for(data.name, "svm")),
     "squared hinge": LinearSVM(squared=True, random_state=0, **defaults_for(data.name, "svm_squared")),
 }
+label = {"hinge": tr("hinge", "合页损失"), "squared hinge": tr("squared hinge", "平方合页损失")}
 val_accuracy = {}
-print(f"{'loss':15} {'train':>6} {'val':>6}")
+print(tr(f"{'loss':15} {'train':>6} {'val':>6}", f"{'损失':13} {'训练':>4} {'验证':>4}"))
 for name, model in models.items():
     model.fit(data.X_train, data.y_train)
     val_accuracy[name] = model.score(data.X_val, data.y_val)
-    print(f"{name:15} {model.score(data.X_train, data.y_train):6.3f} {val_accuracy[name]:6.3f}")
+    print(tr(f"{name:15}", f"{label[name]:{15 - len(label[name])}}")
+          + f" {model.score(data.X_train, data.y_train):6.3f} {val_accuracy[name]:6.3f}")
 chosen = max(val_accuracy, key=val_accuracy.get)        # on a tie, the first: the plain hinge
-print(f"chosen on validation: {chosen}; its test accuracy: "
-      f"{models[chosen].score(data.X_test, data.y_test):.3f}")
+print(tr(f"chosen on validation: {chosen}; its test accuracy: ",
+         f"在验证集上选出：{label[chosen]}；它的测试准确率：")
+      + f"{models[chosen].score(data.X_test, data.y_test):.3f}")
 
 # %% [markdown]
 # With small weights every margin is about $\Delta = 1$, so both losses start near
@@ -203,16 +211,49 @@ print(f"chosen on validation: {chosen}; its test accuracy: "
 # 个错误类别贡献 $1^2 = 1$）：即图中的虚线。
 
 # %%
-ax = plot_loss_history({name: m.loss_history_ for name, m in models.items()},
+ax = plot_loss_history({label[name]: m.loss_history_ for name, m in models.items()},
                        expected_initial=data.num_classes - 1,
-                       expected_label=f"expected at the start: C - 1 = {data.num_classes - 1}", logy=True)
-ax.set_title(f"Training loss on {data.name}: hinge vs squared hinge")
+                       expected_label=tr(f"expected at the start: C - 1 = {data.num_classes - 1}",
+                                         f"开始时的预期值：C - 1 = {data.num_classes - 1}"), logy=True)
+ax.set_title(tr(f"Training loss on {data.name}: hinge vs squared hinge",
+                f"{data.name} 上的训练损失：合页损失与平方合页损失"))
 plt.show()
 
 # %% [markdown]
 # Their losses are on different scales (a violation of 0.5 costs 0.5 or 0.25), so compare
 # accuracies, not loss values.
-#
+
+# %% [markdown] lang="zh"
+# 两种损失的尺度不同（违反 0.5 的代价是 0.5 或 0.25），所以要比较准确率，而不是损失值。
+
+# %% [markdown]
+# **Inline question 1** — Your training data has a few mislabelled images. Which loss would you
+# expect to suffer more from them, and why? (Answer before reading on: the next section measures
+# it.)
+
+# %% [markdown] lang="zh"
+# **随堂问题 1** — 你的训练数据中有几张图像的标签标错了。你预计哪种损失受它们的影响更大？为什么？（先作答再往
+# 下读：下一节会测量它。）
+
+# %% [markdown]
+# <!-- BEGIN SOLUTION -->
+# The squared hinge. A mislabelled image tends to have a large margin violation; its penalty
+# grows quadratically and its gradient ($2m$) grows with the violation, so a few such examples
+# pull the weights hard (the next section shows how much of the loss a few examples carry). The
+# hinge caps each violation's slope at 1, which makes it more robust to outliers. The squared
+# hinge can be preferable when the data are clean, because it also pushes small violations
+# smoothly (no kink) and treats large ones as more urgent.
+# <!-- END SOLUTION -->
+
+# %% [markdown] lang="zh"
+# <!-- BEGIN SOLUTION -->
+# 平方合页损失。标错的图像往往有很大的间隔违反量；它的惩罚按二次增长，梯度 ($2m$) 也随违反量增长，所以少数这
+# 样的样本就会强烈地拉动权重（下一节显示了少数样本承担了多少损失）。合页损失把每个违反量的斜率上限定
+# 为 1，因此对离群点 (outlier) 更稳健。数据干净时平方合页损失可能更好，因为它也会平滑地推动小的违反（没有折
+# 点），并把大的违反看得更紧迫。
+# <!-- END SOLUTION -->
+
+# %% [markdown]
 # ## Who dominates the loss?
 #
 # At the trained hinge weights, take each training example's loss $L_i$ under both losses (from
@@ -220,8 +261,6 @@ plt.show()
 # comes from the worst 5% of the examples:
 
 # %% [markdown] lang="zh"
-# 两种损失的尺度不同（违反 0.5 的代价是 0.5 或 0.25），所以要比较准确率，而不是损失值。
-#
 # ## 谁主导了损失？
 #
 # 在训练好的合页损失权重下，分别用两种损失计算每个训练样本的损失 $L_i$（用你的 `svm_loss_vectorized`，一次一
@@ -232,32 +271,9 @@ S_tr = add_bias(data.X_train).astype(np.float64) @ models["hinge"].W_.astype(np.
 for loss in ("hinge", "squared_hinge"):
     per_example = per_example_losses(S_tr, data.y_train, loss)
     worst = np.sort(per_example)[::-1][: max(1, len(per_example) // 20)]
-    print(f"{loss:13}: worst 5% of examples carry {100 * worst.sum() / per_example.sum():.0f}% of the loss")
-
-# %% [markdown]
-# **Inline question 1** — Your training data has a few mislabelled images. Which loss would you
-# expect to suffer more from them, and why?
-
-# %% [markdown] lang="zh"
-# **随堂问题 1** — 你的训练数据中有几张图像的标签标错了。你预计哪种损失受它们的影响更大？为什么？
-
-# %% [markdown]
-# <!-- BEGIN SOLUTION -->
-# The squared hinge. A mislabelled image tends to have a large margin violation; its penalty
-# grows quadratically and its gradient ($2m$) grows with the violation, so a few such examples
-# pull the weights hard (the cell above shows how much of the loss a few examples carry). The
-# hinge caps each violation's slope at 1, which makes it more robust to outliers. The squared
-# hinge can be preferable when the data are clean, because it also pushes small violations
-# smoothly (no kink) and treats large ones as more urgent.
-# <!-- END SOLUTION -->
-
-# %% [markdown] lang="zh"
-# <!-- BEGIN SOLUTION -->
-# 平方合页损失。标错的图像往往有很大的间隔违反量；它的惩罚按二次增长，梯度 ($2m$) 也随违反量增长，所以少数这
-# 样的样本就会强烈地拉动权重（上面的单元格显示了少数样本承担了多少损失）。合页损失把每个违反量的斜率上限定
-# 为 1，因此对离群点 (outlier) 更稳健。数据干净时平方合页损失可能更好，因为它也会平滑地推动小的违反（没有折
-# 点），并把大的违反看得更紧迫。
-# <!-- END SOLUTION -->
+    share = 100 * worst.sum() / per_example.sum()
+    print(tr(f"{loss:13}: worst 5% of examples carry {share:.0f}% of the loss",
+             f"{label[loss.replace('_', ' ')]}：最差的 5% 样本承担了 {share:.0f}% 的损失"))
 
 # %% [markdown]
 # **Inline question 2** — The validation split has 200 images here. The two validation

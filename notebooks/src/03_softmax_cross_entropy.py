@@ -45,6 +45,7 @@ from cs231n_lin.classifiers import Softmax
 from cs231n_lin.classifiers.softmax import softmax_loss_naive, softmax_loss_vectorized
 from cs231n_lin.data import add_bias, load_dataset
 from cs231n_lin.hyperparams import defaults_for
+from cs231n_lin.i18n import tr
 from cs231n_lin.vis import plot_loss_history, plot_weight_templates
 from cs231n_lin.vis.probabilities import plot_cross_entropy_vs_q
 
@@ -69,9 +70,10 @@ print(data.summary())
 f = np.array([-2.85, 0.86, 0.28])
 unnormalized = np.exp(f)
 probs = unnormalized / unnormalized.sum()
-print("scores (log-probabilities up to a constant):", f)
-print("exp(scores) (unnormalized probabilities):   ", unnormalized)
-print("probabilities:                              ", probs, " sum =", round(probs.sum(), 12))
+print(tr("scores (log-probabilities up to a constant):", "得分（相差一个常数的对数概率）："), f)
+print(tr("exp(scores) (unnormalized probabilities):   ", "exp(得分)（未归一化概率）：        "), unnormalized)
+print(tr("probabilities:                              ", "概率：                            "), probs,
+      tr(" sum =", " 总和 ="), round(probs.sum(), 12))
 
 # %% [markdown]
 # ## Your code: the loss of one example, two ways
@@ -108,7 +110,7 @@ checks.cross_entropy_two_ways(cross_entropy_two_ways)
 # 第二种形式就是 $\log(a/b) = \log a - \log b$，再利用 $\log e^{f_{y_i}} = f_{y_i}$。它从不显式算出概率本身
 # ，这一点在 notebook 4 中很重要。
 #
-# 只有两个类别时，softmax 就是得分差的 logistic (sigmoid) 函数：softmax 分类器是二元逻辑回
+# 只有两个类别时，softmax 就是得分差的 logistic 函数（即 sigmoid 函数）：softmax 分类器是二元 logistic 回
 # 归 (logistic regression) 在多类别上的推广。
 
 # %%
@@ -179,7 +181,8 @@ C = data.num_classes
 rng = np.random.default_rng(0)
 W_tiny = 1e-4 * rng.standard_normal((X_dev.shape[1], C))
 loss, _ = softmax_loss_naive(W_tiny, X_dev, y_dev, reg=0.0)
-print(f"loss with tiny random weights: {loss:.4f};   C = {C}, log C = {np.log(C):.4f}")
+print(tr(f"loss with tiny random weights: {loss:.4f};   C = {C}, log C = {np.log(C):.4f}",
+         f"权重是很小的随机数时的损失：{loss:.4f}；   C = {C}，log C = {np.log(C):.4f}"))
 
 # %% [markdown]
 # **Inline question 1** — Why is the loss with tiny random weights close to $\log C$? If a new
@@ -221,13 +224,21 @@ checks.softmax_vectorized(softmax_loss_vectorized, large_scores=False)
 W0 = 0.01 * rng.standard_normal((X_dev.shape[1], C))
 X_some = add_bias(data.X_train[:1000]).astype(np.float64)
 t0 = time.perf_counter()
-softmax_loss_naive(W0, X_some, data.y_train[:1000], 0.1)
+loss_naive, dW_naive = softmax_loss_naive(W0, X_some, data.y_train[:1000], 0.1)
 t1 = time.perf_counter()
-softmax_loss_vectorized(W0, X_some, data.y_train[:1000], 0.1)
+loss_vec, dW_vec = softmax_loss_vectorized(W0, X_some, data.y_train[:1000], 0.1)
 t2 = time.perf_counter()
-print(f"on {X_some.shape[0]} examples: naive {1000 * (t1 - t0):.1f} ms, vectorized {1000 * (t2 - t1):.2f} ms")
+ms_naive, ms_vec, n_some = 1000 * (t1 - t0), 1000 * (t2 - t1), X_some.shape[0]
+print(tr(f"on {n_some} examples: naive {ms_naive:.1f} ms, vectorized {ms_vec:.2f} ms",
+         f"在 {n_some} 个样本上：朴素版本 {ms_naive:.1f} ms，向量化版本 {ms_vec:.2f} ms"))
+loss_diff, grad_diff = abs(loss_naive - loss_vec), np.linalg.norm(dW_naive - dW_vec)
+print(tr(f"loss difference {loss_diff:.1e}, gradient difference (Frobenius norm) {grad_diff:.1e}",
+         f"损失之差 {loss_diff:.1e}，梯度之差（Frobenius 范数）{grad_diff:.1e}"))
 
 # %% [markdown]
+# The two must agree to rounding (a difference of about $10^{-15}$, not $10^{-3}$); the
+# vectorized one is the one training uses.
+#
 # ## Information theory: cross-entropy = entropy + KL divergence
 #
 # For a "true" distribution $p$ and an estimate $q$:
@@ -236,12 +247,14 @@ print(f"on {X_some.shape[0]} examples: naive {1000 * (t1 - t0):.1f} ms, vectoriz
 # Check it on real numbers, with $q$ the softmax of our example scores:
 
 # %% [markdown] lang="zh"
+# 两者必须一致到舍入误差的程度（差约为 $10^{-15}$，而不是 $10^{-3}$）；训练用的是向量化版本。
+#
 # ## 信息论：交叉熵 = 熵 + KL 散度
 #
 # 对“真实”分布 $p$ 和估计分布 $q$：
 # $H(p, q) = -\sum_x p(x)\log q(x)$，$H(p) = -\sum_x p(x)\log p(x)$，
 # $D_{KL}(p\,\|\,q) = \sum_x p(x)\log\frac{p(x)}{q(x)}$。于是 $H(p,q) = H(p) + D_{KL}(p\|q)$。
-# 用真实的数字验证一下，$q$ 取我们例子得分的 softmax：
+# 代入具体的数验证一下，$q$ 取我们例子得分的 softmax：
 
 # %%
 q = probs                                               # the softmax of f, from the first cell
@@ -259,10 +272,12 @@ def kl(p, q):
     return np.sum(p[p > 0] * np.log(p[p > 0] / q[p > 0]))
 
 
-for name, p in [("soft p", np.array([0.1, 0.3, 0.6])), ("one-hot p (class 2)", np.array([0.0, 0.0, 1.0]))]:
+for name, p in [(tr("soft p", "非独热的 p"), np.array([0.1, 0.3, 0.6])),
+                (tr("one-hot p (class 2)", "独热的 p（类别 2）"), np.array([0.0, 0.0, 1.0]))]:
     print(f"{name}: H(p,q) = {cross_entropy(p, q):.6f}, H(p) = {entropy(p):.6f}, "
           f"KL(p||q) = {kl(p, q):.6f}, H(p) + KL = {entropy(p) + kl(p, q):.6f}")
-print(f"softmax loss of the example (your cross_entropy_two_ways): {cross_entropy_two_ways(f, 2)[0]:.6f}")
+print(tr("softmax loss of the example (your cross_entropy_two_ways): ",
+         "例子的 softmax 损失（用你的 cross_entropy_two_ways）：") + f"{cross_entropy_two_ways(f, 2)[0]:.6f}")
 
 # %% [markdown]
 # The identity alone does not say where the cross-entropy is smallest. Sweep the estimate $q$:
@@ -281,9 +296,12 @@ p3 = np.array([0.1, 0.3, 0.6])
 Q = np.random.default_rng(1).dirichlet(np.ones(3), size=20_000)
 H_all = -(np.log(Q) @ p3)                               # H(p, q) for every row q of Q
 best = Q[np.argmin(H_all)]
-print(f"3 classes, p = {p3}: smallest H(p, q) over the random q = {H_all.min():.5f} "
-      f"(H(p) = {entropy(p3):.5f}) at q = {best.round(3)}")
-print(f"random q with H(p, q) < H(p): {int(np.sum(H_all < entropy(p3)))} of {len(Q)}")
+print(tr(f"3 classes, p = {p3}: smallest H(p, q) over the random q = {H_all.min():.5f} "
+         f"(H(p) = {entropy(p3):.5f}) at q = {best.round(3)}",
+         f"3 个类别，p = {p3}：在随机的 q 中，最小的 H(p, q) = {H_all.min():.5f}"
+         f"（H(p) = {entropy(p3):.5f}），在 q = {best.round(3)} 处"))
+print(tr(f"random q with H(p, q) < H(p): {int(np.sum(H_all < entropy(p3)))} of {len(Q)}",
+         f"H(p, q) < H(p) 的随机 q：{len(Q)} 个中有 {int(np.sum(H_all < entropy(p3)))} 个"))
 
 # %% [markdown]
 # $H(p, q)$ is never below $H(p)$ and reaches it only at $q = p$: the gap is $D_{KL}(p\|q) \ge 0$
@@ -326,7 +344,7 @@ for scale in (0.5, 1.0, 2.0):
     W = scale * W1
     reg_term = reg * np.sum(W * W)
     neg_log_prior = -norm.logpdf(W, scale=sigma).sum() / N
-    print(f"W scaled by {scale}: reg * R(W) = {reg_term:.6f},  "
+    print(tr(f"W scaled by {scale}: ", f"W 乘以 {scale}：") + f"reg * R(W) = {reg_term:.6f},  "
           f"-log P(W)/N - const = {neg_log_prior - const:.6f}")
 
 # %% [markdown]
@@ -345,21 +363,114 @@ for scale in (0.5, 1.0, 2.0):
 hp = defaults_for(data.name, "softmax")
 clf = Softmax(random_state=0, **hp).fit(data.X_train, data.y_train)
 print(hp)
-print(f"train accuracy {clf.score(data.X_train, data.y_train):.3f}, "
-      f"val accuracy {clf.score(data.X_val, data.y_val):.3f}")
-print(f"first loss {clf.loss_history_[0]:.3f} (log C = {np.log(C):.3f}), "
-      f"last loss {clf.loss_history_[-1]:.3f}")
+acc_train, acc_val = clf.score(data.X_train, data.y_train), clf.score(data.X_val, data.y_val)
+print(tr(f"train accuracy {acc_train:.3f}, val accuracy {acc_val:.3f}",
+         f"训练准确率 {acc_train:.3f}，验证准确率 {acc_val:.3f}"))
+print(tr(f"first loss {clf.loss_history_[0]:.3f} (log C = {np.log(C):.3f}), "
+         f"last loss {clf.loss_history_[-1]:.3f}",
+         f"第一次的损失 {clf.loss_history_[0]:.3f}（log C = {np.log(C):.3f}），"
+         f"最后的损失 {clf.loss_history_[-1]:.3f}"))
 
 # %%
 ax = plot_loss_history({"Softmax": clf.loss_history_}, logy=True, expected_initial=np.log(C),
-                       expected_label=f"log C = {np.log(C):.2f}: the loss of\nuniform probabilities")
-ax.set_title(f"Softmax training loss on {data.name}")
+                       expected_label=tr(f"log C = {np.log(C):.2f}: the loss of\nuniform probabilities",
+                                         f"log C = {np.log(C):.2f}：均匀概率\n的损失"))
+ax.set_title(tr(f"Softmax training loss on {data.name}", f"{data.name} 上 softmax 的训练损失"))
 plt.show()
+
+# %% [markdown]
+# ## Maximum likelihood, measured
+#
+# The claim above, on the trained model: its mean data loss (your `softmax_loss_vectorized`
+# with `reg=0`) against the log-likelihood of the training labels, $\sum_i \log P(y_i \mid x_i; W)$,
+# computed from the probabilities of an independent softmax (SciPy's). A model that knows nothing (every
+# $P = 1/C$) has log-likelihood $N \log(1/C)$, for comparison.
+
+# %% [markdown] lang="zh"
+# ## 最大似然：算一算
+#
+# 在训练好的模型上验证上面的说法：它的平均数据损失（用你的 `softmax_loss_vectorized`，`reg=0`），和训练标签的
+# 对数似然 (log-likelihood) $\sum_i \log P(y_i \mid x_i; W)$（由一个独立实现的 softmax，即 SciPy 的，给出的概
+# 率算出）对比。作为参照，一个什么都不
+# 知道的模型（每
+# 个 $P = 1/C$）的对数似然是 $N \log(1/C)$。
+
+# %%
+from scipy.special import softmax as scipy_softmax
+
+X_train_b = add_bias(data.X_train).astype(np.float64)
+W_fit, N_train = clf.W_.astype(np.float64), len(data.y_train)
+data_loss, _ = softmax_loss_vectorized(W_fit, X_train_b, data.y_train, reg=0.0)
+P_fit = scipy_softmax(X_train_b @ W_fit, axis=1)                     # an independent softmax
+log_likelihood = np.sum(np.log(P_fit[np.arange(N_train), data.y_train]))
+per_example = -log_likelihood / N_train
+print(tr(f"mean data loss {data_loss:.6f};  -(1/N) log-likelihood {per_example:.6f}  (N = {N_train})",
+         f"平均数据损失 {data_loss:.6f}；  -(1/N) 对数似然 {per_example:.6f}  (N = {N_train})"))
+exp10, exp10_uniform = log_likelihood / np.log(10), N_train * np.log(1 / C) / np.log(10)
+print(tr(f"likelihood of the training labels: 10^{exp10:.1f}; uniform guessing: 10^{exp10_uniform:.1f}",
+         f"训练标签的似然：10^{exp10:.1f}；均匀猜测：10^{exp10_uniform:.1f}"))
+
+# %% [markdown]
+# The two numbers are the same: training lowered the mean loss from $\log C$ to this value, which
+# is exactly raising the likelihood of the labels by that many powers of 10. The likelihood itself
+# is far below the smallest float32 (about $10^{-45}$), which is why one works with its log.
+
+# %% [markdown] lang="zh"
+# 两个数相同：训练把平均损失从 $\log C$ 降到这个值，正好就是把标签的似然提高了这么多个数量级。似然本身远
+# 小于 float32 能表示的最小数（约 $10^{-45}$），所以总是用它的对数来计算。
 
 # %%
 fig = plot_weight_templates(clf.W_, data.image_shape, data.class_names,
-                            title=f"Softmax weight templates ({data.name})")
+                            title=tr(f"Softmax weight templates ({data.name})",
+                                     f"Softmax 权重模板（{data.name}）"))
 plt.show()
+
+# %% [markdown]
+# What to see: put these beside the SVM templates of notebook 1. The same kind of blotchy sketch
+# of each class appears, red where an image of the class tends to be brighter than average and
+# blue where other classes have ink; the two losses reach nearly the same patterns from different
+# objectives. The softmax's weights have another overall size, so compare the patterns, not the
+# strength of the colours. Notebook 5 puts both side by side and measures how similar they are.
+
+# %% [markdown] lang="zh"
+# 要看什么：把它们和 notebook 1 中 SVM 的权重模板放在一起比较。每个类别都出现同一类斑驳的草图：该类别图像往往
+# 比平均更亮的地方是红色，其他类别有笔迹的地方是蓝色；两种损失目标不同，却得到几乎相同的图案。softmax 权重的
+# 整体大小不同，所以要比较图案，而不是颜色的深浅。notebook 5 会把两者并排放在一起，并度量它们有多相似。
+
+# %% [markdown]
+# ## Choosing the learning rate and $\lambda$ for the softmax
+#
+# As for the SVM in notebook 1: a log grid around the defaults, scored on the **validation**
+# split, with shorter training (300 steps). A target makes the search concrete: a tuned linear
+# softmax should reach a validation accuracy of at least **0.94 on digits** (about 0.35 on
+# CIFAR-10). If the best pair misses it, or sits on an edge of the grid, widen the grid in that
+# direction and run the cell again.
+
+# %% [markdown] lang="zh"
+# ## 为 softmax 选择学习率和 $\lambda$
+#
+# 和 notebook 1 中的 SVM 一样：在默认值附近取对数网格，在**验证**集上评分，训练步数减少（300 步）。定一个目
+# 标，搜索才有方向：调好的线性 softmax 在验证集上的准确率应该至少达到 **digits 上的 0.94**（CIFAR-10 上约
+# 为 0.35）。如果最好的那一对没有达到目标，或者落在网格的边上，就朝那个方向扩大网格，再运行一次这个单元格。
+
+# %%
+target = {"digits": 0.94, "cifar10": 0.35}.get(data.name, 0.0)
+lrs_sm = hp["learning_rate"] * np.logspace(-1, 2, 4)
+regs_sm = hp["reg"] * np.logspace(-1, 1, 3)
+search = {}
+for lr in lrs_sm:
+    for reg in regs_sm:
+        m = Softmax(learning_rate=lr, reg=reg, num_iters=300, batch_size=hp["batch_size"],
+                    random_state=0).fit(data.X_train, data.y_train)
+        search[(lr, reg)] = m.score(data.X_val, data.y_val)
+print(tr("val accuracy  ", "验证准确率    ") + "".join(f"  reg={reg:<8.2g}" for reg in regs_sm))
+for lr in lrs_sm:
+    print(f"lr={lr:<9.3g}" + "".join(f"  {search[(lr, reg)]:<12.3f}" for reg in regs_sm))
+best_sm = max(search, key=search.get)
+print(tr(f"best: learning rate {best_sm[0]:.3g}, reg {best_sm[1]:.3g}, val accuracy {search[best_sm]:.3f}; "
+         f"target {target}: " + ("met" if search[best_sm] >= target else "NOT met, widen the grid"),
+         f"最好：学习率 {best_sm[0]:.3g}，reg {best_sm[1]:.3g}，验证准确率 {search[best_sm]:.3f}；"
+         f"目标 {target}：" + ("已达到" if search[best_sm] >= target else "未达到，请扩大网格")))
 
 # %% [markdown]
 # The classifier gives every class a probability, through `softmax`. You write a `softmax` that

@@ -38,12 +38,14 @@ import warnings
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.patches import Patch
 
 from cs231n_lin import checks
 from cs231n_lin.classifiers import Softmax
 from cs231n_lin.classifiers.softmax import log_softmax, softmax, softmax_loss_naive, softmax_loss_vectorized
 from cs231n_lin.data import load_dataset
 from cs231n_lin.hyperparams import defaults_for
+from cs231n_lin.i18n import tr
 from cs231n_lin.vis.probabilities import plot_probability_bars, teaching_examples
 
 np.set_printoptions(precision=4)
@@ -67,13 +69,14 @@ print(data.summary())
 # %%
 for dtype in (np.float64, np.float32):
     biggest = np.finfo(dtype).max
-    print(f"{np.dtype(dtype).name}: largest {biggest:.4g}, log of it {np.log(biggest):.2f}")
+    print(tr(f"{np.dtype(dtype).name}: largest {biggest:.4g}, log of it {np.log(biggest):.2f}",
+             f"{np.dtype(dtype).name}：最大值 {biggest:.4g}，它的对数 {np.log(biggest):.2f}"))
 for dtype, x in [(np.float64, 1000.0), (np.float32, 100.0)]:
     with warnings.catch_warnings(record=True) as caught, np.errstate(over="warn"):
         warnings.simplefilter("always")
         value = np.exp(dtype(x))
-    print(f"np.exp({np.dtype(dtype).name}({x:g})) = {value}   warning: "
-          f"{caught[0].category.__name__ if caught else 'none'}: {caught[0].message if caught else ''}")
+    warned = f"{caught[0].category.__name__}: {caught[0].message}" if caught else tr("none", "无")
+    print(f"np.exp({np.dtype(dtype).name}({x:g})) = {value}   " + tr("warning: ", "警告：") + warned)
 
 # %% [markdown]
 # ## The naive softmax breaks
@@ -89,7 +92,7 @@ for dtype, x in [(np.float64, 1000.0), (np.float32, 100.0)]:
 #
 # 取得分 $[123, 456, 789]$。在 float64 中，
 # $e^{123} \approx 2.6\times10^{53}$ 和 $e^{456} \approx 1.1\times10^{198}$ 仍是有限数，但 $e^{789}$ 上溢
-# 为 `inf`，于是总和也是 `inf`。前两个概率变成 有限数 / `inf` $= 0$（真实值约为 $10^{-290}$ 和 $10^{-145}$：
+# 为 `inf`，于是总和也是 `inf`。前两个概率变成“有限数 / `inf`”$= 0$（真实值约为 $10^{-290}$ 和 $10^{-145}$：
 # 足够接近），第三个变成 `inf / inf` $=$ `nan`（真实值为 1）：
 
 # %%
@@ -99,9 +102,9 @@ with warnings.catch_warnings(record=True) as caught:
     e = np.exp(f)
     p_naive = e / np.sum(e)
 print("exp(f)      =", e)
-print("naive probs =", p_naive)
+print(tr("naive probs =", "朴素概率    ="), p_naive)
 for w in caught:
-    print("warning:", w.message)
+    print(tr("warning:", "警告："), w.message)
 
 # %% [markdown]
 # ## A constant that changes nothing
@@ -116,7 +119,7 @@ for w in caught:
 # would change the value. The cell below checks both on the scores $[1, 2, 3]$:
 
 # %% [markdown] lang="zh"
-# ## 一个什么都不改变的常数
+# ## 乘上一个常数，结果不变
 #
 # 分子分母同乘一个常数 $K > 0$，再把它移进指数：
 #
@@ -133,17 +136,19 @@ reference = np.exp(small) / np.exp(small).sum()
 for log_k in (-3.0, 5.0, -100.0):
     inside = np.exp(small + log_k) / np.sum(np.exp(small + log_k))
     outside = np.exp(small + log_k) / (np.sum(np.exp(small)) + log_k)
-    print(f"log K = {log_k:6.1f}: shift inside the sum equal: {np.allclose(inside, reference)},"
-          f"  '+ log K' outside the sum equal: {np.allclose(outside, reference)}")
+    print(tr(f"log K = {log_k:6.1f}: shift inside the sum equal: {np.allclose(inside, reference)},"
+             f"  '+ log K' outside the sum equal: {np.allclose(outside, reference)}",
+             f"log K = {log_k:6.1f}：在求和内平移，值相同：{np.allclose(inside, reference)}；"
+             f"在求和外 '+ log K'，值相同：{np.allclose(outside, reference)}"))
 
 # %% [markdown]
 # **Inline question 1** — Which choice of $\log K$ makes overflow impossible for any finite
-# scores? Why is $\log K = -\max_j f_j$ a good choice, and what would go wrong with
-# $\log K = -\min_j f_j$? (Think about the largest exponent, and about the sum.)
+# scores? Why does your choice work, and what would go wrong if you subtracted the smallest
+# score instead? (Think about the largest exponent, and about the sum.)
 
 # %% [markdown] lang="zh"
-# **随堂问题 1** — $\log K$ 取什么值，能让任何有限的得分都不可能上溢？为什么 $\log K = -\max_j f_j$ 是一个好
-# 选择？$\log K = -\min_j f_j$ 会出什么问题？（想一想最大的指数，以及求和。）
+# **随堂问题 1** — $\log K$ 取什么值，能让任何有限的得分都不可能上溢？为什么你的选择可行？如果改为减去最小的
+# 得分，会出什么问题？（想一想最大的指数，以及求和。）
 
 # %% [markdown]
 # <!-- BEGIN SOLUTION -->
@@ -183,7 +188,7 @@ for log_k in (-3.0, 5.0, -100.0):
 #
 # $$\log\sum_j e^{f_j} = m + \log\sum_j e^{f_j - m}, \qquad m = \max_j f_j.$$
 #
-# 对形状为 `(N, C)` 的得分矩阵 `S` 的每一行写出它，不用 Python 循环；返回形状 `(N,)`。有用的：
+# 对形状为 `(N, C)` 的得分矩阵 `S` 的每一行写出它，不用 Python 循环；返回形状 `(N,)`。可能用到：
 # 带 `axis=1` 的 `np.max`、`np.sum` 和 `np.log`，以及 `keepdims=True`，让 `(N, 1)` 的列能和 `(N, C)` 广播。
 # 检查会和 `scipy.special.logsumexp` 比较，并把任何上溢警告都算作失败。
 
@@ -220,8 +225,8 @@ with np.errstate(under="ignore", invalid="ignore"):
     E = np.exp(S2 - S2.max())                            # one global max
     p_global = E / E.sum(axis=1, keepdims=True)
 p_row = np.exp(S2 - logsumexp_rows(S2)[:, None])         # your log-sum-exp, one per row
-print("one global shift:\n", p_global)
-print("per row, from your logsumexp_rows:\n", p_row)
+print(tr("one global shift:\n", "整个矩阵只平移一次：\n"), p_global)
+print(tr("per row, from your logsumexp_rows:\n", "逐行平移（用你的 logsumexp_rows）：\n"), p_row)
 
 # %% [markdown]
 # ## Don't take the log of a probability that underflowed
@@ -250,7 +255,8 @@ for dtype in (np.float64, np.float32):
         via_prob = -np.log(p0)
         unshifted = -fd[0] + np.log(np.sum(np.exp(fd)))
     print(f"{np.dtype(dtype).name}: p_0 = {p0:.3e}, -log(p_0) = {via_prob:.1f}, "
-          f"-f_0 + logsumexp_rows = {lse - fd[0]:.1f}, without the shift = {unshifted}")
+          f"-f_0 + logsumexp_rows = {lse - fd[0]:.1f}, "
+          + tr("without the shift", "不平移") + f" = {unshifted}")
 
 # %% [markdown]
 # ## Your code: a softmax that survives scores of $10^4$
@@ -297,7 +303,7 @@ checks.softmax_losses_large_scores(softmax_loss_naive, softmax_loss_vectorized)
 # sees them with the mean image subtracted).
 
 # %% [markdown] lang="zh"
-# ## 你的 softmax 在工作
+# ## 你的 softmax 用在训练好的分类器上
 #
 # `Softmax.predict_proba` 就是把你的 `softmax` 作用在训练好的分类器的得分上。这里挑了三张能说明问题的验证图
 # 像：模型最有把握的正确答案、模型最没把握的图像，以及它最有把握的错误（输入显示为图像；模型看到的是减去平均
@@ -309,8 +315,18 @@ P = clf.predict_proba(data.X_val)
 picked = teaching_examples(P, data.y_val)
 idx = list(picked.values())
 images = (data.X_val[idx] + data.mean_image).reshape(-1, *data.image_shape)
-plot_probability_bars(images, P[idx], data.y_val[idx], data.class_names, captions=list(picked))
+captions = {"confident and right": tr("confident and right", "有把握且正确"),
+            "least certain": tr("least certain", "最没把握"),
+            "confidently wrong": tr("confidently wrong", "有把握却错了")}
+fig = plot_probability_bars(images, P[idx], data.y_val[idx], data.class_names,
+                            captions=[captions[c] for c in picked])
+fig.legend(handles=[Patch(color="tab:green", label=tr("true class", "真实类别")),
+                    Patch(color="tab:red", label=tr("wrong prediction", "错误的预测")),
+                    Patch(color="0.6", label=tr("other classes", "其他类别"))],
+           loc="outside lower center", ncol=3, fontsize=9)
 plt.show()
 for caption, i in picked.items():
-    print(f"{caption:>20}: image {i}, largest probability {P[i].max():.2f}, "
-          f"probability of the true class {P[i, data.y_val[i]]:.2f}")
+    print(tr(f"{caption:>20}: image {i}, largest probability {P[i].max():.2f}, "
+             f"probability of the true class {P[i, data.y_val[i]]:.2f}",
+             f"{captions[caption]}：图像 {i}，最大概率 {P[i].max():.2f}，"
+             f"真实类别的概率 {P[i, data.y_val[i]]:.2f}"))

@@ -34,6 +34,7 @@ from cs231n_lin.classifiers import LinearSVM, Softmax
 from cs231n_lin.classifiers.softmax import log_softmax, softmax
 from cs231n_lin.data import load_dataset, make_blobs_2d
 from cs231n_lin.hyperparams import defaults_for
+from cs231n_lin.i18n import tr
 from cs231n_lin.vis.boundaries import plot_decision_regions
 from cs231n_lin.vis.compare import plot_boundaries_overlay, plot_templates_compared, template_similarity
 from cs231n_lin.vis.probabilities import plot_max_probability_histograms
@@ -86,10 +87,12 @@ checks.hinge_and_cross_entropy(hinge_and_cross_entropy)
 # %%
 scores = np.array([-2.85, 0.86, 0.28])
 (svm_l,), (soft_l,) = hinge_and_cross_entropy(scores[None, :], np.array([2]))
-print("margins s_j - s_y + 1:", (scores - scores[2] + 1).round(2), "(class 2 itself does not count)")
-print(f"SVM loss     = max(0, {-2.85 - 0.28 + 1:.2f}) + max(0, {0.86 - 0.28 + 1:.2f}) = {svm_l:.2f}")
-print("probabilities:", softmax(scores).round(3))
-print(f"softmax loss = -log({softmax(scores)[2]:.3f}) = {soft_l:.2f}")
+print(tr("margins s_j - s_y + 1:", "间隔 s_j - s_y + 1："), (scores - scores[2] + 1).round(2),
+      tr("(class 2 itself does not count)", "（类别 2 自身不算）"))
+print(tr("SVM loss     = ", "SVM 损失     = ")
+      + f"max(0, {-2.85 - 0.28 + 1:.2f}) + max(0, {0.86 - 0.28 + 1:.2f}) = {svm_l:.2f}")
+print(tr("probabilities:", "概率："), softmax(scores).round(3))
+print(tr("softmax loss = ", "softmax 损失 = ") + f"-log({softmax(scores)[2]:.3f}) = {soft_l:.2f}")
 
 # %% [markdown]
 # The numbers 1.58 and 1.04 are not comparable to each other; they only rank score vectors
@@ -99,14 +102,16 @@ print(f"softmax loss = -log({softmax(scores)[2]:.3f}) = {soft_l:.2f}")
 # 1.58 和 1.04 这两个数彼此不可比；它们只能在同一种损失内部给得分向量排序。
 
 # %% [markdown]
-# **Inline question 1** — True or false: the training loss is the sum of the per-example losses.
-# Adding a new example to the training set can leave the SVM loss unchanged, but it always changes
-# the softmax loss. Explain, then test your answer with `hinge_and_cross_entropy` in the next
-# sections.
+# **Inline question 1** — Suppose the training loss is the *sum* of the per-example losses, with
+# no regularization (this course's loss is the mean; the sum makes the question sharper). True or
+# false: adding a new example to the training set can leave the SVM loss unchanged, but it always
+# changes the softmax loss. Explain, then test your answer with `hinge_and_cross_entropy` in the
+# next sections.
 
 # %% [markdown] lang="zh"
-# **随堂问题 1** — 判断对错：训练损失是各样本损失之和。向训练集加入一个新样本，可能使 SVM 损失保持不变，但一
-# 定会改变 softmax 损失。请解释，然后在后面几节中用 `hinge_and_cross_entropy` 验证你的答案。
+# **随堂问题 1** — 假设训练损失是各样本损失之*和*，且没有正则化（本课程的损失是平均值；用和能让问题更清楚）
+# 。判断对错：向训练集加入一个新样本，可能使 SVM 损失保持不变，但一定会改变 softmax 损失。请解释，然后在后面
+# 几节中用 `hinge_and_cross_entropy` 验证你的答案。
 
 # %% [markdown]
 # <!-- BEGIN SOLUTION -->
@@ -142,7 +147,8 @@ print(f"softmax loss = -log({softmax(scores)[2]:.3f}) = {soft_l:.2f}")
 base = np.array([10.0, -2.0, 3.0])      # correct class 0 wins by 12 and by 7
 scales = np.array([0.5, 1.0, 2.0, 5.0, 10.0, 100.0])
 svm_all, soft_all = hinge_and_cross_entropy(scales[:, None] * base, np.zeros(len(scales), dtype=int))
-print(f"{'scale':>5}  {'SVM loss':>8}  {'your cross-entropy':>18}  {'via log1p':>10}")
+print(tr(f"{'scale':>5}  {'SVM loss':>8}  {'your cross-entropy':>18}  {'via log1p':>10}",
+         f"{'缩放':>4}  {'SVM 损失':>7}  {'你的交叉熵':>13}  {'用 log1p':>9}"))
 for scale, svm_l, soft_l in zip(scales, svm_all, soft_all, strict=True):
     others = np.delete(scale * base, 0) - scale * base[0]
     print(f"{scale:5.1f}  {svm_l:8.4f}  {soft_l:18.3e}  {np.log1p(np.sum(np.exp(others))):10.3e}")
@@ -151,8 +157,8 @@ for scale, svm_l, soft_l in zip(scales, svm_all, soft_all, strict=True):
 # At scale 0.5 the gap of 3.5 to class 2 already exceeds $\Delta = 1$, so the SVM is content at
 # every scale. The softmax would always like the correct probability a bit higher.
 #
-# Notebook 3 (inline question 2) said that $L_i > 0$ for any finite scores, yet from scale 10 on
-# your cross-entropy prints exactly 0. Both are right: that is float rounding. Here
+# In exact arithmetic $L_i = -\log p_y > 0$ for any finite scores, since $p_y < 1$; yet from
+# scale 10 on your cross-entropy prints exactly 0. Both are right: that is float rounding. Here
 # $-\log p_{y} = \log(1 + x)$ with $x = \sum_{j\neq y} e^{s_j - s_y}$; once $x$ is below about
 # $10^{-16}$ (half the float64 spacing just above 1), $1 + x$ rounds to exactly 1 and
 # $\log 1 = 0$. `np.log1p(x)` computes $\log(1 + x)$ without forming $1 + x$, so it keeps
@@ -165,9 +171,11 @@ for scale, svm_l, soft_l in zip(scales, svm_all, soft_all, strict=True):
 # 缩放为 0.5 时，与类别 2 的差距 3.5 已经超过 $\Delta = 1$，所以 SVM 在每个缩放下都满意。softmax 则总是希望
 # 正确类别的概率再高一点。
 #
-# Notebook 3（随堂问题 2）说过，对任何有限的得分都有 $L_i > 0$，但从缩放 10 开始，你的交叉熵打印出来恰好
-# 是 0。两者都对：这是浮点舍入。这里 $-\log p_{y} = \log(1 + x)$，其中 $x = \sum_{j\neq y} e^{s_j - s_y}$；
-# 一旦 $x$ 小于约 $10^{-16}$（float64 在 1 附近间距的一半），$1 + x$ 就被舍入为恰好 1，而 $\log 1 = 0$。
+# 在精确算术下，对任何有限的得分都有 $p_y < 1$，所以 $L_i = -\log p_y > 0$；但从缩放 10 开始，你的交叉熵打
+# 印出来恰好是 0。两者都对：这是浮点舍入。这里 $-\log p_{y} = \log(1 + x)$，其
+# 中 $x = \sum_{j\neq y} e^{s_j - s_y}$；一旦 $x$ 小于约 $10^{-16}$（float64 中紧挨在 1 之上的两个数之间间距的
+# 一
+# 半），$1 + x$ 就被舍入为恰好 1，而 $\log 1 = 0$。
 # `np.log1p(x)` 不显式构造 $1 + x$ 就算出 $\log(1 + x)$，所以能保留 $4\times10^{-31}$。
 #
 # 回到随堂问题 1：先取一个小训练集，再在同一个集合中加入一个样本，它的得分就是上面的基础得分。
@@ -177,7 +185,8 @@ S_train, y_train = np.array([[-2.85, 0.86, 0.28], [2.0, 3.0, 1.0]]), np.array([2
 S_more, y_more = np.vstack([S_train, base]), np.append(y_train, 0)
 for label, (S_set, y_set) in {"2 examples": (S_train, y_train), "3 examples": (S_more, y_more)}.items():
     hinge_sum, ce_sum = (losses.sum() for losses in hinge_and_cross_entropy(S_set, y_set))
-    print(f"{label}: summed SVM loss {hinge_sum:.6f}, summed softmax loss {ce_sum:.6f}")
+    print(tr(f"{label}: summed SVM loss {hinge_sum:.6f}, summed softmax loss {ce_sum:.6f}",
+             f"{label[0]} 个样本：SVM 损失之和 {hinge_sum:.6f}，softmax 损失之和 {ce_sum:.6f}"))
 
 # %% [markdown]
 # The SVM also does not care *how* the margins are met; the softmax does:
@@ -189,7 +198,8 @@ for label, (S_set, y_set) in {"2 examples": (S_train, y_train), "3 examples": (S
 S_how = np.array([[10.0, -2.0, 3.0], [10.0, -100.0, -100.0], [10.0, 8.9, 8.9]])
 svm_how, soft_how = hinge_and_cross_entropy(S_how, np.zeros(3, dtype=int))
 for s, svm_l, soft_l in zip(S_how, svm_how, soft_how, strict=True):
-    print(f"scores {str(s.tolist()):22}  SVM loss {svm_l:.4f}   softmax loss {soft_l:.3e}")
+    print(tr(f"scores {str(s.tolist()):22}  SVM loss {svm_l:.4f}   softmax loss {soft_l:.3e}",
+             f"得分 {str(s.tolist()):22}  SVM 损失 {svm_l:.4f}   softmax 损失 {soft_l:.3e}"))
 
 # %% [markdown]
 # **Inline question 2** — A softmax classifier gives an image the probabilities
@@ -212,10 +222,10 @@ for s, svm_l, soft_l in zip(S_how, svm_how, soft_how, strict=True):
 
 # %% [markdown] lang="zh"
 # <!-- BEGIN SOLUTION -->
-# 单凭这一点不能。概率有多平坦取决于得分的尺度，而尺度由正则化强度控制：把得分乘以一个因子，排序不变，但概率
-# 会变得更尖（因子 > 1）或更平（因子 < 1）；用更大的 $\lambda$ 训练出的模型权重更小，所有地方的概率都更平。
-# 先和同一个模型在其他图像上的概率比较（或在验证数据上做校准 (calibration)），再把这些数字当作置信度来读；可
-# 以信任的是排序（类别 0 排第一）。
+# 单凭这一点不能。概率有多平坦，取决于得分的尺度，而尺度受正则化强度控制：把得分乘以一个因子，排序不变，但概
+# 率会变得更尖（因子 > 1）或更平（因子 < 1）；用更大的 $\lambda$ 训练出的模型权重更小，对每张图像给出的概率都
+# 更平。要把这些数字当作置信度，先拿它们和同一个模型在其他图像上的概率比一比（或在验证数据上做校
+# 准 (calibration)）。真正可以信任的是排序：类别 0 排第一。
 # <!-- END SOLUTION -->
 
 # %% [markdown]
@@ -231,7 +241,8 @@ for s, svm_l, soft_l in zip(S_how, svm_how, soft_how, strict=True):
 # %%
 s = np.array([1.0, -2.0, 0.0])
 for factor in (1.0, 0.5, 0.1):
-    print(f"scores {factor * s} -> probabilities {softmax(factor * s).round(4)}")
+    print(tr(f"scores {factor * s} -> probabilities {softmax(factor * s).round(4)}",
+             f"得分 {factor * s} -> 概率 {softmax(factor * s).round(4)}"))
 
 # %% [markdown]
 # Scaling one score vector never changes its ranking, only how confident the probabilities look.
@@ -248,14 +259,16 @@ hp = defaults_for(data.name, "softmax")
 # (capped so that an SGD step's weight decay 1 - 2 * learning_rate * reg stays positive)
 regs = [hp["reg"], hp["reg"] * 1e2, min(hp["reg"] * 1e3, 0.25 / hp["learning_rate"])]
 pmax = {}
-print(f"{'reg':>8} {'val acc':>8} {'mean max prob':>14} {'|W|':>8}")
+print(tr(f"{'reg':>8} {'val acc':>8} {'mean max prob':>14} {'|W|':>8}",
+         f"{'reg':>8} {'验证准确率':>5} {'最大概率的均值':>7} {'|W|':>8}"))
 for reg in regs:
     clf = Softmax(random_state=0, **{**hp, "reg": reg, "num_iters": 500}).fit(data.X_train, data.y_train)
     pmax[f"λ = {reg:.3g}"] = clf.predict_proba(data.X_val).max(axis=1)
     print(f"{reg:8.3g} {clf.score(data.X_val, data.y_val):8.3f} {pmax[f'λ = {reg:.3g}'].mean():14.3f} "
           f"{np.linalg.norm(clf.W_):8.2f}")
 ax = plot_max_probability_histograms(pmax, data.num_classes)
-ax.set_title("Stronger regularization → smaller weights → more diffuse softmax probabilities")
+ax.set_title(tr("Stronger regularization → smaller weights → more diffuse softmax probabilities",
+                "正则化越强 → 权重越小 → softmax 概率越平"))
 plt.show()
 
 # %% [markdown]
@@ -285,23 +298,27 @@ plt.show()
 
 # %%
 X2, y2 = make_blobs_2d(n_per_class=60, num_classes=4, spread=0.9, seed=1)
+svm_name = tr("LinearSVM (hinge)", "LinearSVM（合页损失）")
 toy_models = {
-    "LinearSVM (hinge)": LinearSVM(learning_rate=0.05, reg=1e-3, num_iters=1000, random_state=0),
+    svm_name: LinearSVM(learning_rate=0.05, reg=1e-3, num_iters=1000, random_state=0),
     "Softmax": Softmax(learning_rate=0.5, reg=1e-3, num_iters=1000, random_state=0),
 }
 fig, axes = plt.subplots(1, 3, figsize=(17, 4.8), layout="constrained")
 for ax, (name, model) in zip(axes, toy_models.items(), strict=False):
     model.fit(X2, y2)
     plot_decision_regions(model, X2, y2, ax=ax, ring_threshold=0.05, delta=None,
-                          title=f"{name}: train accuracy {model.score(X2, y2):.2f}")
+                          title=tr(f"{name}: train accuracy {model.score(X2, y2):.2f}",
+                                   f"{name}：训练准确率 {model.score(X2, y2):.2f}"))
 _, differ = plot_boundaries_overlay(toy_models, X2, y2, ax=axes[2])
-axes[2].set_title("both boundaries", fontsize=10)
+axes[2].set_title(tr("both boundaries", "两条边界"), fontsize=10)
 plt.show()
 ringed = {name: int(np.sum(hinge_and_cross_entropy(m.decision_function(X2), y2)[k] > 0.05))
           for k, (name, m) in enumerate(toy_models.items())}
-print(f"points with loss > 0.05: {ringed}")
-print(f"the two predict different classes on {100 * differ['area']:.1f}% of the plotted area "
-      f"and on {len(differ['points'])} of the {len(y2)} points")
+print(tr(f"points with loss > 0.05: {ringed}", f"损失 > 0.05 的点数：{ringed}"))
+print(tr(f"the two predict different classes on {100 * differ['area']:.1f}% of the plotted area "
+         f"and on {len(differ['points'])} of the {len(y2)} points",
+         f"两者在 {100 * differ['area']:.1f}% 的绘图面积上、"
+         f"在 {len(y2)} 个点中的 {len(differ['points'])} 个上预测的类别不同"))
 
 # %% [markdown]
 # Where the data are, the two boundaries nearly coincide; they part ways far from the data,
@@ -314,9 +331,9 @@ print(f"the two predict different classes on {100 * differ['area']:.1f}% of the 
 # Drag a class's weights or bias and watch its boundary turn; switch the loss between hinge,
 # squared hinge and softmax; change Δ and λ; take gradient steps. The read-out shows the total,
 # data and regularization loss, and the ringed points are the ones with a positive loss. The
-# explorer computes every loss with *your* functions from `cs231n_lin.classifiers`. (Outside a
-# live notebook it prints why and shows a static figure instead; a saved notebook also keeps a
-# picture of it.)
+# explorer computes every loss with *your* functions from `cs231n_lin.classifiers`. It starts
+# from the weights of the SVM trained above. (Outside a live notebook it prints why and shows a
+# static figure instead; a saved notebook also keeps a picture of it.)
 
 # %% [markdown] lang="zh"
 # 在有数据的地方，两条边界几乎重合；在远离数据、没有点拉动它们的地方，以及类别重叠的地方，它们才分开。圆圈显
@@ -327,13 +344,15 @@ print(f"the two predict different classes on {100 * differ['area']:.1f}% of the 
 #
 # 拖动某个类别的权重或偏置，看它的边界如何转动；在合页、平方合页和 softmax 之间切换损失；改变 Δ 和 λ；走几步
 # 梯度下降。读数显示总损失、数据损失和正则化损失，带圈的点是损失为正的点。探索器用的是*你
-# *在 `cs231n_lin.classifiers` 中写的函数来计算每个损失。（在非交互的 notebook 之外，它会打印原因并改为显示
-# 一张静态图；保存的 notebook 中也会保留一张它的图片。）
+# *在 `cs231n_lin.classifiers` 中写的函数来计算每个损失。探索器从上面训练好的 SVM 的权重出发。（不在可交互
+# 的 notebook 中运行时，它会打印原因，改为显示一张静态图；保存的 notebook 中也会保留一张它的图片。）
 
 # %%
 from cs231n_lin.explore import explore
 
-explorer = explore(X2, y2, loss="hinge", seed=0)
+W_svm = toy_models[svm_name].W_                # rows: the 2 weights, then the bias
+explorer = explore(X2, y2, loss="hinge", W=W_svm[:2], b=W_svm[2], seed=0,
+                   class_names=[tr(f"class {c}", f"类别 {c}") for c in range(4)])
 
 # %% [markdown]
 # ## On the real split
@@ -347,25 +366,28 @@ explorer = explore(X2, y2, loss="hinge", seed=0)
 
 # %%
 models = {
-    "LinearSVM (hinge)": LinearSVM(random_state=0, **defaults_for(data.name, "svm")),
+    svm_name: LinearSVM(random_state=0, **defaults_for(data.name, "svm")),
     "Softmax": Softmax(random_state=0, **defaults_for(data.name, "softmax")),
 }
-print(f"{'model':18} {'train':>6} {'val':>6} {'test':>6}")
+print(tr(f"{'model':18} {'train':>6} {'val':>6} {'test':>6}",
+         f"{'模型':16} {'训练':>4} {'验证':>4} {'测试':>4}"))
 preds = {}
 for name, model in models.items():
     model.fit(data.X_train, data.y_train)
     preds[name] = model.predict(data.X_test)
     print(f"{name:18} {model.score(data.X_train, data.y_train):6.3f} "
           f"{model.score(data.X_val, data.y_val):6.3f} {model.score(data.X_test, data.y_test):6.3f}")
-agree = np.mean(preds["LinearSVM (hinge)"] == preds["Softmax"])
-print(f"the two agree on {100 * agree:.1f}% of the test images")
+agree = np.mean(preds[svm_name] == preds["Softmax"])
+print(tr(f"the two agree on {100 * agree:.1f}% of the test images",
+         f"两者在 {100 * agree:.1f}% 的测试图像上预测一致"))
 
 # %%
 Ws = {name: model.W_ for name, model in models.items()}
 plot_templates_compared(Ws, data.image_shape, data.class_names)
 plt.show()
 similarity = template_similarity(*Ws.values(), num_features=int(np.prod(data.image_shape)))
-print("cosine similarity of the SVM and softmax template of each class:", similarity.round(2))
+print(tr("cosine similarity of the SVM and softmax template of each class:",
+         "每个类别的 SVM 模板与 softmax 模板的余弦相似度："), similarity.round(2))
 
 # %% [markdown]
 # The inputs are mean-subtracted, so a template is red where an image of its class tends to be
