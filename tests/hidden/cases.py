@@ -20,9 +20,9 @@ Case fields:
               ``search``, ``perf``
 """
 
-SVM = "cs231n_lin.classifiers.linear_svm"
-SM = "cs231n_lin.classifiers.softmax"
-LC = "cs231n_lin.classifiers.linear_classifier"
+SVM = "cs231n_lin.classifiers." + "linear_svm"
+SM = "cs231n_lin.classifiers." + "softmax"
+LC = "cs231n_lin.classifiers." + "linear_classifier"
 
 
 def _loss(N, D, C, seed, *, dtype="float64", w_scale=0.5, x_scale=1.0, **extra):
@@ -81,7 +81,7 @@ def _softmax_fn(fn: str, prop: str, base: int) -> list:
 
 
 CASES = {
-    # ---------------------------------------------------------------- notebook 01
+    # ==== hidden cases: notebook 01
     "svm_naive_loss": [
         {"kind": "random", "function": f"{SVM}:svm_loss_naive", "inputs": _loss(30, 8, 4, 101),
          "kwargs": {"reg": 0.0}, "judge": ("loss",)},
@@ -123,7 +123,7 @@ CASES = {
     "search_hyperparameters": [
         {"kind": "search", "function": "notebook:search_hyperparameters", "seed": 621, "judge": ("search",)},
     ],
-    # ---------------------------------------------------------------- notebook 02
+    # ==== hidden cases: notebook 02
     "margin_loss": [
         {"kind": "random", "function": "notebook:margin_loss", "seed": 7201,
          "args": {"m": {"normal": [9], "scale": 2.0}, "squared": False}},
@@ -134,7 +134,7 @@ CASES = {
     ],
     "svm_squared_naive": _squared("svm_loss_naive", 300),
     "svm_squared_vectorized": _squared("svm_loss_vectorized", 310),
-    # ---------------------------------------------------------------- notebook 03
+    # ==== hidden cases: notebook 03
     "cross_entropy_two_ways": [
         {"kind": "random", "function": "notebook:cross_entropy_two_ways", "seed": 7301,
          "args": {"f": {"normal": [5], "scale": 2.0}, "y": 3}},
@@ -161,7 +161,7 @@ CASES = {
         {"kind": "float32", "function": f"{SM}:softmax_loss_vectorized",
          "inputs": _loss(30, 8, 4, 503, dtype="float32"), "kwargs": {"reg": 0.1}, "judge": (*LG, "dtype")},
     ],
-    # ---------------------------------------------------------------- notebook 04
+    # ==== hidden cases: notebook 04
     "logsumexp_rows": [
         {"kind": "random", "function": "notebook:logsumexp_rows", "seed": 7401,
          "args": {"S": {"normal": [6, 4], "scale": 3.0}}},
@@ -183,7 +183,7 @@ CASES = {
             ("row_scales", _loss(12, 5, 4, 405, w_scale=100.0, x_scale=50.0, row_scales=ROWS)),
         )
     ],
-    # ---------------------------------------------------------------- notebook 05
+    # ==== hidden cases: notebook 05
     "hinge_and_cross_entropy": [
         {"kind": "random", "function": "notebook:hinge_and_cross_entropy", "seed": 7501,
          "args": {"S": {"normal": [7, 4], "scale": 2.0}, "y": {"int": 4, "shape": [7]}, "delta": 1.0}},
@@ -195,7 +195,7 @@ CASES = {
          "args": {"S": {"normal": [6, 4], "scale": 1e4, "row_scales": ROWS}, "y": {"int": 4, "shape": [6]},
                   "delta": 1.0}},
     ],
-    # ---------------------------------------------------------------- speed
+    # ==== hidden cases: speed
     "svm_speed": [
         {"kind": "speed", "function": f"{SVM}:svm_loss_vectorized", "inputs": {"gen": "none"},
          "perf": {"N": 2000, "D": 300, "C": 10, "dtype": "float64", "repeats": 3}, "judge": ("perf",)},

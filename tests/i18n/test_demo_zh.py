@@ -15,8 +15,8 @@ def test_a_chinese_notebook_exports_to_html_with_chinese_check_output(tmp_path: 
     assert [r["notebook"] for r in rows] == ["02_squared_hinge.ipynb"]
     html = Path(rows[0]["html"]).read_text(encoding="utf-8")
     assert "合页损失与平方合页损失" in html                     # the lesson text
-    assert "PASS: 平方合页损失 (squared=True)：损失和梯度" in html   # the check cells answered in Chinese
-    assert "Likely cause" not in html and "PASS: squared hinge" not in html
+    assert "PASS: svm_loss_naive（squared=True）：损失和梯度" in html   # the check cells answered in Chinese
+    assert "Likely cause" not in html and "PASS: svm_loss_naive with squared" not in html
 
 
 def test_demo_exports_both_languages(monkeypatch, tmp_path):

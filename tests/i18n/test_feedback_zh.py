@@ -86,7 +86,8 @@ def test_message_falls_back_to_english_for_an_unknown_key_and_fills_fields():
 def test_what_lines_are_translated_or_kept():
     assert translate_what("not written yet: svm_loss_naive in cs231n_lin/classifiers/linear_svm.py") == \
         "尚未完成：cs231n_lin/classifiers/linear_svm.py 中的 svm_loss_naive"
-    assert translate_what("the loss is 26.4, expected 3.77") == "损失是 26.4，应为 3.77"
+    assert translate_what("the loss is 26.4, which is too large") == "损失是 26.4，太大了"
+    assert translate_what("on the check's example: N=8, D=5") == "在检查的例子上：N=8, D=5"
     assert translate_what('not written yet: margin_loss in the cell under "你的代码：单个间隔"') == \
         "尚未完成：“你的代码：单个间隔”下面单元格中的 margin_loss"
     assert translate_what("something no pattern knows") == "something no pattern knows"
