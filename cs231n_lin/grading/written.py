@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cs231n_lin.checks.cells import ANSWER_HERE, BEGIN_MD, END_MD, cell_source
-from cs231n_lin.grading.markers import markdown_regions
+from cs231n_lin.grading.markers import ANSWER_HERE_ZH, markdown_regions
 from cs231n_lin.grading.results import SubmissionResult, TestResult
 
 DEFAULT_POINTS = 1.0
@@ -116,7 +116,7 @@ def answer_of(student_cell: dict | None, question: Question, reference_cell: dic
         kept = [ln for ln in text.splitlines() if ln not in around and ln.strip() not in (BEGIN_MD, END_MD)]
         parts = ["\n".join(kept)]
     answer = "\n\n".join(p.strip() for p in parts if p.strip())
-    return "" if answer.strip() == ANSWER_HERE else answer
+    return "" if answer.strip() in (ANSWER_HERE, ANSWER_HERE_ZH) else answer
 
 
 def collect_answers(student_notebooks: Mapping[str, dict | None], notebooks_dir: str | Path
