@@ -3,8 +3,8 @@
 Every page is one HTML file with inline CSS and (for the question pages) a small inline script that
 sorts and filters the answers; formulas are typeset by the MathJax copy
 :func:`cs231n_lin.notebook_run.install_mathjax` puts beside the pages (no network). Prompts and
-reference answers are the instructor's markdown, rendered with nbconvert's markdown filter (the one
-the notebooks' HTML export uses); everything that came from a submission (names, answers) is
+reference answers are the instructor's markdown, rendered by mistune (the parser nbconvert's HTML
+export uses) with its math plugin; everything that came from a submission (names, answers) is
 HTML-escaped and kept out of MathJax's reach (``tex2jax_ignore``).
 """
 
@@ -109,10 +109,17 @@ def mathjax_tags(url: str | None) -> str:
 
 
 def markdown(text: str) -> str:
-    """The instructor's markdown as HTML (math left for MathJax), as the notebooks' export renders it."""
-    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+    """The instructor's markdown as HTML, formulas left for MathJax (mistune, the parser under
+    nbconvert's markdown filter, with its math plugin: ``$...$`` -> ``\\(...\\)``)."""
+    global _MARKDOWN
+    if _MARKDOWN is None:
+        import mistune
 
-    return markdown2html_mistune(text or "")
+        _MARKDOWN = mistune.create_markdown(escape=False, plugins=["math", "table", "strikethrough"])
+    return str(_MARKDOWN(text or ""))
+
+
+_MARKDOWN = None
 
 
 def inline_code(text: str) -> str:

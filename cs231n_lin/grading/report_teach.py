@@ -15,6 +15,7 @@ Read from ``results.json`` files and the reference notebooks only (never the gra
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from collections import defaultdict
@@ -34,6 +35,23 @@ _PLACEHOLDER = re.compile(r"\{(\w+)(?::[^}]*)?\}")
 _GENERIC = {"what": "loss", "function": "function", "N": "N", "NC": "N * C", "N2": "N ** 2",
             "delta": "delta", "be": "is", "it": "matches", "it_matches": "it matches", "counts": "counts",
             "subtracts": "subtracts", "uses": "uses"}
+
+
+def names_in(source: str) -> set[str]:
+    """The names and attribute names a cell's code uses (IPython magics and shell lines skipped);
+    every identifier-like word when the code does not parse."""
+    code = "\n".join("" if ln.lstrip().startswith(("%", "!")) else ln for ln in source.splitlines())
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return set(re.findall(r"\b[A-Za-z_]\w*\b", source))
+    out = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            out.add(node.id)
+        elif isinstance(node, ast.Attribute):
+            out.add(node.attr)
+    return out
 
 
 def label(key: str) -> str:
@@ -83,8 +101,6 @@ class Lessons:
 
     @classmethod
     def from_notebooks(cls, notebooks_dir: str | Path | None) -> Lessons:
-        from cs231n_lin.grading.nbgrade import names_in
-
         out = cls()
         if notebooks_dir is None or not Path(notebooks_dir).is_dir():
             return out
@@ -102,7 +118,7 @@ class Lessons:
                 key = (path.stem, cid)
                 out.order.append(key)
                 out.headings[key] = section_heading(cells, i) or path.stem
-                out.calls[key] = set(names_in(cell_source(cell)))
+                out.calls[key] = names_in(cell_source(cell))
         return out
 
     def section(self, test_name: str) -> str:
@@ -192,4 +208,4 @@ def reteach(results: Mapping[str, dict], lessons: Lessons) -> dict[str, list[dic
     return {"mistakes": mistakes, "undiagnosed": undiagnosed}
 
 
-__all__ = ["Lessons", "UNFINISHED_KEYS", "check_cell_id", "estimator_losses", "label", "reteach"]
+__all__ = ["Lessons", "UNFINISHED_KEYS", "check_cell_id", "estimator_losses", "label", "names_in", "reteach"]
