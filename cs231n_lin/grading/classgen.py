@@ -84,7 +84,7 @@ def _answer(rng: random.Random, lang: str) -> str:
         return ""
     words = _PHRASES[lang]
     if roll < SHARE_BLANK + SHARE_PARTIAL:
-        return rng.choice(words)[: rng.randint(6, 18)]
+        return rng.choice(words)[: rng.randint(6, 18)].strip()
     sep = "，" if lang == "zh" else ". "
     return sep.join(rng.sample(words, rng.randint(2, 4))) + ("。" if lang == "zh" else ".")
 
