@@ -29,7 +29,7 @@ from typing import Any, Protocol
 
 from cs231n_lin.checks.cells import cell_source, is_check_cell
 from cs231n_lin.grading.markers import ANSWER_HERE_ZH, strip_markdown
-from cs231n_lin.grading.written import Question
+from cs231n_lin.grading.written import Question, summary_output
 
 #: Relative frequency of catalogue bugs (any other bug: 1). Forgetting to divide by N, the
 #: regularization gradient's factor 2, the max-shift and the correct class's gradient are the
@@ -203,6 +203,7 @@ def with_check_cells(result: dict, notebooks_dir: str | Path) -> dict:
                                  "score": pts if passed else 0.0, "max_score": pts,
                                  "output": "passed" if passed else "FAIL", "visibility": "visible"})
     out["score"] = round(sum(float(t["score"]) for t in out["tests"]), 6)
+    out["output"] = summary_output(str(out.get("output", "")), out["tests"])
     return out
 
 

@@ -22,7 +22,7 @@ import math
 import os
 import re
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -280,17 +280,21 @@ def _written_tests(result: SubmissionResult, marks: Mapping[str, float], questio
     return out, unmarked
 
 
-def summary_output(output: str, tests: list[TestResult], unmarked: int | None = None) -> str:
+def summary_output(output: str, tests: Sequence[TestResult | Mapping], unmarked: int | None = None) -> str:
     """``output`` with its summary lines recomputed from ``tests``: the ``Graded N tests`` count and
     the written-answers line (added when ``unmarked`` is given, replaced when already there)."""
     lines = [ln for ln in output.splitlines() if not ln.startswith(WRITTEN_LINE)]
     lines = [_GRADED.sub(f"Graded {len(tests)} tests", ln, count=1) for ln in lines]
     if unmarked is not None:
-        written = [t for t in tests if ": written answer " in t.name]
+        written = [t for t in tests if ": written answer " in _name(t)]
         done = len(written) - unmarked
         lines.append(f"{WRITTEN_LINE} {done} of {len(written)} marked by hand"
                      + (f"; {unmarked} not marked yet (they count 0 until they are)." if unmarked else "."))
     return "\n".join(lines)
+
+
+def _name(test: TestResult | Mapping) -> str:
+    return str(test.get("name", "")) if isinstance(test, Mapping) else test.name
 
 
 def _has_answers(grades: Path, name: str) -> bool:
