@@ -4,15 +4,18 @@ Reads every ``GRADES_DIR/<name>/results.json`` that ``grade --out GRADES_DIR`` w
 grader's internals) and writes, atomically:
 
 - ``report.json`` — the numbers (:func:`summarize`);
-- ``report.html`` — the same with figures, self-contained (PNG figures embedded; opens offline);
+- ``report.html`` — the overview (scores, what to re-teach, hardest tests, speed, limit stops,
+  the written questions), PNG figures embedded, and ``report_written/<question>.html``, one page
+  per written question; MathJax is copied into ``_mathjax/`` beside them (the pages open offline);
 - ``written.csv`` — one row per submission, one column per written question, for the points
   (points already typed into an earlier ``written.csv`` are kept).
 
 A test's *part* is the text of its name before the first ``": "`` (the function for hidden tests,
 the notebook for check cells; ``"<notebook> (written)"`` for hand-graded written answers). A
-diagnosis's parts are the parts named by the diagnosed function in which the diagnosed submissions
-lost points. Diagnoses that only say the code is unfinished (:data:`UNFINISHED_KEYS`) are listed
-after the mistakes.
+diagnosis is charged with the failed tests of its submissions that use the diagnosed function
+(:mod:`~cs231n_lin.grading.report_teach`: its own tests, the estimators trained with it and the
+check cells that call either); a failed test no diagnosis explains is grouped by test. Diagnoses
+that only say the code is unfinished (:data:`UNFINISHED_KEYS`) are listed after the mistakes.
 """
 
 from __future__ import annotations

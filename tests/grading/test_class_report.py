@@ -192,6 +192,13 @@ def test_pages_in_chromium_offline(graded, tmp_path):
         Select(driver.find_element(By.ID, "show")).select_by_value("unmarked")
         assert len(shown()) == len(plans)
         Select(driver.find_element(By.ID, "show")).select_by_value("all")
+        order = lambda: [c.get_attribute("data-name") for c in  # noqa: E731
+                         driver.find_elements(By.CSS_SELECTOR, "#answers .ans")]
+        Select(driver.find_element(By.ID, "sort")).select_by_value("length")
+        lengths = [len(q["answers"][n]) for n in order()]
+        assert lengths == sorted(lengths, reverse=True) and lengths[0] > lengths[-1]
+        Select(driver.find_element(By.ID, "sort")).select_by_value("name")
+        assert order() == sorted(plans)
         word = next(a for a in q["answers"].values() if a).split()[0]
         driver.find_element(By.ID, "q").send_keys(word)
         assert sorted(shown()) == sorted(n for n, a in q["answers"].items() if word.lower() in a.lower())
