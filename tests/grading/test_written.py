@@ -254,3 +254,15 @@ def test_merge_is_all_or_nothing_when_a_write_fails(tmp_path, refdir, monkeypatc
     monkeypatch.undo()
     assert _snapshot(out) == before                      # amy's staged file was not moved into place
     assert not [p for p in out.rglob(".*.tmp")]          # and no staged file is left behind
+
+
+def test_the_chinese_placeholder_is_an_empty_answer(refdir):
+    from cs231n_lin.grading.markers import ANSWER_HERE_ZH, strip_markdown
+
+    nb = json.loads(json.dumps(REF))
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown" and "BEGIN SOLUTION" in cell["source"]:
+            cell["source"] = strip_markdown(cell["source"], "test", ANSWER_HERE_ZH)
+    nb["cells"][3]["source"] = nb["cells"][3]["source"].replace(ANSWER_HERE_ZH, "先减去最大值。")
+    got = written.collect_answers({"lesson.ipynb": nb}, refdir)
+    assert got == {"lesson/a1": "", "lesson/a2": "先减去最大值。"}
