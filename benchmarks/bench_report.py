@@ -60,9 +60,10 @@ def seed_results(bug_names: tuple[str, ...] = SEED_BUGS, *, log=print) -> dict[s
         bugs = _catalogue()
         questions = reference_questions(ROOT / "notebooks")
         answers = classgen.plan_class(1, [], questions, seed=1)[0].answers
-        plans = [classgen.StudentPlan("correct", answers=answers),
-                 classgen.StudentPlan("unfinished", unfinished=("cs231n_lin/classifiers/softmax.py",),
-                                      answers=answers)]
+        plans = [classgen.StudentPlan("correct", answers=answers)]
+        if len(bug_names) > 1:        # the quick run grades two seeds only (one batch of --jobs 2)
+            plans.append(classgen.StudentPlan("unfinished", unfinished=("cs231n_lin/classifiers/softmax.py",),
+                                              answers=answers))
         plans += [classgen.StudentPlan(name, (name,), answers=answers) for name in bug_names]
         with tempfile.TemporaryDirectory() as tmp:
             subs = [classgen.write_submission(p, Path(tmp) / "subs" / p.name, repo=ROOT, bugs=bugs)
