@@ -65,7 +65,7 @@ def _scores(s: dict, figs: dict) -> str:
 def _bugs(s: dict, figs: dict) -> str:
     rows = []
     for d in s["diagnoses"][:MAX_ROWS]:
-        tests = "".join(f"<li>{escape(_test_label(t, s))} <span class=muted>({v['failed']} of "
+        tests = "".join(f"<li>{inline_code(_test_label(t, s))} <span class=muted>({v['failed']} of "
                         f"{d['count']}, {_num(v['points_lost'])} pts)</span></li>"
                         for t, v in d["tests"].items())
         tests = (f'<details><summary>{len(d["tests"])} tests</summary><ul class="names">{tests}</ul>'
@@ -83,7 +83,7 @@ def _bugs(s: dict, figs: dict) -> str:
     if more > 0:
         body += f'<p class="muted">… and {more} more diagnoses (all are in report.json).</p>'
     loose = s.get("undiagnosed", [])
-    urows = [[escape(_test_label(g["test"], s)), str(g["count"]), _names(g["submissions"]),
+    urows = [[inline_code(_test_label(g["test"], s)), str(g["count"]), _names(g["submissions"]),
               _num(g["points_lost"])] for g in loose[:MAX_ROWS]]
     ubody = _table(["failing test", "students", "who", "points lost"], urows, {1, 3}) if urows else \
         '<p class="muted">Every lost point is explained by a diagnosis above.</p>'
@@ -104,7 +104,8 @@ def _test_label(name: str, s: dict) -> str:
 
 def _tests(s: dict, figs: dict) -> str:
     failing = [r for r in s["tests"] if r["pass_rate"] < 1.0 and r["kind"] != "written"]
-    rows = [[escape(_test_label(r["name"], s)), "check cell" if r["kind"] == "notebook" else "hidden test",
+    rows = [[inline_code(_test_label(r["name"], s)),
+             "check cell" if r["kind"] == "notebook" else "hidden test",
              f'{r["passed"]}/{r["attempts"]}', _pct(r["pass_rate"]), _num(r["max_score"])]
             for r in failing[:MAX_TEST_ROWS]]
     body = _table(["test", "kind", "passed", "pass rate", "points"], rows, {2, 3, 4}) if rows else \
