@@ -1,7 +1,8 @@
 """How long ``cs231n-lin report`` takes on a class of hundreds, and how big its pages are.
 
 The class is built from REAL grades: a few submissions of the mutant catalogue
-(``tests/grading/mutants.py``: the correct code, unfinished files, the most common bugs) are graded
+(``tests/grading/mutants.py``: the correct code, unfinished files, the most common bugs, and a loss
+that never returns, stopped by the sandbox) are graded
 by ``cs231n-lin grade`` (written answers collected from the real notebooks, no notebook run), then
 :func:`cs231n_lin.grading.classgen.replicate` makes ``n`` students of them (each with its own
 blank, partial or full answers in English or Chinese, and varied speed measurements), and
@@ -64,6 +65,7 @@ def seed_results(bug_names: tuple[str, ...] = SEED_BUGS, *, log=print) -> dict[s
         if len(bug_names) > 1:        # the quick run grades two seeds only (one batch of --jobs 2)
             plans.append(classgen.StudentPlan("unfinished", unfinished=("cs231n_lin/classifiers/softmax.py",),
                                               answers=answers))
+            plans.append(classgen.StudentPlan("hang", hangs=True, answers=answers))   # a sandbox stop
         plans += [classgen.StudentPlan(name, (name,), answers=answers) for name in bug_names]
         with tempfile.TemporaryDirectory() as tmp:
             subs = [classgen.write_submission(p, Path(tmp) / "subs" / p.name, repo=ROOT, bugs=bugs)

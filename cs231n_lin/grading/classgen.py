@@ -3,7 +3,8 @@
 :func:`plan_class` draws, from a seed, what each of ``n`` students hands in: most finish the
 assignment, some with one or two of a bug catalogue's mistakes (common mistakes more often than
 rare ones: :data:`COMMON_BUGS`), a few leave whole files unfinished (the release's
-``NotImplementedError`` stubs); a quarter work in the Chinese notebooks; each written answer is
+``NotImplementedError`` stubs), one or two in a hundred hand in a loss that never returns; a
+quarter work in the Chinese notebooks; each written answer is
 full, partial or blank. :func:`write_submission` writes one plan as a submission folder (the
 package with the plan's edits, the notebooks of the student's language with the answers typed in).
 :func:`replicate` turns a few REAL ``results.json`` files into a class of any size for the
@@ -41,8 +42,11 @@ COMMON_BUGS: dict[str, float] = {
     "svm_vec_counts_correct_class": 4, "softmax_vec_no_onehot": 4, "svm_vec_np_mean": 3,
     "fit_no_bias_column": 3, "fit_original_labels": 2, "predict_returns_index": 2,
 }
-#: share of the class that finishes with no bug, hands in unfinished files, and writes in Chinese
-SHARE_CORRECT, SHARE_UNFINISHED, SHARE_ZH = 0.35, 0.08, 0.25
+#: share of the class that finishes with no bug, hands in unfinished files, hands in a vectorized
+#: loss that never returns (a loop whose condition never changes: the sandbox stops it), and
+#: writes in Chinese
+SHARE_CORRECT, SHARE_UNFINISHED, SHARE_HANG, SHARE_ZH = 0.35, 0.08, 0.015, 0.25
+HANG = ("cs231n_lin/classifiers/linear_svm.py", "svm_loss_vectorized")
 #: per answer: blank, partial (a fragment), else a full answer
 SHARE_BLANK, SHARE_PARTIAL = 0.12, 0.18
 PACKAGE_FILES = ("cs231n_lin/classifiers/linear_svm.py", "cs231n_lin/classifiers/softmax.py",
@@ -74,6 +78,7 @@ class StudentPlan:
     name: str
     bugs: tuple[str, ...] = ()
     unfinished: tuple[str, ...] = ()          # package files left as the release's stubs
+    hangs: bool = False                       # svm_loss_vectorized never returns
     lang: str = "en"
     answers: Mapping[str, str] = field(default_factory=dict)    # question id -> answer ("" = blank)
 
@@ -104,15 +109,17 @@ def plan_class(n: int, bugs: Sequence[Bug], questions: Sequence[Question], seed:
         roll = rng.random()
         chosen: list[Bug] = []
         unfinished: tuple[str, ...] = ()
+        hangs = SHARE_UNFINISHED <= roll < SHARE_UNFINISHED + SHARE_HANG
         if roll < SHARE_UNFINISHED:
             unfinished = tuple(sorted(rng.sample(PACKAGE_FILES, rng.randint(1, 2))))
-        elif roll >= SHARE_UNFINISHED + SHARE_CORRECT and pool:
+        elif roll >= SHARE_UNFINISHED + SHARE_HANG + SHARE_CORRECT and pool:
             for _ in range(1 if rng.random() < 0.7 else 2):
                 bug = rng.choices(pool, weights=w)[0]
                 if bug not in chosen and all(b.file != bug.file for b in chosen):
                     chosen.append(bug)
         answers = {q.id: _answer(rng, lang) for q in questions}
-        plans.append(StudentPlan(f"s{k:04d}", tuple(b.name for b in chosen), unfinished, lang, answers))
+        plans.append(StudentPlan(f"s{k:04d}", tuple(b.name for b in chosen), unfinished, hangs, lang,
+                                 answers))
     return plans
 
 
@@ -145,6 +152,12 @@ def write_submission(plan: StudentPlan, dest: str | Path, *, repo: str | Path, b
                     ignore=shutil.ignore_patterns("grading", "__pycache__"))
     for name in plan.bugs:
         by_name[name].apply_to(dest)
+    if plan.hangs:
+        path = dest / HANG[0]
+        text = path.read_text()
+        at = text.index("# BEGIN SOLUTION\n", text.index(f"def {HANG[1]}(")) + len("# BEGIN SOLUTION\n")
+        path.write_text(text[:at] + "    while True:           # waits for a condition that never changes\n"
+                        "        pass\n" + text[at:])
     for rel in plan.unfinished:
         path = dest / rel
         path.write_text(re.sub(r"( *)# BEGIN SOLUTION\n.*?# END SOLUTION\n",
@@ -209,7 +222,7 @@ def with_check_cells(result: dict, notebooks_dir: str | Path) -> dict:
 
 def replicate(seeds: Mapping[str, dict], plans: Sequence[StudentPlan], seed: int = 0) -> dict[str, dict]:
     """One results dictionary per plan: the real ``results.json`` of the seed submission graded
-    with the same bugs (else the closest: same unfinished files, else the first seed), with the
+    with the same profile (:func:`profile`; else the seed of its first bug, else the first seed), with the
     plan's written answers and a varied speed measurement."""
     rng = random.Random(seed)
     keys = list(seeds)
@@ -229,9 +242,11 @@ def replicate(seeds: Mapping[str, dict], plans: Sequence[StudentPlan], seed: int
 
 
 def _profile(plan: StudentPlan) -> str:
-    """The seed key of a plan: its bugs joined by ``+``, ``unfinished`` or ``correct``."""
+    """The seed key of a plan: its bugs joined by ``+``, ``unfinished``, ``hang`` or ``correct``."""
     if plan.unfinished:
         return "unfinished"
+    if plan.hangs:
+        return "hang"
     return "+".join(plan.bugs) or "correct"
 
 
@@ -255,7 +270,7 @@ def summarize_plans(plans: Sequence[StudentPlan]) -> dict[str, Any]:
     from collections import Counter
 
     return {"students": len(plans), "bugs": dict(Counter(b for p in plans for b in p.bugs)),
-            "unfinished": sum(1 for p in plans if p.unfinished),
+            "unfinished": sum(1 for p in plans if p.unfinished), "hang": sum(1 for p in plans if p.hangs),
             "zh": sum(1 for p in plans if p.lang == "zh"),
             "blank_answers": sum(1 for p in plans for a in p.answers.values() if not a),
             "correct": sum(1 for p in plans if not p.bugs and not p.unfinished)}
