@@ -1,130 +1,154 @@
-"""How long ``cs231n-lin report`` takes on a large class: generated results files, then the report.
+"""How long ``cs231n-lin report`` takes on a class of hundreds, and how big its pages are.
 
-The results files are made up (no grading): the real hidden cases' test names, five notebooks'
-check cells, written answers, diagnoses, speed measurements and a few sandbox limits, each drawn
-from a seeded generator, in the schema ``grade --out`` writes. Target: 500 submissions in at most
-10 s (the report only; generating the files is not timed).
+The class is built from REAL grades: a few submissions of the mutant catalogue
+(``tests/grading/mutants.py``: the correct code, unfinished files, the most common bugs, and a loss
+that never returns, stopped by the sandbox) are graded
+by ``cs231n-lin grade`` (written answers collected from the real notebooks, no notebook run), then
+:func:`cs231n_lin.grading.classgen.replicate` makes ``n`` students of them (each with its own
+blank, partial or full answers in English or Chinese, and varied speed measurements), and
+:func:`~cs231n_lin.grading.classgen.with_check_cells` adds the notebooks' check cells by the
+grader's rule. The seeds' grades are cached in ``build/bench_report_seeds/`` (keyed by the
+package, hidden cases and catalogue sources). Only the report is timed. Targets: 300 submissions
+in at most 10 s; every page at most 2 MB.
 
     python benchmarks/bench_report.py [N]
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-import random
+import os
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from cs231n_lin._io import atomic_write_text
-
-# (key, function, message) as `grade` stores them (taken from a real graded batch)
-KEYS = [
-    ("avg_sum", "svm_loss_vectorized", "Your loss is not averaged over the examples: it matches the SUM over "
-     "the N = 13 examples (N times too large). Did you forget to divide by N, the number of examples?"),
-    ("no_shift", "softmax_loss_vectorized", "The loss from your softmax_loss_vectorized is not finite for "
-     "scores around 790.4: np.exp overflows. Subtract each row's maximum score before np.exp."),
-    ("loss.reg_half", "svm_loss_vectorized", "Your regularization term is 0.5 * reg * sum(W * W); this "
-     "assignment's loss is data_loss + reg * sum(W * W), without the 0.5."),
-    ("softmax_no_onehot", "softmax_loss_vectorized", "Your dW misses the one-hot term: the score gradient is "
-     "p_j - 1[j == y_i], so subtract 1 at the correct class."),
-    ("fit.ascent", "LinearSVM", "LinearSVM.fit moves W UP the gradient (W += learning_rate * grad): the SGD "
-     "step is W -= learning_rate * grad (gradient descent)."),
-    ("svm_counted", "svm_loss_naive", "Your loss and dW count the correct class in the hinge sum: for "
-     "j == y_i the margin is delta, so every example adds delta."),
-    ("not_implemented", "softmax", "softmax is not implemented yet (it raised NotImplementedError)."),
-]
-NOTEBOOKS = ["01_svm_hinge_loss", "02_squared_hinge", "03_softmax_cross_entropy", "04_numeric_stability",
-             "05_svm_vs_softmax"]
+ROOT = Path(__file__).resolve().parents[1]
+SEED_BUGS = ("svm_vec_loss_not_averaged", "softmax_vec_no_shift", "svm_naive_reg_grad_factor1",
+             "svm_vec_no_correct_class_grad", "softmax_vec_no_onehot", "fit_no_bias_column")
+QUICK_BUGS = ("svm_vec_loss_not_averaged",)
+MAX_PAGE_BYTES = 2 * 1024 * 1024
 
 
-def _hidden_tests() -> list[tuple[str, float, str]]:
-    from cs231n_lin.grading.grade import CHECK_TITLES, load_cases
-    from cs231n_lin.grading.worker import reference_package
+def _catalogue():
+    sys.path.insert(0, str(ROOT / "tests" / "grading"))
+    try:
+        from mutants import BUGS
+    finally:
+        sys.path.pop(0)
+    return BUGS
 
-    cases = load_cases(reference_package().parent / "tests" / "hidden")
-    return [(f"{c['name']} — {CHECK_TITLES[k]}", float(p), c["function"])
-            for c in cases for k, p in c["checks"].items()]
+
+def _cache_key(bug_names: tuple[str, ...]) -> str:
+    h = hashlib.sha256("\n".join(bug_names).encode())
+    for folder in (ROOT / "cs231n_lin", ROOT / "tests" / "hidden"):
+        for path in sorted(folder.rglob("*.py")):
+            h.update(str(path.relative_to(ROOT)).encode() + path.read_bytes())
+    h.update((ROOT / "tests" / "grading" / "mutants.py").read_bytes())
+    return h.hexdigest()[:16]
 
 
-def _question_ids() -> list[str]:
-    from cs231n_lin.grading.worker import reference_package
+def seed_results(bug_names: tuple[str, ...] = SEED_BUGS, *, log=print) -> dict[str, dict]:
+    """Profile (``correct``, ``unfinished``, a bug's name) -> its real ``results.json`` (graded once)."""
+    from cs231n_lin.grading import classgen
     from cs231n_lin.grading.written import reference_questions
 
-    return [q.id for q in reference_questions(reference_package().parent / "notebooks")]
+    cache = ROOT / "build" / "bench_report_seeds" / _cache_key(bug_names)
+    if not (cache / "done").is_file():
+        bugs = _catalogue()
+        questions = reference_questions(ROOT / "notebooks")
+        answers = classgen.plan_class(1, [], questions, seed=1)[0].answers
+        plans = [classgen.StudentPlan("correct", answers=answers)]
+        if len(bug_names) > 1:        # the quick run grades two seeds only (one batch of --jobs 2)
+            plans.append(classgen.StudentPlan("unfinished", unfinished=("cs231n_lin/classifiers/softmax.py",),
+                                              answers=answers))
+            plans.append(classgen.StudentPlan("hang", hangs=True, answers=answers))   # a sandbox stop
+        plans += [classgen.StudentPlan(name, (name,), answers=answers) for name in bug_names]
+        with tempfile.TemporaryDirectory() as tmp:
+            subs = [classgen.write_submission(p, Path(tmp) / "subs" / p.name, repo=ROOT, bugs=bugs)
+                    for p in plans]
+            refnb = classgen.answers_only_notebooks(ROOT / "notebooks", Path(tmp) / "refnb")
+            out = Path(tmp) / "grades"
+            log(f"grading {len(subs)} seed submissions for the report benchmark (cached afterwards) ...")
+            subprocess.run([sys.executable, "-m", "cs231n_lin", "grade", *map(str, subs), "--out", str(out),
+                            "--jobs", "2", "--notebooks", str(refnb)], check=True, cwd=ROOT,
+                           stdout=subprocess.DEVNULL)
+            shutil.rmtree(cache, ignore_errors=True)
+            cache.mkdir(parents=True)
+            for p in plans:
+                shutil.copy(out / p.name / "results.json", cache / f"{p.name}.json")
+        (cache / "done").write_text("ok\n")
+    return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(cache.glob("*.json"))}
 
 
-def generate(out_dir: str | Path, n: int, seed: int = 0) -> Path:
-    """Write ``n`` plausible ``<out_dir>/s<k>/results.json`` files; returns ``out_dir``."""
-    rng = random.Random(seed)
-    out = Path(out_dir)
-    hidden = _hidden_tests()
-    questions = _question_ids()
-    for k in range(n):
-        skill = rng.random()
-        bugs = [b for b in KEYS if rng.random() > 0.55 + 0.45 * skill]
-        broken = {fn for _, fn, _ in bugs}
-        tests = []
-        for name, pts, fn in hidden:
-            ok = fn not in broken and rng.random() < 0.6 + 0.4 * skill
-            tests.append({"name": name, "score": pts if ok else 0.0, "max_score": pts,
-                          "output": "correct" if ok else "the loss is not the correct value",
-                          "visibility": "visible"})
-        for nb in NOTEBOOKS:
-            for c in range(1, 4):
-                ok = rng.random() < 0.5 + 0.5 * skill
-                tests.append({"name": f"{nb}: check cell {c} (cell id {nb[:2]}-{c:03d})", "score": 1.0 if ok
-                              else 0.0, "max_score": 1.0, "output": "passed" if ok else "FAIL: ...",
-                              "visibility": "visible"})
-        if k % 97 == 5:
-            tests = [dict(t, score=0.0) for t in tests]
-        perf = {fn: {"ratio": round(rng.lognormvariate(0.7 + 1.2 * (1 - skill), 0.5), 3),
-                     "graded_ratio": round(rng.lognormvariate(0.2 + 1.5 * (1 - skill), 0.5), 3),
-                     "lines_per_example": 3.0 if rng.random() < 0.1 else 0.0,
-                     "extra_memory_ratio": 1.0 if rng.random() < 0.15 else 0.1}
-                for fn in ("svm_loss_vectorized", "softmax_loss_vectorized")}
-        limits = [{"function": "svm_loss_vectorized", "why": "ran out of time (limit 60 s)",
-                   "kind": "timeout"}] if k % 53 == 7 else []
-        written = {q: "" if rng.random() < 0.1
-                   else f"Answer of student {k} to {q}: " + "words " * rng.randint(5, 60) for q in questions}
-        data = {"score": round(sum(t["score"] for t in tests), 6), "execution_time": 30.0,
-                "output": "Graded.", "tests": tests,
-                "extra_data": {"diagnoses": [{"key": key, "function": fn, "message": msg}
-                                             for key, fn, msg in bugs],
-                               "perf": perf, "limits": limits, "written": written}}
-        atomic_write_text(out / f"s{k:04d}" / "results.json", json.dumps(data))
-    return out
+def build_class(out_dir: str | Path, n: int, seeds: dict[str, dict], seed: int = 0) -> Path:
+    """``n`` results files under ``out_dir``, replicated from ``seeds`` (see the module docstring)."""
+    from cs231n_lin.grading import classgen
+    from cs231n_lin.grading.written import reference_questions
+
+    bugs = [b for b in _catalogue() if b.name in seeds]
+    plans = classgen.plan_class(n, bugs, reference_questions(ROOT / "notebooks"), seed=seed)
+    results = classgen.replicate(seeds, plans, seed=seed)
+    results = {k: classgen.with_check_cells(v, ROOT / "notebooks") for k, v in results.items()}
+    return classgen.write_results(results, out_dir)
 
 
-def measure_report_seconds(n: int = 500, seed: int = 0) -> float:
-    """Wall-clock seconds of ``report.main`` on ``n`` generated results files."""
+def page_sizes(grades_dir: str | Path) -> dict[str, int]:
+    """Bytes of each report page (``report.html`` and ``report_written/*.html``)."""
+    root = Path(grades_dir)
+    pages = [root / "report.html", *sorted((root / "report_written").glob("*.html"))]
+    return {str(p.relative_to(root)): p.stat().st_size for p in pages}
+
+
+def measure(n: int = 300, *, bug_names: tuple[str, ...] = SEED_BUGS, keep: str | Path | None = None,
+            log=print) -> dict:
+    """Seconds of ``report.main`` on a class of ``n`` and the sizes of its pages."""
     import matplotlib
 
     matplotlib.use("Agg", force=False)
     from cs231n_lin.grading.report import main
 
+    seeds = seed_results(bug_names, log=log)
     with tempfile.TemporaryDirectory() as tmp:
-        generate(tmp, n, seed)
-        start = time.perf_counter()
-        main(grades_dir=tmp, echo=lambda *a: None)
-        return time.perf_counter() - start
+        root = Path(keep) if keep else Path(tmp)
+        build_class(root, n, seeds)
+        start, cpu = time.perf_counter(), time.process_time()
+        main(grades_dir=root, notebooks_dir=ROOT / "notebooks", echo=lambda *a: None)
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+        sizes = page_sizes(root)
+    return {"seconds": seconds, "cpu_seconds": cpu, "load_average": os.getloadavg()[0],
+            "pages": len(sizes), "largest_page": max(sizes, key=sizes.get),
+            "largest_bytes": max(sizes.values()), "overview_bytes": sizes["report.html"], "sizes": sizes}
 
 
 def report_row(n: int) -> dict:
-    """The benchmark table's row: report build time for ``n`` submissions (target <= 10 s at 500)."""
+    """The benchmark table's row: report build time for ``n`` submissions (target <= 10 s at 300),
+    with the page sizes in its details."""
     from benchmarks.rows import ratio_row
 
-    label = f"report of {n} graded submissions (target at 500)"
+    label = f"report of {n} graded submissions (target at 300)"
     try:
         import cs231n_lin.grading.report  # noqa: F401 - instructor-only: not in the student version
     except ImportError:
         return ratio_row("report_seconds", label, None, None, None, unit="s",
                          reason="n/a (no grader in this copy)")
-    seconds = measure_report_seconds(n)
-    return ratio_row("report_seconds", label, seconds, "<=", 10.0, unit="s", submissions=n)
+    m = measure(n, bug_names=QUICK_BUGS if n < 100 else SEED_BUGS)
+    return ratio_row("report_seconds", label, m["seconds"], "<=", 10.0, unit="s", submissions=n,
+                     cpu_seconds=m["cpu_seconds"], load_average=m["load_average"],
+                     pages=m["pages"], largest_page=m["largest_page"],
+                     largest_page_bytes=m["largest_bytes"], overview_bytes=m["overview_bytes"],
+                     pages_within_2mb=m["largest_bytes"] <= MAX_PAGE_BYTES)
 
 
 if __name__ == "__main__":
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 500
-    print(f"report of {count} submissions: {measure_report_seconds(count):.2f} s")
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 300
+    keep = os.environ.get("BENCH_REPORT_KEEP")
+    m = measure(count, keep=keep)
+    print(f"report of {count} submissions: {m['seconds']:.2f} s (target <= 10 s; "
+          f"CPU {m['cpu_seconds']:.2f} s, "
+          f"load average {m['load_average']:.1f}); {m['pages']} pages, "
+          f"overview {m['overview_bytes'] / 1024:.0f} KiB, largest {m['largest_page']} "
+          f"{m['largest_bytes'] / 1024:.0f} KiB (limit {MAX_PAGE_BYTES // 1024} KiB)")

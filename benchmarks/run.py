@@ -37,7 +37,7 @@ class Sizes:
     explorer_points: int = 300
     explorer_repeats: int = 20
     grade_batch: int = 20
-    report_submissions: int = 500   # cs231n-lin report on generated results files
+    report_submissions: int = 300   # cs231n-lin report on a class replicated from real grades
 
 
 FULL = Sizes()
@@ -79,7 +79,7 @@ def run(sizes: Sizes, *, log=print) -> list[dict]:
     rows += check_times(1 if sizes is QUICK else 3)
     from benchmarks.bench_report import report_row
 
-    log(f"class report of {sizes.report_submissions} generated results ...")
+    log(f"class report of {sizes.report_submissions} students replicated from real grades ...")
     rows.append(report_row(sizes.report_submissions))
     if sizes is not QUICK:  # grading takes minutes: full runs only
         from benchmarks.bench_grading import grading_times

@@ -14,11 +14,13 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
-
-import nbformat
+from typing import TYPE_CHECKING
 
 from cs231n_lin._io import atomic_write_text
 from cs231n_lin._paths import PACKAGE_DIR
+
+if TYPE_CHECKING:          # imported where used: nbformat takes seconds to import (jsonschema)
+    import nbformat
 
 #: Where the lesson notebooks live in a checkout of the repository.
 NOTEBOOK_DIR = PACKAGE_DIR.parent / "notebooks"
@@ -58,14 +60,16 @@ def mathjax_source() -> Path:
     ModuleNotFoundError
         When the package is missing, with the command that installs it.
     """
-    try:
-        import jupyter_server_mathjax
-    except ModuleNotFoundError as exc:
+    import importlib.util
+
+    # found, not imported: importing the package starts loading jupyter_server (seconds)
+    spec = importlib.util.find_spec("jupyter_server_mathjax")
+    if spec is None or spec.origin is None:
         raise ModuleNotFoundError(
             "exporting notebooks to HTML needs MathJax from the package jupyter-server-mathjax; "
             "install it with `pip install jupyter-server-mathjax` (it is a dependency of cs231n-lin)",
-            name=exc.name) from None
-    folder = Path(jupyter_server_mathjax.__file__).resolve().parent / "static"
+            name="jupyter_server_mathjax")
+    folder = Path(spec.origin).resolve().parent / "static"
     if not (folder / "MathJax.js").is_file():
         raise FileNotFoundError(f"no MathJax.js in {folder}; reinstall jupyter-server-mathjax")
     return folder
@@ -103,6 +107,8 @@ def notebook_text(nb: nbformat.NotebookNode) -> str:
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
     nb.metadata.pop("widgets", None)
+    import nbformat
+
     text = nbformat.writes(nb)
     return text if text.endswith("\n") else text + "\n"
 
@@ -171,6 +177,8 @@ def export_notebooks(out_dir: str | os.PathLike, *, src_dir: str | os.PathLike |
     exporter = offline_html_exporter(install_mathjax(out))
     rows = []
     for path in paths:
+        import nbformat
+
         nb = nbformat.read(path, as_version=4)
         executed, seconds = execute_notebook(nb, cwd=src_dir)
         atomic_write_text(out / path.name, notebook_text(executed))

@@ -227,9 +227,10 @@ def _written_tests(refs_dir: Path | None, answers: dict[str, str]) -> list[TestR
     out = []
     for q in written.reference_questions(refs_dir):
         empty = not answers.get(q.id, "").strip()
+        unmarked = written.UNMARKED.format(points=q.max_points)
         out.append(TestResult(q.test_name, 0.0, q.max_points,
-                              i18n.tr("to be marked by hand" + (": your answer is empty" if empty else ""),
-                                      "人工评分" + ("：你的回答是空的" if empty else "")), "visible"))
+                              unmarked + i18n.tr(" (your answer is empty)" if empty else "",
+                                                 "（你的回答是空的）" if empty else ""), "visible"))
     return out
 
 

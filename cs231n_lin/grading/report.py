@@ -4,22 +4,25 @@ Reads every ``GRADES_DIR/<name>/results.json`` that ``grade --out GRADES_DIR`` w
 grader's internals) and writes, atomically:
 
 - ``report.json`` — the numbers (:func:`summarize`);
-- ``report.html`` — the same with figures, self-contained (PNG figures embedded; opens offline);
+- ``report.html`` — the overview (scores, what to re-teach, hardest tests, speed, limit stops,
+  the written questions), PNG figures embedded, and ``report_written/<question>.html``, one page
+  per written question; MathJax is copied into ``_mathjax/`` beside them (the pages open offline);
 - ``written.csv`` — one row per submission, one column per written question, for the points
   (points already typed into an earlier ``written.csv`` are kept).
 
 A test's *part* is the text of its name before the first ``": "`` (the function for hidden tests,
 the notebook for check cells; ``"<notebook> (written)"`` for hand-graded written answers). A
-diagnosis's parts are the parts named by the diagnosed function in which the diagnosed submissions
-lost points. Diagnoses that only say the code is unfinished (:data:`UNFINISHED_KEYS`) are listed
-after the mistakes.
+diagnosis is charged with the failed tests of its submissions that use the diagnosed function
+(:mod:`~cs231n_lin.grading.report_teach`: its own tests, the estimators trained with it and the
+check cells that call either); a failed test no diagnosis explains is grouped by test. Diagnoses
+that only say the code is unfinished (:data:`UNFINISHED_KEYS`) are listed after the mistakes.
 """
 
 from __future__ import annotations
 
 import json
 import statistics
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -27,12 +30,12 @@ from typing import Any
 from cs231n_lin._io import atomic_write_text
 from cs231n_lin.grading import written as written_mod
 from cs231n_lin.grading.facts import limit_kind
+from cs231n_lin.grading.report_teach import UNFINISHED_KEYS, Lessons, reteach
 
+UNMARKED_PREFIX = written_mod.UNMARKED.split(":", 1)[0]
 NOTEBOOK_UNFINISHED = "the notebook did not run to the end"
 GRADER_FAILED = "The grader failed on this submission"
 NOT_GRADED = "This submission could not be graded"
-#: diagnosis keys that say the code is unfinished (not written, or raised), not which mistake it makes
-UNFINISHED_KEYS = frozenset({"not_implemented", "error"})
 PERF_THRESHOLD = 3.0            # grade's default: full speed points up to 3x the reference's CPU time
 
 
@@ -144,33 +147,6 @@ def _tests(results: Mapping[str, dict]) -> list[dict]:
     return sorted(out, key=lambda r: (r["pass_rate"], -r["max_score"], r["name"]))
 
 
-def _diagnoses(results: Mapping[str, dict], per_sub: Mapping[str, Mapping[str, tuple[float, float]]]
-               ) -> list[dict]:
-    n = len(results)
-    hits: dict[str, dict] = {}
-    for name, data in results.items():
-        for d in (data.get("extra_data") or {}).get("diagnoses", []):
-            key, function = str(d.get("key", "")), str(d.get("function", ""))
-            row = hits.setdefault(key, {"key": key, "submissions": [], "functions": [], "parts": Counter(),
-                                        "example": str(d.get("message", ""))})
-            if name not in row["submissions"]:
-                row["submissions"].append(name)
-            if function not in row["functions"]:
-                row["functions"].append(function)
-            score, top = per_sub[name].get(function, (0.0, 0.0))
-            if top > 0 and score < top - 1e-9:
-                row["parts"][function] += 1
-    out = []
-    for row in hits.values():
-        count = len(row["submissions"])
-        out.append({"key": row["key"], "count": count, "share": round(count / n, 4),
-                    "unfinished": row["key"] in UNFINISHED_KEYS,
-                    "parts": dict(sorted(row["parts"].items(), key=lambda kv: (-kv[1], kv[0]))),
-                    "functions": sorted(row["functions"]), "example": row["example"],
-                    "submissions": sorted(row["submissions"])})
-    return sorted(out, key=lambda r: (r["unfinished"], -r["count"], r["key"]))
-
-
 def _perf(results: Mapping[str, dict]) -> dict[str, Any]:
     loop_at, temp_at = _perf_constants()
     functions: dict[str, dict] = defaultdict(lambda: {"ratios": {}, "graded": {}, "stopped": [],
@@ -239,10 +215,11 @@ def _written(results: Mapping[str, dict], questions: list[written_mod.Question])
             got = (data.get("extra_data") or {}).get("written")
             if got is not None:
                 answers[name] = str(got.get(qid, ""))
-        graded = {}
+        graded = {}                # a mark given by hand (an unmarked answer's test is not one)
         for name, data in results.items():
             for t in data["tests"]:
-                if q is not None and t.get("name") == q.test_name:
+                if q is not None and t.get("name") == q.test_name and \
+                        not str(t.get("output", "")).startswith(UNMARKED_PREFIX):
                     graded[name] = float(t.get("score", 0.0))
         out.append({"id": qid, "notebook": q.notebook if q else qid.split("/")[0],
                     "number": q.number if q else None, "prompt": q.prompt if q else "",
@@ -253,8 +230,8 @@ def _written(results: Mapping[str, dict], questions: list[written_mod.Question])
     return out
 
 
-def summarize(results: Mapping[str, dict], questions: list[written_mod.Question] | None = None
-              ) -> dict[str, Any]:
+def summarize(results: Mapping[str, dict], questions: list[written_mod.Question] | None = None,
+              lessons: Lessons | None = None) -> dict[str, Any]:
     """Every number of the report from the parsed results files (see the module docstring).
 
     Parameters
@@ -263,10 +240,15 @@ def summarize(results: Mapping[str, dict], questions: list[written_mod.Question]
         Submission name -> parsed ``results.json`` (from :func:`load_results`).
     questions : list of Question, optional
         The reference notebooks' written questions (prompt and maximum points for their pages).
+    lessons : Lessons, optional
+        The reference notebooks' check cells (section headings, the functions each one calls).
     """
+    lessons = lessons or Lessons()
     scores = {n: _score(d) for n, d in results.items()}
     maxes = [_max_score(d) for d in results.values()]
     parts, per_sub = _parts(results)
+    tests = _tests(results)
+    teach = reteach(results, lessons)
     return {
         "submissions": len(results),
         "max_score": max(maxes) if maxes else 0.0,
@@ -275,18 +257,35 @@ def summarize(results: Mapping[str, dict], questions: list[written_mod.Question]
         "zero_score": sorted(n for n, s in scores.items() if s <= 1e-9),
         "parts": parts,
         "per_submission_parts": {n: {p: list(v) for p, v in ps.items()} for n, ps in per_sub.items()},
-        "diagnoses": _diagnoses(results, per_sub),
-        "tests": _tests(results),
+        "diagnoses": teach["mistakes"],
+        "undiagnosed": teach["undiagnosed"],
+        "tests": tests,
+        "sections": {t["name"]: lessons.section(t["name"]) for t in tests if t["kind"] == "notebook"},
         "perf": _perf(results),
         "limits": _limits(results),
         "written": _written(results, questions or []),
     }
 
 
-def main(*, grades_dir: str | Path, notebooks_dir: str | Path | None = None, echo=print) -> int:
-    """Write ``report.json``, ``report.html`` and ``written.csv`` into ``grades_dir``."""
+def write_pages(root: Path, summary: dict[str, Any], title: str) -> list[Path]:
+    """``report.html`` and one page per written question under ``report_written/``, with MathJax
+    copied beside them (offline); returns the pages written."""
     from cs231n_lin.grading.report_html import render
+    from cs231n_lin.grading.report_pages import PAGES_DIRNAME, question_page, slug
+    from cs231n_lin.notebook_run import install_mathjax
 
+    url = install_mathjax(root)
+    pages = [atomic_write_text(root / "report.html", render(summary, title=title, mathjax_url=url))]
+    qs = summary["written"]
+    for i, q in enumerate(qs):
+        html = question_page(q, prev=qs[i - 1] if i else None, nxt=qs[i + 1] if i + 1 < len(qs) else None,
+                             mathjax_url=f"../{url}", report_title=title)
+        pages.append(atomic_write_text(root / PAGES_DIRNAME / f"{slug(q['id'])}.html", html))
+    return pages
+
+
+def main(*, grades_dir: str | Path, notebooks_dir: str | Path | None = None, echo=print) -> int:
+    """Write ``report.json``, ``report.html`` (+ a page per written question) and ``written.csv``."""
     root = Path(grades_dir)
     results = load_results(root)
     if notebooks_dir is None:
@@ -294,17 +293,18 @@ def main(*, grades_dir: str | Path, notebooks_dir: str | Path | None = None, ech
 
         notebooks_dir = reference_package().parent / "notebooks"
     questions = written_mod.reference_questions(notebooks_dir)
-    summary = summarize(results, questions)
+    summary = summarize(results, questions, Lessons.from_notebooks(notebooks_dir))
     atomic_write_text(root / "report.json", json.dumps(summary, indent=1, sort_keys=False) + "\n")
-    atomic_write_text(root / "report.html", render(summary, title=f"Grading report: {root.name}"))
+    pages = write_pages(root, summary, f"Grading report: {root.name}")
     qids = [q["id"] for q in summary["written"]]
     if qids:
         previous = (root / "written.csv").read_text(encoding="utf-8") if (root / "written.csv").is_file() \
             else None
         atomic_write_text(root / "written.csv", written_mod.csv_text(sorted(results), qids, previous))
-    echo(f"report of {len(results)} submissions: {root / 'report.html'} and {root / 'report.json'}"
-         + (f"; written answers to grade in {root / 'written.csv'}" if qids else ""))
+    echo(f"report of {len(results)} submissions: {root / 'report.html'} ({len(pages) - 1} question pages) "
+         f"and {root / 'report.json'}"
+         + (f"; written answers to mark in {root / 'written.csv'}" if qids else ""))
     return 0
 
 
-__all__ = ["kind_of", "load_results", "main", "part_of", "summarize"]
+__all__ = ["UNFINISHED_KEYS", "kind_of", "load_results", "main", "part_of", "summarize", "write_pages"]

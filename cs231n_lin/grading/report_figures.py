@@ -79,6 +79,10 @@ def parts_boxplot(summary: dict[str, Any]) -> str | None:
     return _png(fig)
 
 
+def _short(text: str, width: int = 70) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def diagnoses_bars(summary: dict[str, Any], top: int = 12) -> str | None:
     """The most common diagnosed mistakes, as the share of the class they hit."""
     rows = [r for r in summary["diagnoses"] if not r.get("unfinished")][:top]
@@ -91,7 +95,7 @@ def diagnoses_bars(summary: dict[str, Any], top: int = 12) -> str | None:
     ax.barh(pos, shares, color=RED, height=0.65)
     for y, r, s in zip(pos, rows, shares, strict=True):
         ax.text(s, y, f" {r['count']}", va="center", fontsize=8)
-    ax.set_yticks(pos, [r["key"] for r in rows], fontsize=8)
+    ax.set_yticks(pos, [_short(f"{r['function']}: {r['label']}") for r in rows], fontsize=8)
     ax.set_xlabel("% of submissions")
     ax.set_xlim(0, max(shares) * 1.15)
     ax.spines[["top", "right"]].set_visible(False)

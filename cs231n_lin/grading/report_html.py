@@ -1,54 +1,21 @@
-"""The report as one self-contained HTML page (inline CSS, figures as base64 PNG, no scripts).
+"""The report's overview page: scores, what to re-teach, hardest tests, speed, limits, written questions.
 
-Everything that came from a submission (names, answers, messages) is HTML-escaped: a student's
-written answer is shown as text, never interpreted.
+One HTML page (inline CSS, figures as base64 PNG) sized for a class of hundreds: lists of students
+are folded (``<details>``), long tables are cut with the rest in ``report.json``, and each written
+question has its own page (:mod:`~cs231n_lin.grading.report_pages`). Everything that came from a
+submission (names, messages) is HTML-escaped.
 """
 
 from __future__ import annotations
 
 from html import escape
-from string import Template
 from typing import Any
 
 from cs231n_lin.grading.report_figures import all_figures
+from cs231n_lin.grading.report_pages import PAGES_DIRNAME, inline_code, page, question_title, slug
 
 MAX_TEST_ROWS = 30          # the failing tests listed on the page (report.json has them all)
-
-PAGE = Template("""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>$title</title>
-<style>
-body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#222;margin:0;
-background:#f6f7f9}
-main{max-width:1000px;margin:0 auto;padding:16px 28px 60px;background:#fff}
-h1{font-size:22px;margin:8px 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bottom:2px solid #e3e6ea;
-padding-bottom:3px}h3{font-size:15px;margin:18px 0 6px}
-nav{font-size:13px;margin:6px 0 14px}nav a{margin-right:12px;color:#3b6ea8}
-.cards{display:flex;gap:10px;flex-wrap:wrap;margin:10px 0}
-.card{background:#f0f4f9;border-radius:6px;padding:8px 14px;min-width:110px}
-.card b{display:block;font-size:20px}.card span{font-size:12px;color:#555}
-table{border-collapse:collapse;width:100%;font-size:13px;margin:6px 0}
-th,td{border-bottom:1px solid #e3e6ea;padding:4px 6px;text-align:left;vertical-align:top}
-th{background:#f6f7f9;font-weight:600}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
-.bar{display:inline-block;height:9px;background:#b83a3a;border-radius:2px;vertical-align:middle;margin-right:5px}
-.msg{color:#444;font-size:12px;white-space:pre-wrap}.muted{color:#777}
-.empty{color:#b83a3a;font-weight:600}.answer{white-space:pre-wrap;font-size:13px}
-.tag{display:inline-block;border-radius:3px;padding:0 5px;font-size:11px;background:#e8edf3;margin:1px}
-.timeout{background:#fde8c8}.memory{background:#f6d5d5}.crash,.not-graded{background:#e5d5f6}
-img{max-width:100%;display:block;margin:6px 0}
-section.question{border-top:1px dashed #ccc;margin-top:22px;break-before:page}
-.prompt{background:#f6f7f9;border-left:3px solid #3b6ea8;padding:6px 10px;white-space:pre-wrap;font-size:13px;
-margin:4px 0}.key{border-left-color:#3a8a4a;background:#f1f8f2}
-</style></head><body><main>
-<h1>$title</h1>
-<nav><a href="#scores">Scores</a><a href="#bugs">Common bugs</a><a href="#tests">Failed tests</a>
-<a href="#perf">Performance</a><a href="#limits">Sandbox limits</a>
-<a href="#written">Written answers</a></nav>
-$body
-</main></body></html>
-""")
-
+MAX_ROWS = 40               # mistakes, undiagnosed groups and limits listed (report.json has them all)
 
 def _num(x: float | None, digits: int = 2) -> str:
     return "–" if x is None else f"{x:.{digits}f}".rstrip("0").rstrip(".") if digits else f"{x:.0f}"
@@ -62,10 +29,14 @@ def _img(png: str | None, alt: str) -> str:
     return f'<img alt="{escape(alt)}" src="data:image/png;base64,{png}">' if png else ""
 
 
-def _names(names: list[str], limit: int = 40) -> str:
-    shown = ", ".join(escape(n) for n in names[:limit])
-    more = f" <span class=muted>and {len(names) - limit} more</span>" if len(names) > limit else ""
-    return (shown + more) if names else '<span class="muted">none</span>'
+def _names(names: list[str], limit: int = 12) -> str:
+    """Up to ``limit`` names inline; more are folded into a ``<details>`` list."""
+    if not names:
+        return '<span class="muted">none</span>'
+    if len(names) <= limit:
+        return ", ".join(escape(n) for n in names)
+    return (f'<details><summary>{len(names)} students</summary><div class="names">'
+            f'{", ".join(escape(n) for n in names)}</div></details>')
 
 
 def _table(head: list[str], rows: list[list[str]], num: set[int] = frozenset()) -> str:
@@ -92,27 +63,49 @@ def _scores(s: dict, figs: dict) -> str:
 
 
 def _bugs(s: dict, figs: dict) -> str:
-    if not s["diagnoses"]:
-        return '<h2 id="bugs">Most common diagnosed bugs</h2><p class="muted">No mistake was diagnosed.</p>'
     rows = []
-    for d in s["diagnoses"]:
-        parts = ", ".join(f"{escape(p)} ({c})" for p, c in d["parts"].items()) or \
-            '<span class="muted">no points lost</span>'
+    for d in s["diagnoses"][:MAX_ROWS]:
+        tests = "".join(f"<li>{inline_code(_test_label(t, s))} <span class=muted>({v['failed']} of "
+                        f"{d['count']}, {_num(v['points_lost'])} pts)</span></li>"
+                        for t, v in d["tests"].items())
+        tests = (f'<details><summary>{len(d["tests"])} tests</summary><ul class="names">{tests}</ul>'
+                 '</details>' if d["tests"] else '<span class="muted">no points lost</span>')
         note = ' <span class="muted">(unfinished code, not a mistake)</span>' if d.get("unfinished") else ""
-        rows.append([f"<code>{escape(d['key'])}</code>{note}", str(d["count"]),
-                     f'<span class="bar" style="width:{max(2, round(80 * d["share"]))}px"></span>'
-                     f'{_pct(d["share"])}', parts, f'<div class="msg">{escape(d["example"])}</div>'])
-    return ('<h2 id="bugs">Most common diagnosed bugs</h2>'
-            '<p class="muted">Each mistake the grader recognised, by how many submissions made it; '
-            '"parts" counts the submissions in which it cost points there.</p>'
-            + _img(figs["diagnoses"], "most common diagnosed bugs")
-            + _table(["diagnosis", "submissions", "share", "parts it cost points in", "example message"],
-                     rows, {1}))
+        sections = "<br>".join(inline_code(x) for x in d["sections"]) or '<span class="muted">–</span>'
+        rows.append([f"<b>{escape(d['label'])}</b>{note}<div class=msg><code>{escape(d['function'])}</code>"
+                     f"</div>", f'<span class="bar" style="width:{max(2, round(60 * d["share"]))}px"></span>'
+                     f'{d["count"]}', _names(d["submissions"]), _num(d["points_lost"]),
+                     _num(d["points_lost"] / max(1, d["count"])), tests, sections])
+    more = len(s["diagnoses"]) - MAX_ROWS
+    body = _table(["mistake", "students", "who", "points lost", "per student", "tests it failed",
+                   "lesson section"], rows, {1, 3, 4}) if rows else \
+        '<p class="muted">No mistake was diagnosed.</p>'
+    if more > 0:
+        body += f'<p class="muted">… and {more} more diagnoses (all are in report.json).</p>'
+    loose = s.get("undiagnosed", [])
+    urows = [[inline_code(_test_label(g["test"], s)), str(g["count"]), _names(g["submissions"]),
+              _num(g["points_lost"])] for g in loose[:MAX_ROWS]]
+    ubody = _table(["failing test", "students", "who", "points lost"], urows, {1, 3}) if urows else \
+        '<p class="muted">Every lost point is explained by a diagnosis above.</p>'
+    if len(loose) > MAX_ROWS:
+        ubody += f'<p class="muted">… and {len(loose) - MAX_ROWS} more tests (all are in report.json).</p>'
+    return ('<h2 id="bugs">What to re-teach</h2><p class="muted">Each mistake the grader recognised, '
+            'with every point it cost: its function\'s tests, the tests of the estimators trained with it '
+            '(a loss bug also costs fit points) and the check cells that use them. A test that two '
+            'mistakes of one student both touch counts for both.</p>'
+            + _img(figs["diagnoses"], "most common diagnosed mistakes") + body
+            + '<h3 id="undiagnosed">Lost points without a diagnosis, by failing test</h3>' + ubody)
+
+
+def _test_label(name: str, s: dict) -> str:
+    """A check cell's test by its notebook section (heading), other tests by their name."""
+    return s.get("sections", {}).get(name, name)
 
 
 def _tests(s: dict, figs: dict) -> str:
     failing = [r for r in s["tests"] if r["pass_rate"] < 1.0 and r["kind"] != "written"]
-    rows = [[escape(r["name"]), "check cell" if r["kind"] == "notebook" else "hidden test",
+    rows = [[inline_code(_test_label(r["name"], s)),
+             "check cell" if r["kind"] == "notebook" else "hidden test",
              f'{r["passed"]}/{r["attempts"]}', _pct(r["pass_rate"]), _num(r["max_score"])]
             for r in failing[:MAX_TEST_ROWS]]
     body = _table(["test", "kind", "passed", "pass rate", "points"], rows, {2, 3, 4}) if rows else \
@@ -145,48 +138,46 @@ def _perf(s: dict, figs: dict) -> str:
 
 
 def _limits(s: dict) -> str:
-    rows = [[escape(x["submission"]),
-             f'<span class="tag {escape(x["kind"].replace(" ", "-"))}">{escape(x["kind"])}</span>',
-             escape(x["where"]), f'<span class="msg">{escape(x["why"])}</span>'] for x in s["limits"]]
-    body = _table(["submission", "limit", "where", "what happened"], rows) if rows else \
+    groups: dict[tuple[str, str], list[str]] = {}
+    whys: dict[tuple[str, str], str] = {}
+    for x in s["limits"]:
+        key = (x["kind"], x["where"])
+        groups.setdefault(key, []).append(x["submission"])
+        whys.setdefault(key, x["why"])
+    rows = [[f'<span class="tag {escape(kind.replace(" ", "-"))}">{escape(kind)}</span>', escape(where),
+             str(len(names)), _names(sorted(names)),
+             f'<span class="msg">{escape(whys[(kind, where)])}</span>']
+            for (kind, where), names in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))]
+    body = _table(["limit", "where", "students", "who", "e.g."], rows, {2}) if rows else \
         '<p class="muted">No submission hit a sandbox limit.</p>'
-    return '<h2 id="limits">Submissions that hit a sandbox limit</h2>' + body
+    return '<h2 id="limits">Submissions stopped at a sandbox limit</h2>' + body
 
 
 def _written(s: dict) -> str:
     if not s["written"]:
         return ('<h2 id="written">Written answers</h2><p class="muted">No written answers in these results '
                 '(they are collected when notebooks are graded).</p>')
-    toc = "".join(f'<li><a href="#q-{escape(q["id"])}">{escape(q["id"])}</a> — {len(q["answers"])} answers, '
-                  f'<span class="{"empty" if q["empty"] else "muted"}">{len(q["empty"])} empty</span></li>'
-                  for q in s["written"])
-    out = [f'<h2 id="written">Written answers</h2><p>Fill in the points in <code>written.csv</code> '
-           f'(next to this page), then run <code>cs231n-lin grade --written written.csv --out DIR</code>.</p>'
-           f"<ul>{toc}</ul>"]
-    for q in s["written"]:
-        title = f"{q['notebook']}, written answer {q['number']}" if q["number"] else q["id"]
-        pts = "" if q["max_points"] is None else \
-            f" ({_num(q['max_points'])} point{'' if q['max_points'] == 1 else 's'})"
-        key = f'<div class="prompt key"><b>Reference answer:</b> {escape(q["reference"])}</div>' \
-            if q.get("reference") else ""
-        rows = []
-        for name, answer in q["answers"].items():
-            given = q["graded"].get(name)
-            cell = f'<div class="answer">{escape(answer)}</div>' if answer.strip() else \
-                '<span class="empty">EMPTY</span>'
-            rows.append([escape(name), cell, "" if given is None else _num(given)])
-        out.append(f'<section class="question" id="q-{escape(q["id"])}"><h3>{escape(title)}{pts}</h3>'
-                   f'<div class="prompt">{escape(q["prompt"])}</div>{key}'
-                   + _table(["submission", "answer", "points"], rows, {2}) + "</section>")
-    return "".join(out)
+    rows = [[f'<a href="{PAGES_DIRNAME}/{slug(q["id"])}.html">{escape(question_title(q))}</a>',
+             str(len(q["answers"])),
+             f'<span class="{"empty" if q["empty"] else "muted"}">{len(q["empty"])}</span>',
+             str(len(q["answers"]) - len(q["graded"])), _num(q.get("max_points"))] for q in s["written"]]
+    return ('<h2 id="written">Written answers</h2><p>One page per question, answers side by side with their '
+            'marks. Fill in the points in <code>written.csv</code> (next to this page), then run '
+            '<code>cs231n-lin grade --written written.csv --out DIR</code>.</p>'
+            + _table(["question", "answers", "empty", "unmarked", "points"], rows, {1, 2, 3, 4}))
 
 
-def render(summary: dict[str, Any], *, title: str = "Grading report") -> str:
-    """The HTML page for a :func:`cs231n_lin.grading.report.summarize` dictionary."""
+NAV = ('<nav><a href="#scores">Scores</a><a href="#bugs">What to re-teach</a><a href="#undiagnosed">'
+       'Without a diagnosis</a><a href="#tests">Hardest tests</a><a href="#perf">Speed</a>'
+       '<a href="#limits">Limits</a><a href="#written">Written answers</a></nav>')
+
+
+def render(summary: dict[str, Any], *, title: str = "Grading report", mathjax_url: str | None = None) -> str:
+    """The overview page for a :func:`cs231n_lin.grading.report.summarize` dictionary."""
     figs = all_figures(summary)
-    body = (_scores(summary, figs) + _bugs(summary, figs) + _tests(summary, figs) + _perf(summary, figs)
-            + _limits(summary) + _written(summary))
-    return PAGE.substitute(title=escape(title), body=body)
+    body = (NAV + _scores(summary, figs) + _bugs(summary, figs) + _tests(summary, figs)
+            + _perf(summary, figs) + _limits(summary) + _written(summary))
+    return page(title, body, mathjax_url=mathjax_url)
 
 
 __all__ = ["render"]

@@ -5,7 +5,7 @@ A written question is a markdown cell of a reference notebook with an answer reg
 ``Your answer here`` between them. A submission's answer is what its cell with the same cell id
 holds between the markers (or, if the student deleted the markers, the cell minus the reference's
 text around the region). The question's maximum points are the reference cell's
-``metadata["points"]`` (default :data:`DEFAULT_POINTS`).
+points in the task table (:mod:`cs231n_lin.tasks`).
 
 Flow: ``grade`` stores the answers in ``results.json`` (``extra_data["written"]``); ``report``
 shows them side by side and writes ``written.csv`` (one row per submission, one column per
@@ -19,11 +19,13 @@ import csv
 import io
 import json
 import math
-from collections.abc import Mapping
+import os
+import re
+import tempfile
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from cs231n_lin._io import atomic_write_text
 from cs231n_lin.checks.cells import BEGIN_MD, END_MD, cell_source
 from cs231n_lin.grading.markers import markdown_regions
 from cs231n_lin.grading.results import SubmissionResult, TestResult
@@ -31,6 +33,11 @@ from cs231n_lin.tasks.locate import is_empty_answer
 
 DEFAULT_POINTS = 1.0
 SUBMISSION_COLUMN = "submission"
+#: a hand-given mark's test output, and an unmarked answer's (0 points until marked)
+MARKED = "graded by hand"
+UNMARKED = "not marked yet: this answer is still to be marked by hand ({points:g} points possible)"
+WRITTEN_LINE = "Written answers:"
+_GRADED = re.compile(r"^Graded \d+ tests")
 
 
 @dataclass(frozen=True)
@@ -200,6 +207,23 @@ def _parse_points(text: str, where: str, question: Question) -> float | None:
     return points
 
 
+def _cell_count_error(path: Path, r: int, row: list[str], header: list[str]) -> str:
+    """Why a row whose cell count differs from the header's is refused (a deleted or inserted cell
+    would move every mark after it onto another question)."""
+    if len(row) < len(header):
+        missing = header[len(row):]
+        where = f"column {missing[0]!r}"
+        if len(missing) > 1:
+            where += f" and the {len(missing) - 1} after it"
+        return (f"{path}, row {r}, {where}: the row has {len(row)} cells but the header has {len(header)} "
+                f"columns. A cell was deleted or the row was cut short, which would shift the marks after "
+                f"it onto other questions; give every column a cell (leave it empty for 'not marked yet'). "
+                f"Nothing was changed.")
+    return (f"{path}, row {r}, after column {header[-1]!r}: the row has {len(row)} cells but the header "
+            f"has {len(header)} columns. A cell was inserted (or a mark typed one column too far right), "
+            f"which would shift marks onto other questions. Nothing was changed.")
+
+
 def read_points(csv_path: str | Path, grades_dir: str | Path, questions: list[Question]
                 ) -> dict[str, dict[str, float]]:
     """Submission -> {question id: points} from a filled ``written.csv``; every cell is checked first.
@@ -236,8 +260,8 @@ def read_points(csv_path: str | Path, grades_dir: str | Path, questions: list[Qu
         if name in points:
             raise ValueError(f"{path}, row {r}, column {SUBMISSION_COLUMN!r}: submission {name!r} "
                              "appears twice")
-        if len(row) > len(header):
-            raise ValueError(f"{path}, row {r}: {len(row)} cells but the header has {len(header)} columns")
+        if len(row) != len(header):
+            raise ValueError(_cell_count_error(path, r, row, header))
         got = {}
         for col, cell in zip(header[1:], row[1:], strict=False):
             value = _parse_points(cell, f"{path}, row {r}, column {col!r}", by_id[col])
@@ -247,56 +271,137 @@ def read_points(csv_path: str | Path, grades_dir: str | Path, questions: list[Qu
     return points
 
 
+def _written_tests(result: SubmissionResult, marks: Mapping[str, float], questions: list[Question]
+                   ) -> tuple[list[TestResult], list[str]]:
+    """Every question's test for one submission (marked, kept from an earlier merge, or unmarked),
+    and the ids of the questions still unmarked."""
+    earlier = {t.name: t for t in result.tests if t.output.startswith(MARKED)}
+    out, unmarked = [], []
+    for q in questions:
+        if q.id in marks:
+            out.append(TestResult(q.test_name, marks[q.id], q.max_points, MARKED, "visible"))
+        elif q.test_name in earlier:
+            out.append(earlier[q.test_name])
+        else:
+            out.append(TestResult(q.test_name, 0.0, q.max_points, UNMARKED.format(points=q.max_points),
+                                  "visible"))
+            unmarked.append(q.id)
+    return out, unmarked
+
+
+def summary_output(output: str, tests: Sequence[TestResult | Mapping], unmarked: int | None = None) -> str:
+    """``output`` with its summary lines recomputed from ``tests``: the ``Graded N tests`` count and
+    the written-answers line (added when ``unmarked`` is given, replaced when already there)."""
+    lines = [ln for ln in output.splitlines() if not ln.startswith(WRITTEN_LINE)]
+    lines = [_GRADED.sub(f"Graded {len(tests)} tests", ln, count=1) for ln in lines]
+    if unmarked is not None:
+        written = [t for t in tests if ": written answer " in _name(t)]
+        done = len(written) - unmarked
+        lines.append(f"{WRITTEN_LINE} {done} of {len(written)} marked by hand"
+                     + (f"; {unmarked} not marked yet (they count 0 until they are)." if unmarked else "."))
+    return "\n".join(lines)
+
+
+def _name(test: TestResult | Mapping) -> str:
+    return str(test.get("name", "")) if isinstance(test, Mapping) else test.name
+
+
+def _has_answers(grades: Path, name: str) -> bool:
+    try:
+        data = json.loads((grades / name / "results.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and isinstance(data.get("extra_data"), dict) and \
+        "written" in data["extra_data"]
+
+
 def merge_points(grades_dir: str | Path, csv_path: str | Path, notebooks_dir: str | Path | None,
                  echo=print) -> int:
     """Merge a filled ``written.csv`` into ``grades_dir/<name>/results.json`` (and ``summary.csv``).
 
-    Everything is checked before anything is written; each results file is replaced atomically,
-    keeping its other tests. A question graded again replaces its earlier points; an empty cell
-    leaves the question as it was. Returns the number of submissions updated.
+    Every submission of the CSV, and every graded submission with collected answers, then has one
+    test per written question of the reference notebooks: the CSV's mark, else a mark merged
+    earlier, else 0 points marked ``not marked yet`` (so the maximum stays the assignment's). The
+    ``Graded N tests`` line of each ``output`` is recounted and a ``Written answers:`` line says
+    how many are marked. Everything is checked and every new file written beside its target before
+    any target is replaced (all or nothing). Returns the number of submissions updated.
     """
     grades = Path(grades_dir)
     questions = reference_questions(notebooks_dir)
     if not questions:
         raise ValueError(f"--written: no written questions found in the reference notebooks "
                          f"({notebooks_dir})")
-    by_id = {q.id: q for q in questions}
     points = read_points(csv_path, grades, questions)
+    names = sorted(set(points) | {p.parent.name for p in grades.glob("*/results.json")
+                                  if _has_answers(grades, p.parent.name)})
     updated: dict[str, SubmissionResult] = {}
-    for name, marks in points.items():
-        if not marks:
-            continue
+    unmarked: dict[str, list[str]] = {}
+    for name in names:
         res_path = grades / name / "results.json"
         try:
             result = SubmissionResult.from_gradescope(json.loads(res_path.read_text(encoding="utf-8")))
-        except (OSError, ValueError, KeyError) as exc:
+        except (OSError, ValueError, KeyError, TypeError) as exc:
             raise ValueError(f"{res_path}: cannot read these results ({exc}); nothing was changed") from None
-        names = {by_id[q].test_name for q in marks}
-        tests = [t for t in result.tests if t.name not in names]
-        for qid in (q.id for q in questions if q.id in marks):
-            q = by_id[qid]
-            tests.append(TestResult(q.test_name, marks[qid], q.max_points, "graded by hand", "visible"))
-        result.tests = tests
+        written_names = {q.test_name for q in questions}
+        tests, missing = _written_tests(result, points.get(name, {}), questions)
+        result.tests = [t for t in result.tests if t.name not in written_names] + tests
+        result.output = summary_output(result.output, result.tests, len(missing))
         updated[name] = result
-    for name, result in updated.items():
-        atomic_write_text(grades / name / "results.json", json.dumps(result.to_gradescope(), indent=2))
-    _rewrite_summary(grades)
+        unmarked[name] = missing
+    files = {grades / name / "results.json": json.dumps(r.to_gradescope(), indent=2)
+             for name, r in updated.items()}
+    files[grades / "summary.csv"] = _summary_csv(grades, updated)
+    _replace_all(files)
+    left = {n: m for n, m in unmarked.items() if m}
     echo(f"written points merged into {len(updated)} submission(s) in {grades}")
+    if left:
+        total = sum(len(m) for m in left.values())
+        shown = ", ".join(f"{n} ({len(m)})" for n, m in list(left.items())[:10])
+        echo(f"not marked yet: {total} answer(s) of {len(left)} submission(s): {shown}"
+             + (" ..." if len(left) > 10 else "") + "; they count 0 points until marked")
     return len(updated)
 
 
-def _rewrite_summary(grades: Path) -> None:
+def _replace_all(files: Mapping[Path, str]) -> None:
+    """Write every file beside its target first, then rename them all into place (nothing is
+    replaced unless every new file was written)."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for target, text in files.items():
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            os.close(fd)
+            staged.append((Path(tmp), target))
+            Path(tmp).write_text(text, encoding="utf-8")
+            mode = target.stat().st_mode & 0o7777 if target.exists() else 0o666 & ~_umask()
+            os.chmod(tmp, mode)
+    except BaseException:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+        raise
+    for tmp, target in staged:
+        os.replace(tmp, target)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _summary_csv(grades: Path, updated: Mapping[str, SubmissionResult]) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["submission", "score", "max_score", "execution_time"])
     for res_path in sorted(grades.glob("*/results.json")):
+        name = res_path.parent.name
         try:
-            r = SubmissionResult.from_gradescope(json.loads(res_path.read_text(encoding="utf-8")))
-        except (OSError, ValueError, KeyError):
+            r = updated.get(name) or SubmissionResult.from_gradescope(
+                json.loads(res_path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError):
             continue
-        w.writerow([res_path.parent.name, f"{r.score:g}", f"{r.max_score:g}", f"{r.execution_time:.2f}"])
-    atomic_write_text(grades / "summary.csv", buf.getvalue())
+        w.writerow([name, f"{r.score:g}", f"{r.max_score:g}", f"{r.execution_time:.2f}"])
+    return buf.getvalue()
 
 
 __all__ = ["DEFAULT_POINTS", "Question", "answer_of", "collect_answers", "collect_from_submission",
-           "csv_text", "merge_points", "questions_of", "read_points", "reference_questions"]
+           "csv_text", "merge_points", "summary_output", "questions_of", "read_points", "reference_questions"]

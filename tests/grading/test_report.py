@@ -24,7 +24,8 @@ import pytest
 
 from cs231n_lin.cli import main as cli
 from cs231n_lin.grading import report
-from cs231n_lin.grading.report_html import MAX_TEST_ROWS
+from cs231n_lin.grading.report_html import MAX_ROWS, MAX_TEST_ROWS
+from cs231n_lin.grading.report_pages import PAGES_DIRNAME, slug
 
 sys.path.insert(0, os.path.dirname(__file__))
 import grading_nbfixtures as nbf  # noqa: E402
@@ -149,12 +150,12 @@ def test_pass_rates_match_the_results_files(graded):
     assert any(k == "hidden" for k in kinds.values())
 
 
-def test_diagnoses_counted_once_per_submission_with_their_parts(graded):
+def test_diagnoses_counted_once_per_submission_with_their_tests(graded):
     rep, res = graded["report"], graded["results"]
     expected = Counter()
     for d in res.values():
-        expected.update({x["key"] for x in d["extra_data"]["diagnoses"]})
-    assert {d["key"]: d["count"] for d in rep["diagnoses"]} == dict(expected)
+        expected.update({(x["key"], x["function"]) for x in d["extra_data"]["diagnoses"]})
+    assert {(d["key"], d["function"]): d["count"] for d in rep["diagnoses"]} == dict(expected)
     order = [(d["unfinished"], -d["count"]) for d in rep["diagnoses"]]
     assert order == sorted(order)                  # mistakes by count, then "not written"/"raised"
     assert {d["key"] for d in rep["diagnoses"] if d["unfinished"]} == {"not_implemented", "error"}
@@ -162,10 +163,16 @@ def test_diagnoses_counted_once_per_submission_with_their_parts(graded):
     for d in rep["diagnoses"]:
         assert d["share"] == pytest.approx(d["count"] / 7, abs=1e-4)
         assert d["example"] in {x["message"] for r in res.values() for x in r["extra_data"]["diagnoses"]}
-    # the mutant made twice is the most common bug, and it cost points in svm_loss_vectorized
+        assert d["label"] != d["key"] and "{" not in d["label"]                   # in words
+        lost = sum(t["max_score"] - t["score"] for s in d["submissions"] for t in res[s]["tests"]
+                   if t["name"] in d["tests"])
+        assert d["points_lost"] == pytest.approx(lost)
+    # the mutant made twice is the most common bug; every svm_loss_vectorized test it failed is listed
     top = rep["diagnoses"][0]
     assert top["count"] >= 2 and {"mut_avg_1", "mut_avg_2"} <= set(top["submissions"])
-    assert top["parts"].get("svm_loss_vectorized") == 2
+    failed = {t["name"] for t in res["mut_avg_1"]["tests"] if t["name"].startswith("svm_loss_vectorized")
+              and t["score"] < t["max_score"]}
+    assert failed and failed <= set(top["tests"]) and all(top["tests"][t]["failed"] == 2 for t in failed)
     assert "correct" not in {s for d in rep["diagnoses"] for s in d["submissions"]}
 
 
@@ -203,23 +210,30 @@ def test_performance_and_sandbox_limits(graded):
 
 def test_html_shows_the_numbers_and_is_self_contained(graded):
     html, rep = graded["html"], graded["report"]
-    for d in rep["diagnoses"]:
-        note = ' <span class="muted">(unfinished code, not a mistake)</span>' if d["unfinished"] else ""
-        assert f"<code>{escape(d['key'])}</code>{note}</td><td class=\"num\">{d['count']}</td>" in html
+    for d in rep["diagnoses"][:MAX_ROWS]:
+        assert f"<b>{escape(d['label'])}</b>" in html and f"<code>{escape(d['function'])}</code>" in html
     failing = [r for r in rep["tests"] if r["pass_rate"] < 1 and r["kind"] != "written"]
     for r in failing[:MAX_TEST_ROWS]:
-        assert f"{escape(r['name'])}</td><td>" in html and f">{r['passed']}/{r['attempts']}<" in html
+        shown = rep["sections"].get(r["name"], r["name"])           # a check cell by its section
+        assert f"{escape(shown)}</td><td>" in html and f">{r['passed']}/{r['attempts']}<" in html
+    assert "check cell 1 (cell id check1)" not in html.split('id="tests"')[1]
     hidden_rows = failing[MAX_TEST_ROWS:]
     assert len(hidden_rows) > 0          # this batch fails more tests than the page lists ...
     assert f"and {len(hidden_rows)} more tests that some submission failed" in html     # ... and says so
     assert "<b>7</b><span>submissions</span>" in html
     assert "<b>1</b><span>hit a sandbox limit</span>" in html
     assert re.search(r"<b>Zero scores</b> \(1\): stub", html)
-    # offline: no external resource, figures are embedded PNGs, student text is escaped
+    # offline: no external resource, figures are embedded PNGs, MathJax from the folder beside the page
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)
+    mathjax = "_mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe"
+    assert re.findall(r'<script src="([^"]+)"', html) == [mathjax]
+    assert (graded["out"] / "_mathjax" / "MathJax.js").is_file()
     pngs = re.findall(r'src="data:image/png;base64,([^"]+)"', html)
     assert len(pngs) >= 4 and all(base64.b64decode(p)[:8] == b"\x89PNG\r\n\x1a\n" for p in pngs)
-    assert "<script>" not in html and escape("<script>alert('x')</script>") in html
+
+
+def _question_page(graded):
+    return (graded["out"] / PAGES_DIRNAME / f"{slug('tiny/q1-answer')}.html").read_text()
 
 
 def test_written_answers_page_and_csv(graded):
@@ -227,10 +241,15 @@ def test_written_answers_page_and_csv(graded):
     assert [x["id"] for x in q] == ["tiny/q1-answer"]
     page = q[0]
     assert page["max_points"] == 2 and page["prompt"] == QUESTION and page["reference"] == REFERENCE_ANSWER
-    assert f"<b>Reference answer:</b> {escape(REFERENCE_ANSWER)}" in graded["html"]
+    html = _question_page(graded)
+    assert "<summary>Reference answer</summary>" in html and f"<p>{escape(REFERENCE_ANSWER)}</p>" in html
+    assert "<strong>Inline question</strong>" in html                  # the prompt's markdown, rendered
     assert page["answers"] == {n: (a or "") for n, a in ANSWERS.items()}
     assert page["empty"] == ["attack_loop", "stub"]
-    assert graded["html"].count('<span class="empty">EMPTY</span>') == 2
+    assert html.count('<span class="empty">EMPTY</span>') == 2
+    assert html.count('class="mark none">unmarked<') == len(ANSWERS)
+    assert "<script>alert" not in html and escape("<script>alert('x')</script>") in html   # answers escaped
+    assert f'href="{PAGES_DIRNAME}/{slug("tiny/q1-answer")}.html"' in graded["html"]
     rows = list(csv.reader(io.StringIO((graded["out"] / "written.csv").read_text())))
     assert rows[0] == ["submission", "tiny/q1-answer"]
     assert sorted(r[0] for r in rows[1:]) == sorted(ANSWERS) and all(r[1] == "" for r in rows[1:])
@@ -250,7 +269,12 @@ def test_written_points_merge_into_results_and_report(graded, tmp_path):
         assert after[n]["tests"][:-1] == before[n]["tests"]            # nothing already graded lost
         assert after[n]["score"] == pytest.approx(before[n]["score"] + pts)
         assert after[n]["extra_data"] == before[n]["extra_data"]
-    assert after["stub"] == before["stub"]                              # empty cell: not graded yet
+        assert after[n]["output"].splitlines()[0].startswith(f"Graded {len(after[n]['tests'])} tests")
+    # an empty cell: the answer is listed as not marked yet, at 0 of its 2 points (the maximum stays)
+    (unmarked,) = [t for t in after["stub"]["tests"] if t["name"] == name]
+    assert (unmarked["score"], unmarked["max_score"]) == (0.0, 2.0)
+    assert unmarked["output"].startswith("not marked yet")
+    assert after["stub"]["tests"][:-1] == before["stub"]["tests"]
     summary = {r["submission"]: r for r in csv.DictReader(io.StringIO((out / "summary.csv").read_text()))}
     assert float(summary["mut_avg_1"]["score"]) == pytest.approx(after["mut_avg_1"]["score"])
     # merging again replaces instead of adding; the report then shows the points, and keeps them in the csv
@@ -260,7 +284,7 @@ def test_written_points_merge_into_results_and_report(graded, tmp_path):
     (out / "written.csv").write_text(filled.read_text())
     assert report.main(grades_dir=out, notebooks_dir=refnb, echo=lambda *a: None) == 0
     rep = json.loads((out / "report.json").read_text())
-    assert rep["written"][0]["graded"] == {"correct": 2.0, "mut_avg_1": 0.5}
+    assert rep["written"][0]["graded"] == {"correct": 2.0, "mut_avg_1": 0.5}       # unmarked is not a mark
     kept = {r["submission"]: r["tiny/q1-answer"] for r in csv.DictReader(io.StringIO(
         (out / "written.csv").read_text()))}
     assert kept["correct"] == "2" and kept["mut_avg_1"] == "0.5" and kept["stub"] == ""

@@ -98,7 +98,8 @@ def _grades(tmp_path, names=("amy", "bob")):
     for n in names:
         (out / n).mkdir(parents=True)
         (out / n / "results.json").write_text(json.dumps({
-            "score": 1.0, "execution_time": 1.0, "output": "ok",
+            "score": 1.0, "execution_time": 1.0,
+            "output": "Graded 1 tests; hidden tests computed their expected values with the reference.\nok",
             "tests": [{"name": "f: a — loss value", "score": 1.0, "max_score": 2.0, "output": "x",
                        "visibility": "visible"}], "extra_data": {"written": {"lesson/a1": "hi"}}}))
     return out
@@ -109,6 +110,12 @@ def _snapshot(out):
 
 
 @pytest.mark.parametrize("body, where", [
+    # a deleted cell would move bob's second mark onto the first question: refused, column named
+    ("submission,lesson/a1,lesson/a2\namy,1,0\nbob,1\n",
+     r"row 3, column 'lesson/a2': the row has 2 cells but the header has 3 columns"),
+    ("submission,lesson/a1,lesson/a2\namy\n",
+     r"row 2, column 'lesson/a1' and the 1 after it: the row has 1 cells"),
+    ("submission,lesson/a1\namy,1,1\n", r"row 2, after column 'lesson/a1': the row has 3 cells"),
     ("submission,lesson/a1\nzed,1\n", r"row 2, column 'submission': unknown submission 'zed'"),
     ("submission,lesson/a1\namy,4\n",
      r"row 2, column 'lesson/a1': 4 points is above this question's maximum of 3"),
@@ -138,7 +145,7 @@ def test_merge_adds_tests_keeps_the_rest_and_the_file_mode(tmp_path, refdir):
     (out / "amy" / "results.json").chmod(0o640)     # a rewritten file keeps its permissions (_io)
     old = os.umask(0o077)
     try:
-        assert written.merge_points(out, path, refdir, echo=lambda *a: None) == 1
+        assert written.merge_points(out, path, refdir, echo=lambda *a: None) == 2   # bob: unmarked
     finally:
         os.umask(old)
     amy = json.loads((out / "amy" / "results.json").read_text())
@@ -147,7 +154,11 @@ def test_merge_adds_tests_keeps_the_rest_and_the_file_mode(tmp_path, refdir):
         ("lesson: written answer 2 (cell id a2)", 1.0, 1.0)]
     assert amy["score"] == 4.5 and amy["extra_data"] == {"written": {"lesson/a1": "hi"}}
     assert (out / "amy" / "results.json").stat().st_mode & 0o777 == 0o640
-    assert (out / "summary.csv").read_text().splitlines()[1:] == ["amy,4.5,6,1.00", "bob,1,2,1.00"]
+    # bob's answers are not marked yet: they are there, at 0 points, so his maximum is the assignment's
+    bob = json.loads((out / "bob" / "results.json").read_text())
+    assert [(t["score"], t["max_score"], t["output"][:14]) for t in bob["tests"][1:]] \
+        == [(0.0, 3.0, "not marked yet"), (0.0, 1.0, "not marked yet")]
+    assert (out / "summary.csv").read_text().splitlines()[1:] == ["amy,4.5,6,1.00", "bob,1,6,1.00"]
 
 
 def test_grade_without_submissions_or_written_is_an_error(capsys, tmp_path):
@@ -200,3 +211,58 @@ def test_speed_facts_keep_the_ratio_the_points_came_from():
     stored = submission_facts(perf={"f": timed_out})["perf"]["f"]
     assert stored["graded_ratio"] is None and stored["stopped_at_cap"] is True
     assert "stopped_at_cap" not in submission_facts(perf={"f": graded})["perf"]["f"]
+
+
+def test_partly_marked_row_keeps_the_maximum_and_says_what_is_unmarked(tmp_path, refdir):
+    out = _grades(tmp_path)
+    path = tmp_path / "w.csv"
+    path.write_text("submission,lesson/a1,lesson/a2\namy,2,\n")
+    said = []
+    assert written.merge_points(out, path, refdir, echo=said.append) == 2     # bob has answers too
+    amy = json.loads((out / "amy" / "results.json").read_text())
+    assert sum(t["max_score"] for t in amy["tests"]) == 2 + 3 + 1            # not 2 + 3: a2 still counts
+    assert amy["score"] == 3.0
+    lines = amy["output"].splitlines()
+    assert lines[0].startswith("Graded 3 tests;")                           # recounted, not "Graded 1"
+    assert "Written answers: 1 of 2 marked by hand; 1 not marked yet" in amy["output"]
+    assert any("not marked yet: 3 answer(s) of 2 submission(s): amy (1), bob (2)" in s for s in said)
+    # marking the rest later keeps the first mark, and the summary lines are replaced, not repeated
+    path.write_text("submission,lesson/a1,lesson/a2\namy,,1\nbob,0,0\n")
+    written.merge_points(out, path, refdir, echo=lambda *a: None)
+    amy = json.loads((out / "amy" / "results.json").read_text())
+    assert [t["score"] for t in amy["tests"]] == [1.0, 2.0, 1.0] and amy["score"] == 4.0
+    assert amy["output"].count("Written answers:") == 1 and "2 of 2 marked by hand." in amy["output"]
+    assert amy["output"].splitlines()[0].startswith("Graded 3 tests;")
+
+
+def test_merge_is_all_or_nothing_when_a_write_fails(tmp_path, refdir, monkeypatch):
+    out = _grades(tmp_path, names=("amy", "bob", "cat"))
+    before = _snapshot(out)
+    path = tmp_path / "w.csv"
+    path.write_text("submission,lesson/a1\namy,1\nbob,2\ncat,3\n")
+    real, calls = written.Path.write_text, []
+
+    def flaky(self, *a, **k):
+        calls.append(self)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return real(self, *a, **k)
+
+    monkeypatch.setattr(written.Path, "write_text", flaky)
+    with pytest.raises(OSError, match="No space"):
+        written.merge_points(out, path, refdir, echo=lambda *a: None)
+    monkeypatch.undo()
+    assert _snapshot(out) == before                      # amy's staged file was not moved into place
+    assert not [p for p in out.rglob(".*.tmp")]          # and no staged file is left behind
+
+
+def test_the_chinese_placeholder_is_an_empty_answer(refdir):
+    from cs231n_lin.grading.markers import ANSWER_HERE_ZH, strip_markdown
+
+    nb = json.loads(json.dumps(REF))
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown" and "BEGIN SOLUTION" in cell["source"]:
+            cell["source"] = strip_markdown(cell["source"], "test", ANSWER_HERE_ZH)
+    nb["cells"][3]["source"] = nb["cells"][3]["source"].replace(ANSWER_HERE_ZH, "先减去最大值。")
+    got = written.collect_answers({"lesson.ipynb": nb}, refdir)
+    assert got == {"lesson/a1": "", "lesson/a2": "先减去最大值。"}
