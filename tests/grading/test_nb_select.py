@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 
 import nbformat
@@ -12,8 +13,7 @@ import pytest
 from nbval.plugin import get_sanitize_patterns
 
 from cs231n_lin.checks.cells import cell_source, is_check_cell
-from cs231n_lin.grading import nbgrade
-from cs231n_lin.grading.nb_execute import _text as cell_text
+from cs231n_lin.grading import nb_execute, nbgrade
 from cs231n_lin.grading.nb_select import cell_names, needed_cells
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -110,19 +110,55 @@ def test_submitted_errors_are_feedback_for_cells_not_run():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("path", _lessons(), ids=lambda p: p.stem)
-def test_selected_cells_alone_reproduce_every_check_output(path):
-    """The oracle: the reference notebook, cut to the cells the grader runs, prints what the full
-    notebook printed in every check cell (after nbval's sanitizing)."""
-    from cs231n_lin.notebook_run import execute_notebook
-
-    reference = json.loads(path.read_text())
-    nb, checks = nbgrade.rebuild(reference, reference)
-    ran, _ = execute_notebook(nbformat.reads(json.dumps(nb), as_version=4), cwd=NOTEBOOKS, timeout=120)
-    code = [c for c in ran.cells if c.cell_type == "code"]
+def test_selected_cells_in_one_kernel_reproduce_every_check_output(tmp_path):
+    """The oracle: the reference notebooks, cut to the cells the grader runs and run one after the
+    other in one kernel by the grader's runner (``nb_execute.py``), print what the full notebooks
+    printed in every check cell (after nbval's sanitizing)."""
+    paths, checks = [], {}
+    for path in _lessons():
+        reference = json.loads(path.read_text())
+        nb, checks[path.name] = nbgrade.rebuild(reference, reference)
+        paths.append(str(tmp_path / path.name))
+        (tmp_path / path.name).write_text(json.dumps(nb))
+    out = tmp_path / "out"
+    out.mkdir()
+    env = {**os.environ, "MPLBACKEND": "Agg", "CS231N_LIN_LANG": "en"}
+    subprocess.run([sys.executable, nb_execute.__file__, str(out), "python3", "120", *paths], cwd=NOTEBOOKS,
+                   env=env, check=True, timeout=600)
     patterns = get_sanitize_patterns((NOTEBOOKS / "nbval_sanitize.cfg").read_text())
-    assert checks
-    for index, ref in checks:
-        got = cell_text(code[index].get("outputs", []))
-        assert nbgrade._plain(got, patterns) == nbgrade._plain(nbgrade._reference_text(ref), patterns), \
-            cell_source(ref)
+    for path in _lessons():
+        run = json.loads((out / (path.name + ".json")).read_text())
+        assert run["stopped"] is None and checks[path.name], path.name
+        cells = run["cells"]
+        assert all(c["status"] == "ok" for c in cells), [c for c in cells if c["status"] != "ok"]
+        for index, ref in checks[path.name]:
+            got = cells[index]["text"]
+            assert nbgrade._plain(got, patterns) == nbgrade._plain(nbgrade._reference_text(ref), patterns), \
+                (path.name, cell_source(ref))
+
+
+def test_a_notebook_that_stops_the_kernel_does_not_stop_the_next(tmp_path):
+    """A hanging cell times out: its notebook is reported stopped, the next runs in a new kernel
+    and starts clean (the reset cell clears what the previous notebook left)."""
+    def notebook(*sources):
+        return nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
+
+    first = notebook("import numpy as np\nnp.set_printoptions(precision=2)\nleft = 1",
+                     "print(np.pi * np.ones(1))\nprint('one')")
+    hang = notebook("import time\ntime.sleep(60)", "print('never')")
+    last = notebook("import numpy as np\nprint(np.pi * np.ones(1))", "print('left' in dir())")
+    paths = []
+    for name, nb in (("a.ipynb", first), ("b.ipynb", notebook("print(left)")), ("c.ipynb", hang),
+                     ("d.ipynb", last)):
+        nbformat.write(nb, tmp_path / name)
+        paths.append(str(tmp_path / name))
+    out = tmp_path / "out"
+    out.mkdir()
+    subprocess.run([sys.executable, nb_execute.__file__, str(out), "python3", "5", *paths], cwd=tmp_path,
+                   check=True, timeout=120)
+    runs = {p: json.loads((out / (os.path.basename(p) + ".json")).read_text()) for p in paths}
+    a, b, c, d = (runs[p] for p in paths)
+    assert a["stopped"] is None and [x["text"] for x in a["cells"]] == ["", "[3.14]\none\n"]
+    assert b["cells"][0]["status"] == "error" and "NameError" in b["cells"][0]["text"]   # namespace cleared
+    assert c["stopped"] and "CellTimeoutError" in c["stopped"] and c["cells"][1]["status"] is None
+    assert d["stopped"] is None and [x["text"] for x in d["cells"]] == ["[3.14159265]\n", "False\n"]
