@@ -19,10 +19,13 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/cs231n-lin demo
 
+# Both pytest runs are spread over two processes (pytest-xdist): tests sharing an expensive fixture
+# stay together (--dist loadgroup, see tests/conftest.py); each notebook's cells stay in one kernel
+# (--dist loadscope, as nbval asks).
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
-	MPLBACKEND=Agg $(BIN)/python -m pytest --nbval-lax --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg notebooks/*.ipynb notebooks/zh/*.ipynb
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	MPLBACKEND=Agg $(BIN)/python -m pytest -n 2 --dist loadscope --nbval-lax --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg notebooks/*.ipynb notebooks/zh/*.ipynb
 
 # Rebuild the lesson notebooks, English (notebooks/) and Chinese (notebooks/zh/), from notebooks/src/*.py
 # and store the solved outputs in them.

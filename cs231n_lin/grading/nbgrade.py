@@ -11,7 +11,11 @@ For each reference notebook (``notebooks/*.ipynb`` in the grader's repository) w
   a grade, never raise it.
 * **feedback.** The rebuilt notebook -- the reference's cells, with the student's solution cells
   (by cell id) and the student's own markdown answers -- goes into the sandbox with NO outputs and
-  NO instructor answers. ``nb_execute.py`` runs it with nbclient (kernel launched by
+  NO instructor answers, cut to the cells that carry points or feedback: the check cells, the
+  student's solution cells and the cells they need (``nb_select``); the lesson's demonstrations
+  (training runs, sweeps, searches) are not re-run, and an error their outputs show in the
+  notebook as submitted is reported as feedback (:func:`submitted_errors`). ``nb_execute.py``
+  runs the notebooks one after the other in one kernel with nbclient (kernel launched by
   ``nb_kernel_launch.py``, which drops to the sandbox uid), and the grader compares each check
   cell's output with the reference's here, after nbval's sanitize patterns
   (``nbval_sanitize.cfg``), to tell the student what differed.

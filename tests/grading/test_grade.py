@@ -68,7 +68,6 @@ def test_reference_gets_full_marks_and_student_version_gets_zero(shared_batch):
     names = {t["name"].split(":")[0] for t in package("correct")}
     assert {"svm_loss_naive", "svm_loss_vectorized", "softmax", "softmax_loss_naive",
             "softmax_loss_vectorized", "LinearSVM", "Softmax"} <= names
-    assert data["correct"]["score"] == sum(t["max_score"] for t in data["correct"]["tests"])
 
 
 @pytest.fixture(scope="module")
