@@ -19,12 +19,12 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/cs231n-lin demo
 
-# Both pytest runs are spread over two processes (pytest-xdist): tests sharing an expensive fixture
-# stay together (--dist loadgroup, see tests/conftest.py); each notebook's cells stay in one kernel
-# (--dist loadscope, as nbval asks).
+# Both pytest runs are spread over two processes (pytest-xdist, --dist loadscope): a test module stays on
+# one worker, so its module-scoped fixtures are built once, and each notebook's cells stay in one kernel
+# (as nbval asks); the session's shared graded batch is built once under a file lock (tests/grading/conftest.py).
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -n 2 --dist loadscope
 	MPLBACKEND=Agg $(BIN)/python -m pytest -n 2 --dist loadscope --nbval-lax --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg notebooks/*.ipynb notebooks/zh/*.ipynb
 
 # Rebuild the lesson notebooks, English (notebooks/) and Chinese (notebooks/zh/), from notebooks/src/*.py
