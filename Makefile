@@ -19,10 +19,13 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/cs231n-lin demo
 
+# Both pytest runs are spread over two processes (pytest-xdist, --dist loadscope): a test module stays on
+# one worker, so its module-scoped fixtures are built once, and each notebook's cells stay in one kernel
+# (as nbval asks); the session's shared graded batch is built once under a file lock (tests/grading/conftest.py).
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
-	MPLBACKEND=Agg $(BIN)/python -m pytest --nbval-lax --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg notebooks/*.ipynb notebooks/zh/*.ipynb
+	$(BIN)/python -m pytest -n 2 --dist loadscope
+	MPLBACKEND=Agg $(BIN)/python -m pytest -n 2 --dist loadscope --nbval-lax --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg notebooks/*.ipynb notebooks/zh/*.ipynb
 
 # Rebuild the lesson notebooks, English (notebooks/) and Chinese (notebooks/zh/), from notebooks/src/*.py
 # and store the solved outputs in them.

@@ -11,7 +11,11 @@ For each reference notebook (``notebooks/*.ipynb`` in the grader's repository) w
   a grade, never raise it.
 * **feedback.** The rebuilt notebook -- the reference's cells, with the student's solution cells
   (by cell id) and the student's own markdown answers -- goes into the sandbox with NO outputs and
-  NO instructor answers. ``nb_execute.py`` runs it with nbclient (kernel launched by
+  NO instructor answers, cut to the cells that carry points or feedback: the check cells, the
+  student's solution cells and the cells they need (``nb_select``); the lesson's demonstrations
+  (training runs, sweeps, searches) are not re-run, and an error their outputs show in the
+  notebook as submitted is reported as feedback (:func:`submitted_errors`). ``nb_execute.py``
+  runs the notebooks one after the other in one kernel with nbclient (kernel launched by
   ``nb_kernel_launch.py``, which drops to the sandbox uid), and the grader compares each check
   cell's output with the reference's here, after nbval's sanitize patterns
   (``nbval_sanitize.cfg``), to tell the student what differed.
@@ -35,6 +39,7 @@ from nbval.plugin import get_sanitize_patterns
 
 from cs231n_lin.checks.cells import cell_source, is_check_cell, is_solution_cell
 from cs231n_lin.grading import sandbox
+from cs231n_lin.grading.nb_select import needed_cells
 from cs231n_lin.grading.nbcases import no_magics
 from cs231n_lin.grading.results import TestResult
 from cs231n_lin.grading.sandbox import Limits
@@ -45,15 +50,22 @@ KERNEL_NAME = "cs231n-sandbox"
 MAX_RUN_JSON = 4 * 1024**2
 
 
-def rebuild(reference: dict, student: dict | None) -> tuple[dict, list[tuple[int, dict]]]:
-    """The notebook to run (no outputs, no instructor answers); ``(code_index, reference_cell)`` per check."""
+def rebuild(reference: dict, student: dict | None, *, needed_only: bool = True,
+            ) -> tuple[dict, list[tuple[int, dict]]]:
+    """The notebook to run (no outputs, no instructor answers); ``(code_index, reference_cell)`` per check.
+
+    With ``needed_only`` (the default) it holds only the code cells that carry points or feedback
+    -- the check cells and the student's solution cells -- and the cells they need
+    (:func:`cs231n_lin.grading.nb_select.needed_cells`); the lesson's other cells are not run.
+    ``nb["metadata"]["cs231n_lin_skipped"]`` lists the ids of the code cells left out.
+    """
     mine = {}
     if isinstance(student, dict) and isinstance(student.get("cells"), list):
         for c in student["cells"]:
             if isinstance(c, dict) and isinstance(c.get("id"), str):
                 mine.setdefault((c["id"], c.get("cell_type")), c)
     nb = copy.deepcopy(reference)
-    cells, checks, code_index = [], [], 0
+    cells = []
     for ref in reference["cells"]:
         cell = {k: copy.deepcopy(v) for k, v in ref.items() if k not in ("outputs", "execution_count")}
         kind = cell.get("cell_type")
@@ -64,11 +76,25 @@ def rebuild(reference: dict, student: dict | None) -> tuple[dict, list[tuple[int
                 if kind == "code" else "(your answer is missing from your notebook)")
         if kind == "code":
             cell["outputs"], cell["execution_count"] = [], None
+        cells.append((ref, cell))
+    code = [(ref, cell) for ref, cell in cells if cell.get("cell_type") == "code"]
+    keep = set(range(len(code)))
+    if needed_only:
+        required = {k for k, (ref, _) in enumerate(code) if is_check_cell(ref) or is_solution_cell(ref)}
+        keep = needed_cells([cell_source(cell) for _, cell in code], required)
+    dropped = {id(cell) for k, (_, cell) in enumerate(code) if k not in keep}
+    checks, code_index, out = [], 0, []
+    for ref, cell in cells:
+        if id(cell) in dropped:
+            continue
+        if cell.get("cell_type") == "code":
             if is_check_cell(ref):
                 checks.append((code_index, ref))
             code_index += 1
-        cells.append(cell)
-    nb["cells"] = cells
+        out.append(cell)
+    nb["cells"] = out
+    nb.setdefault("metadata", {})["cs231n_lin_skipped"] = [
+        str(cell.get("id", "")) for k, (_, cell) in enumerate(code) if k not in keep]
     return nb, checks
 
 
@@ -254,6 +280,8 @@ def grade_notebooks(submission_dir: Path, sandbox_dir: Path, notebooks_dir: Path
         run = runs[name]
         if run.get("stopped"):
             notes.append(f"{name}: your notebook did not run to the end ({run['stopped'][:200]})")
+        notes += submitted_errors(name, found.get(name),
+                                  rebuilt[name][0].get("metadata", {}).get("cs231n_lin_skipped", []))
         ran = {c.get("index"): c for c in run.get("cells", []) if isinstance(c, dict)}
         for k, (idx, ref) in enumerate(checks, start=1):
             points = float(ref.get("metadata", {}).get("points", 1))
@@ -287,6 +315,33 @@ def grade_notebooks(submission_dir: Path, sandbox_dir: Path, notebooks_dir: Path
                 msg += "\nIn your notebook this cell printed:\n" + text.strip()[:1200]
             tests.append(TestResult(title, points if ok else 0.0, points, msg, "visible"))
     return tests, notes
+
+
+MAX_SUBMITTED_NOTES = 3
+
+
+def submitted_errors(name: str, student: dict | None, skipped: list[str]) -> list[str]:
+    """Feedback (no points) on the cells the grader did not run: errors shown in the notebook as submitted.
+
+    The lesson's demonstrations (training runs, sweeps, searches) are not re-run to grade; what the
+    student's own run of them shows is read from the submitted notebook.
+    """
+    if not isinstance(student, dict) or not isinstance(student.get("cells"), list) or not skipped:
+        return []
+    wanted, notes = set(skipped), []
+    for cell in student["cells"]:
+        if not (isinstance(cell, dict) and cell.get("cell_type") == "code" and cell.get("id") in wanted):
+            continue
+        outputs = cell.get("outputs")
+        for out in outputs if isinstance(outputs, list) else []:
+            if isinstance(out, dict) and out.get("output_type") == "error":
+                what = f"{out.get('ename', '')}: {out.get('evalue', '')}"[:200]
+                notes.append(f"{name}: cell {cell['id']} (not re-run by the grader; shown as in your "
+                             f"notebook as submitted, no points) raised {what}")
+                break
+        if len(notes) >= MAX_SUBMITTED_NOTES:
+            break
+    return notes
 
 
 def _execute(notebooks: dict[str, dict], submission_dir: Path, sandbox_dir: Path, *, limits: Limits,

@@ -56,10 +56,10 @@ def autograder(source: Path, tmp_path: Path) -> Path:
     return root
 
 
-def _run_autograder(root: Path, grade_cmd: str) -> subprocess.CompletedProcess:
+def _run_autograder(root: Path, grade_cmd: str, timeout: float = 60) -> subprocess.CompletedProcess:
     env = {**os.environ, "AUTOGRADER_ROOT": str(root), "CS231N_LIN_GRADE_CMD": grade_cmd}
     return subprocess.run([str(root / "source/run_autograder")], env=env, capture_output=True, text=True,
-                          timeout=60)
+                          timeout=timeout)
 
 
 def test_zip_layout(source: Path, tmp_path: Path):
@@ -171,12 +171,16 @@ def test_real_run_autograder_grades_a_released_student_version(tmp_path: Path):
         text = student.read_text()
         assert "NotImplementedError" in _function_source(text, name)
         student.write_text(text.replace(_function_source(text, name), _function_source(reference, name)))
-    hidden = root / "source" / gs.REPO_DIR / "tests/hidden"        # the zip's own hidden tests
-    grade_cmd = f"{sys.executable} -m cs231n_lin grade --no-notebooks --wall 30 --hidden {hidden}"
-    proc = _run_autograder(root, grade_cmd)
+    ours = root / "source" / gs.REPO_DIR
+    hidden, notebooks = ours / "tests/hidden", ours / "notebooks"    # the zip's own hidden tests, lessons
+    grade_cmd = f"{sys.executable} -m cs231n_lin grade --hidden {hidden} --notebooks {notebooks}"
+    # a safety net only (a timing is never asserted): the whole grade, notebooks included, is
+    # seconds on a quiet machine, but minutes on a loaded one
+    proc = _run_autograder(root, grade_cmd, timeout=600)
     assert proc.returncode == 0, proc.stderr
     results = json.loads((root / "results/results.json").read_text())
     assert SubmissionResult.from_gradescope(results).to_gradescope() == results, results
+    print(f"run_autograder graded one submission, notebooks included, in {results['execution_time']:.1f} s")
     tests = results["tests"]
     max_score = sum(t["max_score"] for t in tests)
     assert 0 < results["score"] < max_score
@@ -187,3 +191,10 @@ def test_real_run_autograder_grades_a_released_student_version(tmp_path: Path):
     stubbed = [t for t in tests if t["name"].split(":")[0] == "svm_loss_vectorized"]
     assert stubbed and all(t["score"] == 0 and t["output"].count("not implemented yet") == 1 for t in stubbed
                            if "speed" not in t["name"]), stubbed         # said once, not again as a cause
+    # the lessons were graded too: the check cell of the written svm_loss_naive earns its points, the
+    # check cell of a solution cell left as released does not
+    cells = {t["name"]: t for t in tests if t["name"].startswith("01_svm_hinge_loss: check cell")}
+    naive = next(t for n, t in cells.items() if "(cell id 01-007)" in n)
+    hinge = next(t for n, t in cells.items() if "(cell id 01-015)" in n)
+    assert naive["score"] == naive["max_score"] > 0, naive
+    assert hinge["score"] == 0 < hinge["max_score"], hinge

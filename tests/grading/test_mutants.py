@@ -1,16 +1,16 @@
 """Every catalogued bug loses points and (mostly) gets a diagnosis naming it; every correct
 alternative gets full marks — graded by the real grader.
 
-The mutants go through ``cs231n_lin.grading.batch.main`` (the ``grade`` verb's batch runner:
-one capped process per submission, the sandboxed worker, the hidden tests of ``tests/hidden``,
-``--no-notebooks``) in ONE module-scoped run with ``jobs=2``. A mutant's score and its "Likely
-cause" lines are read back from the ``results.json`` the batch wrote.
+The mutants go through the real grader (the ``grade`` verb's batch runner: one capped process per
+submission, the sandboxed worker, the hidden tests of ``tests/hidden``) in ONE run with
+``jobs=2``. A mutant's score and its "Likely cause" lines are read back from the
+``results.json`` the batch wrote.
 
-Cost: one submission takes about 35 s of a job slot on the shared 2-core machine under load
-(measured: 13 mutants in 232 s with ``jobs=2``), the speed measurement included, so the
-default run grades a representative subset (:data:`SUBSET`, 12 submissions: the reference, one
-bug of each student function, two correct alternatives, one held-out bug) and
-``MUTANTS_ALL=1`` grades the whole catalogue (69 submissions, ~20 min under that load). The
+The default run reads a representative subset (:data:`SUBSET`: one bug of each student
+function, two correct alternatives, one held-out bug; the reference is the shared batch's
+``correct``) from the session's shared batch (``shared_batch.py``, also read by
+``test_report`` and ``test_grade``), so nothing is graded twice; ``MUTANTS_ALL=1`` grades the
+whole catalogue (69 submissions, ~20 min on a loaded 2-core machine) in a batch of its own. The
 student-side named checks run the whole catalogue on every run
 (``tests/checks/test_package_checks.py``).
 """
@@ -39,16 +39,15 @@ def _load_catalogue():
 
 
 catalogue = _load_catalogue()
+sys.path.insert(0, str(HERE))
+from shared_batch import MUTANT_SUBSET  # noqa: E402
+
 BASELINE = catalogue.Mutant("reference", catalogue.SVM, (), None)
 FULL = os.environ.get("MUTANTS_ALL") == "1"
 
-#: The default run: one bug per student function, two correct alternatives, one held-out bug.
-SUBSET = (
-    "svm_naive_not_averaged", "svm_vec_counts_correct_class", "softmax_naive_no_shift",
-    "softmax_vec_no_onehot", "softmax_fn_axis_hardcoded", "log_softmax_log_of_softmax",
-    "fit_gradient_ascent", "predict_argmin", "svm_vec_einsum", "softmax_vec_log_softmax_helper",
-    "svm_vec_margin_reversed",
-)
+#: The default run: one bug per student function, two correct alternatives, one held-out bug
+#: (graded in the session's shared batch, ``shared_batch.py``, whose reference is ``correct``).
+SUBSET = MUTANT_SUBSET
 
 
 def _selected() -> list:
@@ -59,9 +58,26 @@ def _selected() -> list:
     return [BASELINE, *(by_name[n] for n in SUBSET)]
 
 
+def _read(out: Path, name: str) -> tuple[float, float, list[str]]:
+    res = json.loads((out / name / "results.json").read_text())
+    tests = res.get("tests", [])
+    return (float(res["score"]), float(sum(t["max_score"] for t in tests)),
+            [t.get("output", "") for t in tests] + [res.get("output", "")])
+
+
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    """``{mutant name: (score, max_score, outputs)}``, all graded in one batch with ``jobs=2``."""
+def graded(request, tmp_path_factory):
+    """``{mutant name: (score, max_score, outputs)}``.
+
+    The default subset is read from the session's shared batch (graded once with ``jobs=2``,
+    the reference being its ``correct`` submission); ``MUTANTS_ALL=1`` grades the whole
+    catalogue here in one batch with ``jobs=2``, without notebooks.
+    """
+    if not FULL:
+        batch = request.getfixturevalue("shared_batch")
+        out = {m.name: _read(batch["out"], m.name) for m in _selected()[1:]}
+        out[BASELINE.name] = _read(batch["out"], "correct")
+        return out
     from cs231n_lin.grading import sandbox
     from cs231n_lin.grading.batch import main
     from cs231n_lin.grading.grade import GradeOptions
@@ -74,14 +90,8 @@ def graded(tmp_path_factory):
     rc = main(submissions=dirs, out_dir=root / "out", jobs=2, options=options, echo=lambda s: None)
     seconds = time.monotonic() - start
     assert rc in (0, 1), rc
-    out = {}
-    for m in mutants:
-        res = json.loads((root / "out" / m.name / "results.json").read_text())
-        tests = res.get("tests", [])
-        out[m.name] = (float(res["score"]), float(sum(t["max_score"] for t in tests)),
-                       [t.get("output", "") for t in tests] + [res.get("output", "")])
     print(f"\ngraded {len(mutants)} mutants with jobs=2 in {seconds:.0f} s")
-    return out
+    return {m.name: _read(root / "out", m.name) for m in mutants}
 
 
 # --------------------------------------------------------------------------------------------

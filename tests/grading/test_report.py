@@ -1,9 +1,9 @@
 """``cs231n-lin report``: built from a real graded batch, every number checked against the results files.
 
-The batch (graded once per module, real hidden cases, a tiny reference notebook with one check cell
-pair and one written question): the reference solution, the same mutant twice, another mutant, a
-vectorized loss that is a loop over N, the student version (all stubs: zero), and an attack (an
-infinite loop: a sandbox timeout).
+The batch (the seven report submissions of the session's shared batch, ``shared_batch.py``: real
+hidden cases, a tiny reference notebook with one check cell pair and one written question): the
+reference solution, the same mutant twice, another mutant, a vectorized loss that is a loop over
+N, the student version (all stubs: zero), and an attack (an infinite loop: a sandbox timeout).
 """
 
 from __future__ import annotations
@@ -28,70 +28,17 @@ from cs231n_lin.grading.report_html import MAX_ROWS, MAX_TEST_ROWS
 from cs231n_lin.grading.report_pages import PAGES_DIRNAME, slug
 
 sys.path.insert(0, os.path.dirname(__file__))
-import grading_nbfixtures as nbf  # noqa: E402
-from grading_subs import REPO, make_submission  # noqa: E402
-from mutants import BUGS  # noqa: E402
-
-QUESTION = "**Inline question** — why divide the loss by N?"
-REFERENCE_ANSWER = "So that the loss does not grow with the size of the batch."
-ANSWERS = {
-    "correct": "It makes the loss an average, comparable across batch sizes.",
-    "mut_avg_1": "no idea",
-    "mut_avg_2": "Dividing by N keeps reg's weight independent of N.",
-    "mut_softmax": "<script>alert('x')</script> & averages",
-    "loop_svm": "average",
-    "stub": None,            # left as "Your answer here"
-    "attack_loop": "",       # answer deleted
-}
-MUTANTS = {"mut_avg_1": "svm_vec_loss_not_averaged", "mut_avg_2": "svm_vec_loss_not_averaged",
-           "mut_softmax": "softmax_vec_no_shift"}
-LOOP = ("def svm_loss_vectorized(W, X, y, reg, delta=1.0, squared=False):\n"
-        "    return svm_loss_naive(W, X, y, reg, delta=delta, squared=squared)\n")
-FOREVER = ("def svm_loss_vectorized(W, X, y, reg, delta=1.0, squared=False):\n"
-           "    while True:\n        pass\n")
-
-
-def _written_cells(answer: str | None, points: float | None = 2) -> list[dict]:
-    body = "Your answer here" if answer is None else answer
-    meta = {} if points is None else {"points": points}
-    return [{"cell_type": "markdown", "id": "q1-prompt", "metadata": {}, "source": QUESTION},
-            {"cell_type": "markdown", "id": "q1-answer", "metadata": meta,
-             "source": f"<!-- BEGIN SOLUTION -->\n{body}\n<!-- END SOLUTION -->"}]
-
-
-def build_batch(root):
-    """Reference notebooks and submissions under ``root``; returns (refnb dir, [submission dirs])."""
-    refnb = root / "refnb"
-    nbf.write(refnb / "tiny.ipynb", nbf.notebook(extra=_written_cells(REFERENCE_ANSWER)))
-    bugs = {m.name: m for m in BUGS}
-    subs = []
-    for name, answer in ANSWERS.items():
-        replace = {"loop_svm": {"svm_loss_vectorized": LOOP},
-                   "attack_loop": {"svm_loss_vectorized": FOREVER}}.get(name)
-        sub = make_submission(root / "subs" / name, replace=replace, stub=name == "stub")
-        if name in MUTANTS:
-            bugs[MUTANTS[name]].apply_to(sub)
-        solution = nbf.STUB if name == "stub" else nbf.SOLUTION
-        nbf.write(sub / "notebooks" / "tiny.ipynb", nbf.notebook(solution, extra=_written_cells(answer)))
-        subs.append(sub)
-    return refnb, subs
+from shared_batch import ANSWERS, QUESTION, REFERENCE_ANSWER  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    root = tmp_path_factory.mktemp("report")
-    refnb, subs = build_batch(root)
-    out = root / "grades"
-    # the real hidden cases, and a hidden case for the tiny notebook's function (its points are
-    # judged outside the kernel, on the grader's inputs)
-    hidden = root / "hidden"
-    hidden.mkdir()
-    shutil.copy(REPO / "tests" / "hidden" / "cases.py", hidden / "cases.py")
-    (hidden / "notebook_cases.py").write_text(
-        'NB_CASES = [{"notebook": "tiny.ipynb", "function": "double", "seed": 3, '
-        '"args": {"x": {"normal": [4], "scale": 3.0}}}]\n')
-    assert cli(["grade", *map(str, subs), "--out", str(out), "--jobs", "2", "--notebooks", str(refnb),
-                "--hidden", str(hidden), "--wall", "40", "--budget", "45"]) == 0  # the two loops end sooner
+def graded(shared_batch, tmp_path_factory):
+    """The report of the shared batch's seven report submissions (their results copied to a folder
+    of their own, so that merging written marks below changes nothing the other tests read)."""
+    out = tmp_path_factory.mktemp("report") / "grades"
+    for name in ANSWERS:
+        shutil.copytree(shared_batch["out"] / name, out / name)
+    refnb = shared_batch["refnb"]
     assert cli(["report", str(out), "--notebooks", str(refnb)]) == 0
     results = {p.parent.name: json.loads(p.read_text()) for p in sorted(out.glob("*/results.json"))}
     return {"out": out, "refnb": refnb, "results": results,
