@@ -34,7 +34,7 @@ def worker_task(sub_dir: Path, references: dict[str, dict], students: dict[str, 
     folder = Path(sub_dir) / FOLDER
     folder.mkdir(exist_ok=True)
     for name, reference in references.items():
-        nb, _ = rebuild(reference, students.get(name))
+        nb = rebuild(reference, students.get(name))
         (folder / name).write_text(json.dumps(nb), encoding="utf-8")
         cells = [[locate.check_cell_index(nb["cells"], t), t.id] for t in tasks.of_notebook(name)
                  if t.kind == "code" and not all(":" in w for w in t.writes)]
