@@ -22,6 +22,7 @@ import io
 import json
 import re
 import tokenize
+import unicodedata
 from dataclasses import dataclass
 
 from cs231n_lin.checks.cells import (  # the one home of the marker strings and cell predicates
@@ -166,10 +167,13 @@ def stub_message(lines: list[str], region: Region, path: str, cell: str | None) 
 
 
 def _raise_line(indent: str, message: str) -> str:
-    one = f"{indent}raise NotImplementedError({json.dumps(message)})\n"
-    if len(one) <= 100:
+    # The message as written (a Chinese heading stays Chinese, not \\u escapes): a JSON string
+    # without ensure_ascii is a valid Python string literal. Width as ruff counts it (CJK = 2).
+    literal = json.dumps(message, ensure_ascii=False)
+    one = f"{indent}raise NotImplementedError({literal})\n"
+    if sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in one.rstrip("\n")) <= 100:
         return one
-    return f"{indent}raise NotImplementedError(\n{indent}    {json.dumps(message)}\n{indent})\n"
+    return f"{indent}raise NotImplementedError(\n{indent}    {literal}\n{indent})\n"
 
 
 def answer_comment_regions(text: str, where: str) -> list[Region]:

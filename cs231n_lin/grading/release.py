@@ -11,8 +11,9 @@ What happens, in order:
    stub (:func:`cs231n_lin.grading.markers.strip_py`), and the result must still compile.
    ``.ipynb``: the ordered cell transforms in :data:`CELL_TRANSFORMS` (every output cleared);
    cell ids and metadata are kept. Anything else is copied byte for byte.
-3. **Student README**: ``README.md`` becomes the student section of the instructor README
-   (:func:`cs231n_lin.grading.student_readme.student_readme`).
+3. **Student README and Makefile**: ``README.md`` becomes the student section of the instructor
+   README (:func:`cs231n_lin.grading.student_readme.student_readme`); ``Makefile`` keeps only the
+   students' targets (:func:`cs231n_lin.grading.student_makefile.student_makefile`).
 4. **Leak check** (:mod:`cs231n_lin.grading.leaks`): no solution line and no hidden-test line
    may occur anywhere in the output (nor a hidden file's exact bytes), and no code outside the
    regions may compute what students write (:data:`~cs231n_lin.grading.leaks.ANSWER_PATTERNS`).
@@ -60,6 +61,7 @@ from cs231n_lin.grading.nb_transforms import (
     stub_solution_code,
     validate_notebook,
 )
+from cs231n_lin.grading.student_makefile import student_makefile
 from cs231n_lin.grading.student_readme import student_readme, student_readme_zh
 
 __all__ = ["CELL_TRANSFORMS", "GRADER_ONLY", "HIDDEN", "LeakError", "ReleaseReport",
@@ -75,9 +77,14 @@ SKIPPED_NAMES = frozenset({
 #: Suffixes of names never released.
 SKIPPED_SUFFIXES = (".pyc", ".pyo", ".egg-info")
 #: Paths (relative to the source, "/"-separated) that only the grader may see: the hidden tests,
-#: the tests of the grading tools and of the checks (they need the solutions), the grading package.
+#: the tests of the grading tools and of the checks (they need the solutions), the grading package;
+#: and the instructor's material: how the grader works, the benchmarks (they time the grader), the
+#: lesson sources and their build (which would rebuild a student's notebooks from stubbed sources)
+#: and the tests that need them.
 GRADER_ONLY = ("tests/hidden", "tests/grading", "tests/checks", "tests/student", "datasets/cache",
-               "cs231n_lin/grading")
+               "cs231n_lin/grading", "docs/ARCHITECTURE.md", "docs/CHECKS.md", "docs/report.png",
+               "benchmarks", "tests/benchmarks", "notebooks/src", "notebooks/_build.py", "tests/notebooks",
+               "tests/i18n/test_bilingual_sources.py")
 #: A ``.py`` file with this comment in its first five lines is grader-only wherever it is.
 GRADER_ONLY_MARK = "# GRADER ONLY"
 
@@ -354,6 +361,9 @@ def release(*, source: Path, out_dir: Path, lang: str = "en") -> ReleaseReport:
         for rel in released:
             _release_file(source, rel, tmp / rel, seen, report)
         _relax_lint(tmp / "pyproject.toml", report.stubbed)
+        if (source / "Makefile").is_file():
+            (tmp / "Makefile").write_text(student_makefile((source / "Makefile").read_text(encoding="utf-8")),
+                                          encoding="utf-8")
         if (source / "README.md").is_file():
             _write_readmes(source / "README.md", tmp, lang)
         hidden_lines, digests = hidden_candidates(source, grader_only)
