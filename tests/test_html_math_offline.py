@@ -8,53 +8,17 @@ the rendered math elements present. Skips only when Chromium is missing and ``CI
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
 from pathlib import Path
 
 import nbformat
 import pytest
+from _browser import chromium, require_browser
 
 from cs231n_lin.notebook_run import MATHJAX_DIRNAME, export_notebooks, install_mathjax
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 TEX_INLINE = r"$\Delta$"
 TEX_DISPLAY = r"$$L_i = \sum_{j \neq y_i} \max(0,\; s_j - s_{y_i} + \Delta)$$"
-
-
-def _require_browser() -> None:
-    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
-    if not missing:
-        return
-    message = (f"{' and '.join(missing)} not found; install with "
-               "`apt-get install -y chromium chromium-driver` (.ci/run does this)")
-    if os.environ.get("CI"):
-        pytest.fail("CI is set, so the browser test must run, but " + message)
-    pytest.skip(message)
-
-
-@contextlib.contextmanager
-def offline_chromium(profile: Path):
-    """Headless Chromium that can resolve no host name: any request to a CDN fails."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--no-first-run", f"--user-data-dir={profile}", "--window-size=1200,900",
-                 "--host-resolver-rules=MAP * ~NOTFOUND", "--allow-file-access-from-files"]:
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
-    try:
-        driver.set_page_load_timeout(60)
-        driver.set_script_timeout(60)
-        yield driver
-    finally:
-        driver.quit()
 
 
 @pytest.fixture(scope="module")
@@ -95,10 +59,10 @@ def test_install_mathjax_reuses_an_identical_copy(tmp_path):
 @pytest.mark.slow
 @pytest.mark.browser
 def test_formulas_render_offline_in_chromium(exported, tmp_path):
-    _require_browser()
+    require_browser()
     from selenium.webdriver.support.ui import WebDriverWait
 
-    with offline_chromium(tmp_path / "profile") as driver:
+    with chromium(tmp_path / "profile", offline=True, script_timeout=60) as driver:
         driver.get(exported.as_uri())
         WebDriverWait(driver, 60).until(lambda d: d.execute_script(
             "return !!(window.MathJax && MathJax.Hub && MathJax.Hub.queue"

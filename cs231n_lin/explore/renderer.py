@@ -93,8 +93,7 @@ def loss_report_html(state: ExplorerState, *, top: int = 5) -> str:
     """
     r = state.evaluate()
     order = np.argsort(-r.per_point, kind="stable")[:top]
-    sep = "，" if text("none") == "无" else ", "
-    worst = sep.join(text("worst_item", i=i, c=state.y[i], loss=f"{r.per_point[i]:.3f}")
+    worst = text("list_sep").join(text("worst_item", i=i, c=state.y[i], loss=f"{r.per_point[i]:.3f}")
                      for i in order if r.per_point[i] > 0)
     q = np.quantile(r.per_point, [0.0, 0.5, 1.0])
     margin = f", Δ = {state.delta:g}" if state.spec.uses_delta else ""
@@ -107,5 +106,5 @@ def loss_report_html(state: ExplorerState, *, top: int = 5) -> str:
         f"{text('data_loss')} = {r.data_loss:.4f} &nbsp; {text('reg_loss')} = {r.reg_loss:.4f}<br>"
         f"{text('accuracy')} = {r.accuracy:.1%} &nbsp; {text('steps_taken')} = {state.steps_taken}<br>"
         f"{per_point}<br>"
-        f"{text('largest')}: {html.escape(worst) if worst else text('none')}</div>"
+        f"{text('largest')}{html.escape(worst) if worst else text('none')}</div>"
     )
