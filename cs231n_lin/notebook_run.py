@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import os
+import tempfile
 import time
 from pathlib import Path
 
@@ -78,11 +79,17 @@ def execute_notebook(nb: nbformat.NotebookNode, *, cwd: str | os.PathLike,
     """
     from nbclient import NotebookClient
     from nbconvert.preprocessors import CoalesceStreamsPreprocessor
+    from traitlets.config import Config
 
     nb = copy.deepcopy(nb)
     start = time.perf_counter()
-    NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                   resources={"metadata": {"path": str(cwd)}}).execute()
+    # The kernel talks to us over Unix sockets in a private folder (IPC transport), not over
+    # unencrypted TCP ports (which ipykernel warns about on every start).
+    # (Public traitlets configuration of the kernel manager that nbclient makes, starts and stops.)
+    with tempfile.TemporaryDirectory(prefix="cs231n-kernel-") as sockets:
+        config = Config({"KernelManager": {"transport": "ipc", "ip": str(Path(sockets) / "kernel")}})
+        NotebookClient(nb, timeout=timeout, kernel_name="python3", config=config,
+                       resources={"metadata": {"path": str(cwd)}}).execute()
     seconds = time.perf_counter() - start
     merge = CoalesceStreamsPreprocessor()   # join stream pieces, apply "\r" as a terminal would
     for k, cell in enumerate(nb.cells):
