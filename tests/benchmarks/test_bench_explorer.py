@@ -7,7 +7,7 @@ import pytest
 
 
 def test_benchmark_function_measures_an_update():
-    path = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_explorer.py"
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_explorer.py"
     spec = importlib.util.spec_from_file_location("bench_explorer", path)
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
