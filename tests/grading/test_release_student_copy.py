@@ -116,3 +116,14 @@ def test_the_copy_passes_its_own_lint(copy_zh: Path):
     proc = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "."], cwd=copy_zh,
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stdout[-3000:]
+
+
+def test_a_test_that_imports_the_grading_package_is_left_out(tmp_path: Path):
+    from .fake_source import make_source
+
+    source = make_source(tmp_path / "source")
+    (source / "tests/test_uses_grader.py").write_text("from cs231n_lin.grading import release\n")
+    (source / "tests/test_mentions_grader.py").write_text('"""Not cs231n_lin.grading: a mention."""\n')
+    rel.release(source=source, out_dir=tmp_path / "out")
+    assert not (tmp_path / "out/tests/test_uses_grader.py").exists()
+    assert (tmp_path / "out/tests/test_mentions_grader.py").is_file()
