@@ -96,12 +96,12 @@ def loss_report_html(state: ExplorerState, *, top: int = 5) -> str:
     worst = text("list_sep").join(text("worst_item", i=i, c=state.y[i], loss=f"{r.per_point[i]:.3f}")
                      for i in order if r.per_point[i] > 0)
     q = np.quantile(r.per_point, [0.0, 0.5, 1.0])
-    margin = f", Δ = {state.delta:g}" if state.spec.uses_delta else ""
+    margin = f"{text('list_sep')}Δ = {state.delta:g}" if state.spec.uses_delta else ""
     per_point = text("per_point", lo=f"{q[0]:.3f}", mid=f"{q[1]:.3f}", hi=f"{q[2]:.3f}",
                      n=int(np.sum(r.per_point > 0)), total=len(r.per_point))
     return (
         f"<div style='font-family:monospace;line-height:1.45;overflow-wrap:anywhere'>"
-        f"<b>{html.escape(loss_label(state.spec))}</b>{margin}, λ = {state.reg:g}<br>"
+        f"<b>{html.escape(loss_label(state.spec))}</b>{margin}{text('list_sep')}λ = {state.reg:g}<br>"
         f"<b>{text('total_loss')} = {r.loss:.4f}</b><br>"
         f"{text('data_loss')} = {r.data_loss:.4f} &nbsp; {text('reg_loss')} = {r.reg_loss:.4f}<br>"
         f"{text('accuracy')} = {r.accuracy:.1%} &nbsp; {text('steps_taken')} = {state.steps_taken}<br>"

@@ -269,7 +269,7 @@ class ExplorerState:
         r = self.evaluate()
         from cs231n_lin.explore.text import loss_label, text
 
-        margin = f", Δ = {self.delta:g}" if self.spec.uses_delta else ""
+        margin = f"{text('list_sep')}Δ = {self.delta:g}" if self.spec.uses_delta else ""
         return text("summary", label=loss_label(self.spec), margin=margin, reg=f"{self.reg:g}",
                     loss=f"{r.loss:.4f}", data=f"{r.data_loss:.4f}", regl=f"{r.reg_loss:.4f}",
                     acc=f"{r.accuracy:.0%}")
