@@ -48,14 +48,16 @@ def mathjax_source() -> Path:
     ModuleNotFoundError
         When the package is missing, with the command that installs it.
     """
-    try:
-        import jupyter_server_mathjax
-    except ModuleNotFoundError as exc:
+    import importlib.util
+
+    # found, not imported: importing the package starts loading jupyter_server (seconds)
+    spec = importlib.util.find_spec("jupyter_server_mathjax")
+    if spec is None or spec.origin is None:
         raise ModuleNotFoundError(
             "exporting notebooks to HTML needs MathJax from the package jupyter-server-mathjax; "
             "install it with `pip install jupyter-server-mathjax` (it is a dependency of cs231n-lin)",
-            name=exc.name) from None
-    folder = Path(jupyter_server_mathjax.__file__).resolve().parent / "static"
+            name="jupyter_server_mathjax")
+    folder = Path(spec.origin).resolve().parent / "static"
     if not (folder / "MathJax.js").is_file():
         raise FileNotFoundError(f"no MathJax.js in {folder}; reinstall jupyter-server-mathjax")
     return folder
