@@ -1,12 +1,14 @@
 # Everything a fresh machine needs, behind two targets: `make demo` and `make test`.
 # Both create the local virtual environment .venv (Python 3.10+) on first use.
+# One target per paragraph: `cs231n-lin release` keeps only the students' targets (setup, lab, check,
+# demo, lint, clean; cs231n_lin/grading/student_makefile.py), never one that rewrites a notebook.
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint setup clean notebooks bench
+.PHONY: demo test lint setup clean notebooks bench lab check
 
 setup: $(STAMP)
 
@@ -18,6 +20,14 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/cs231n-lin demo
+
+# JupyterLab on the lesson notebooks (a student's way in).
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks
+
+# The visible checks of a student's work (the same as the notebooks' check cells).
+check: $(STAMP)
+	$(BIN)/cs231n-lin check
 
 # Both pytest runs are spread over two processes (pytest-xdist, --dist loadscope): a test module stays on
 # one worker, so its module-scoped fixtures are built once, and each notebook's cells stay in one kernel

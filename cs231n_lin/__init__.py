@@ -1,7 +1,7 @@
 """cs231n-lin: linear classifiers (multiclass SVM and softmax) as a course assignment.
 
-The student-facing code lives in :mod:`cs231n_lin.classifiers`; the grading tools live in
-:mod:`cs231n_lin.grading`.
+The code you write lives in :mod:`cs231n_lin.classifiers`; :mod:`cs231n_lin.checks` checks it
+(``cs231n-lin check``), and :mod:`cs231n_lin.explore` is the interactive explorer.
 """
 
 __version__ = "0.1.0"

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 
 def build_parser() -> argparse.ArgumentParser:
+    instructor = has_instructor_tools()
     parser = argparse.ArgumentParser(
-        prog="cs231n-lin", description="Linear classifiers course assignment: run, release, grade."
+        prog="cs231n-lin", description="Linear classifiers course assignment: "
+        + ("run, release, grade." if instructor else "run the demo, check your work.")
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -21,11 +24,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="skip executing the lesson notebooks into OUT/notebooks/*.html")
     p.set_defaults(func=lambda a: _demo(a))
     _add_data_parser(sub)
-    _add_release(sub)
     _add_check(sub)
-    _add_gradescope(sub)
-    _add_grade_parser(sub)
-    _add_report(sub)
+    if instructor:        # a student copy lists (and has) only the student's verbs
+        _add_release(sub)
+        _add_gradescope(sub)
+        _add_grade_parser(sub)
+        _add_report(sub)
     return parser
 
 
@@ -79,15 +83,24 @@ def _data_fetch(args) -> int:
     return 0
 
 
-def _require_instructor_tools(verb: str) -> None:
-    """A clean error for an instructor verb in a student copy (which has no ``cs231n_lin/grading/``).
+#: The verbs of the instructor's tools (``cs231n_lin/grading/``, which a student copy does not have).
+INSTRUCTOR_VERBS = ("release", "gradescope", "grade", "report")
+
+
+def has_instructor_tools() -> bool:
+    """True when the running package has its grading tools (an instructor checkout).
 
     Judged by the package actually running, so an instructor install elsewhere on the machine
     does not lend a student copy its grading tools.
     """
     import cs231n_lin
 
-    if not (Path(cs231n_lin.__file__).resolve().parent / "grading" / "__init__.py").is_file():
+    return (Path(cs231n_lin.__file__).resolve().parent / "grading" / "__init__.py").is_file()
+
+
+def _require_instructor_tools(verb: str) -> None:
+    """A clean error for an instructor verb in a student copy (which has no ``cs231n_lin/grading/``)."""
+    if not has_instructor_tools():
         raise ValueError(f"{verb} is an instructor tool; it is not part of the student version "
                          "(use `cs231n-lin check` to check your work)")
 
@@ -217,13 +230,30 @@ def _report(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    try:
-        return int(args.func(args) or 0)
-    except (ValueError, FileNotFoundError) as exc:
-        print(f"cs231n-lin {args.command}: error: {exc}", file=sys.stderr)
+    """Run one verb; its exit status.
+
+    Output cut short by a closed pipe (``cs231n-lin check | head -3``) ends quietly, as the Python
+    documentation advises (the note on SIGPIPE in :mod:`signal`): stdout is pointed at ``os.devnull`` so
+    that the interpreter's final flush cannot fail again.
+    """
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv and argv[0] in INSTRUCTOR_VERBS and not has_instructor_tools():
+        print(f"cs231n-lin {argv[0]}: error: {argv[0]} is an instructor tool; it is not part of the "
+              "student version (use `cs231n-lin check` to check your work)", file=sys.stderr)
         return 2
+    try:
+        args = build_parser().parse_args(argv)
+        try:
+            rc = int(args.func(args) or 0)
+        except (ValueError, FileNotFoundError) as exc:
+            print(f"cs231n-lin {args.command}: error: {exc}", file=sys.stderr)
+            rc = 2
+        sys.stdout.flush()
+        return rc
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":

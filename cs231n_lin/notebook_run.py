@@ -1,16 +1,15 @@
 """Run the lesson notebooks and export them to HTML (used by ``make notebooks`` and ``cs231n-lin demo``).
 
 Executed copies are written elsewhere; a source notebook is only replaced by ``make notebooks``.
-The HTML renders its formulas without a network: MathJax comes from the ``jupyter-server-mathjax``
-package (a MathJax 2 copy made for serving Jupyter offline), copied once into ``OUT_DIR/_mathjax/``
-and loaded through a relative URL, so the folder can be moved or zipped as a whole.
+The HTML renders its formulas without a network: MathJax (with its TeX fonts,
+:mod:`cs231n_lin.mathjax_offline`) is copied once into ``OUT_DIR/_mathjax/`` and loaded through a
+relative URL, so the folder can be moved or zipped as a whole.
 """
 
 from __future__ import annotations
 
 import copy
 import os
-import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -18,16 +17,18 @@ from typing import TYPE_CHECKING
 
 from cs231n_lin._io import atomic_write_text
 from cs231n_lin._paths import PACKAGE_DIR
+from cs231n_lin.mathjax_offline import (  # noqa: F401  (kept importable from here)
+    MATHJAX_CONFIG,
+    MATHJAX_DIRNAME,
+    install_mathjax,
+    mathjax_source,
+)
 
 if TYPE_CHECKING:          # imported where used: nbformat takes seconds to import (jsonschema)
     import nbformat
 
 #: Where the lesson notebooks live in a checkout of the repository.
 NOTEBOOK_DIR = PACKAGE_DIR.parent / "notebooks"
-#: MathJax's folder inside an export folder, and the configuration the HTML asks for (both files
-#: ship with jupyter-server-mathjax: TeX and MathML input, HTML-CSS output, the Safe extension).
-MATHJAX_DIRNAME = "_mathjax"
-MATHJAX_CONFIG = "TeX-AMS-MML_HTMLorMML-full,Safe"
 #: nbconvert's "lab" page without require.js, which nbconvert fetches from a CDN and which only
 #: live widgets need (a widget's state is dropped before export: it cannot run without a kernel).
 _OFFLINE_TEMPLATE = (
@@ -50,55 +51,6 @@ def offline_html_exporter(mathjax_url: str):
     return HTMLExporter(template_name="lab", template_file="cs231n_offline.html.j2",
                         extra_loaders=[DictLoader({"cs231n_offline.html.j2": _OFFLINE_TEMPLATE})],
                         mathjax_url=mathjax_url)
-
-
-def mathjax_source() -> Path:
-    """The folder holding ``MathJax.js`` in the installed ``jupyter-server-mathjax`` package.
-
-    Raises
-    ------
-    ModuleNotFoundError
-        When the package is missing, with the command that installs it.
-    """
-    import importlib.util
-
-    # found, not imported: importing the package starts loading jupyter_server (seconds)
-    spec = importlib.util.find_spec("jupyter_server_mathjax")
-    if spec is None or spec.origin is None:
-        raise ModuleNotFoundError(
-            "exporting notebooks to HTML needs MathJax from the package jupyter-server-mathjax; "
-            "install it with `pip install jupyter-server-mathjax` (it is a dependency of cs231n-lin)",
-            name="jupyter_server_mathjax")
-    folder = Path(spec.origin).resolve().parent / "static"
-    if not (folder / "MathJax.js").is_file():
-        raise FileNotFoundError(f"no MathJax.js in {folder}; reinstall jupyter-server-mathjax")
-    return folder
-
-
-def install_mathjax(out_dir: str | os.PathLike) -> str:
-    """Copy MathJax into ``out_dir/_mathjax`` (unless the same copy is there) and return its relative URL.
-
-    The copy is made in a temporary folder beside the target and renamed into place, so a reader
-    never sees half a MathJax.
-    """
-    source = mathjax_source()
-    out = Path(out_dir)
-    target = out / MATHJAX_DIRNAME
-    url = f"{MATHJAX_DIRNAME}/MathJax.js?config={MATHJAX_CONFIG}"
-    if (target / "MathJax.js").is_file() and \
-            (target / "MathJax.js").read_bytes() == (source / "MathJax.js").read_bytes():
-        return url
-    out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{MATHJAX_DIRNAME}.", dir=out))
-    try:
-        shutil.copytree(source, staging / "copy", ignore=shutil.ignore_patterns("__pycache__"),
-                        copy_function=shutil.copyfile)   # files get the umask, not site-packages modes
-        if target.exists():
-            shutil.rmtree(target)
-        os.replace(staging / "copy", target)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return url
 
 
 def notebook_text(nb: nbformat.NotebookNode) -> str:
@@ -131,11 +83,17 @@ def execute_notebook(nb: nbformat.NotebookNode, *, cwd: str | os.PathLike,
     """
     from nbclient import NotebookClient
     from nbconvert.preprocessors import CoalesceStreamsPreprocessor
+    from traitlets.config import Config
 
     nb = copy.deepcopy(nb)
     start = time.perf_counter()
-    NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                   resources={"metadata": {"path": str(cwd)}}).execute()
+    # The kernel talks to us over Unix sockets in a private folder (IPC transport), not over
+    # unencrypted TCP ports (which ipykernel warns about on every start).
+    # (Public traitlets configuration of the kernel manager that nbclient makes, starts and stops.)
+    with tempfile.TemporaryDirectory(prefix="cs231n-kernel-") as sockets:
+        config = Config({"KernelManager": {"transport": "ipc", "ip": str(Path(sockets) / "kernel")}})
+        NotebookClient(nb, timeout=timeout, kernel_name="python3", config=config,
+                       resources={"metadata": {"path": str(cwd)}}).execute()
     seconds = time.perf_counter() - start
     merge = CoalesceStreamsPreprocessor()   # join stream pieces, apply "\r" as a terminal would
     for k, cell in enumerate(nb.cells):

@@ -1,4 +1,8 @@
-"""A tiny text progress bar for loops in notebooks and scripts (no third-party dependency).
+"""The package's one progress bar: :mod:`tqdm`, set up the same way everywhere.
+
+Used for loops (:func:`progress`) and for downloads (:func:`download_bar`, bytes with a rate).
+The bar is plain ASCII (``#``), is drawn in place (``\\r``) and always ends with its final state
+on a line of its own, so a log or a notebook keeps the finished bar.
 
 >>> for _ in progress(range(3), desc="demo", file=None):
 ...     pass
@@ -7,48 +11,21 @@
 from __future__ import annotations
 
 import sys
-import time
 from collections.abc import Iterable, Iterator, Sized
 from typing import TextIO, TypeVar
 
+from tqdm import tqdm
+
+__all__ = ["download_bar", "progress"]
+
 T = TypeVar("T")
 
-
-def format_bar(done: int, total: int, width: int = 30, desc: str = "", elapsed: float | None = None) -> str:
-    """One line such as ``"search [#########.........]  3/10"`` (plus ``" 1.2s"`` if ``elapsed``).
-
-    Parameters
-    ----------
-    done : int
-        Items finished, ``0 <= done <= total``.
-    total : int
-        Number of items, ``>= 0`` (a bar of 0 items is shown full).
-    width : int, default=30
-        Characters between the brackets, ``>= 1``.
-    desc : str, default=""
-        A label printed before the bar.
-    elapsed : float, optional
-        Seconds so far; appended when given.
-    """
-    if total < 0:
-        raise ValueError(f"total must be >= 0; got {total}")
-    if not 0 <= done <= total:
-        raise ValueError(f"done must be between 0 and total={total}; got {done}")
-    if width < 1:
-        raise ValueError(f"width must be >= 1; got {width}")
-    filled = width if total == 0 else (width * done) // total
-    digits = len(str(total))
-    line = f"[{'#' * filled}{'.' * (width - filled)}] {done:>{digits}}/{total}"
-    if desc:
-        line = f"{desc} {line}"
-    if elapsed is not None:
-        line += f" {elapsed:.1f}s"
-    return line
+_LOOP_FORMAT = "[{bar}] {n_fmt}/{total_fmt}"
 
 
 def progress(iterable: Iterable[T], total: int | None = None, *, desc: str = "", width: int = 30,
              file: TextIO | None = sys.stdout, show_time: bool = False) -> Iterator[T]:
-    """Yield the items of ``iterable`` while redrawing a one-line bar (``\\r``) after each.
+    """Yield the items of ``iterable`` while a one-line bar (tqdm) shows how many are done.
 
     Parameters
     ----------
@@ -63,29 +40,37 @@ def progress(iterable: Iterable[T], total: int | None = None, *, desc: str = "",
     file : text stream or None, default=sys.stdout
         Where to draw; ``None`` draws nothing.
     show_time : bool, default=False
-        Append the elapsed seconds (off by default so that output is reproducible).
+        Append the elapsed time (off by default so that the final line is reproducible).
 
     Yields
     ------
     The items of ``iterable``, unchanged.
+
+    Raises
+    ------
+    ValueError
+        For an iterable without ``len()`` and no ``total``.
     """
     if total is None:
         if not isinstance(iterable, Sized):
             raise ValueError("progress() needs total= for an iterable without len()")
         total = len(iterable)
-    start = time.perf_counter()
+    if total < 0:
+        raise ValueError(f"total must be >= 0; got {total}")
+    fmt = ("{desc}: " if desc else "") + _LOOP_FORMAT + (" {elapsed}" if show_time else "")
+    with tqdm(iterable, total=total, desc=desc or None, file=file, disable=file is None, ascii=" #",
+              ncols=None, bar_format=fmt.replace("{bar}", f"{{bar:{width}}}"), dynamic_ncols=False,
+              leave=True) as bar:
+        yield from bar
 
-    def draw(done: int, end: str = "") -> None:
-        if file is None:
-            return
-        elapsed = time.perf_counter() - start if show_time else None
-        file.write("\r" + format_bar(min(done, total), total, width, desc, elapsed) + end)
-        file.flush()
 
-    draw(0)
-    done = 0
-    for item in iterable:
-        yield item
-        done += 1
-        draw(done)
-    draw(done, end="\n")
+def download_bar(label: str, total: int | None, *, initial: int = 0,
+                 file: TextIO | None = sys.stderr) -> tqdm:
+    """A byte-counting bar for a download: ``bar.update(n_bytes)`` after each chunk, then ``close()``.
+
+    Shows the percentage, megabytes done and the rate (and without ``total``, only megabytes and
+    rate). On a file that is not a terminal, tqdm redraws at most every few seconds.
+    """
+    return tqdm(total=total, initial=initial, desc=label, file=file, disable=file is None, ascii=" #",
+                unit="B", unit_scale=True, unit_divisor=1000, ncols=100, leave=True,
+                mininterval=0.1 if getattr(file, "isatty", lambda: False)() else 5.0)

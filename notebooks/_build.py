@@ -1,10 +1,12 @@
 """Build the lesson notebooks, in English and in Chinese, from their sources in ``notebooks/src/``.
 
-Each ``src/NN_name.py`` is a sequence of cells separated by ``# %%`` (code) and
-``# %% [markdown]`` lines; markdown lines drop their leading ``# ``, and in code cells a line
-``# %magic`` becomes the IPython magic ``%magic`` (so the sources stay valid Python for ruff).
+Each ``src/NN_name.py`` is a notebook in jupytext's percent format, read by jupytext: cells
+separated by ``# %%`` (code) and ``# %% [markdown]`` lines; markdown lines drop their leading
+``# ``, and in code cells a line ``# %magic`` becomes the IPython magic ``%magic`` (so the sources
+stay valid Python for ruff). Text before the first marker (a comment saying what the file is) is
+not a cell, nor is an empty cell.
 
-A cell marker may carry cell metadata the way jupytext writes it, as ``key=JSON`` pairs::
+A cell marker may carry cell metadata, as ``key=JSON`` pairs::
 
     # %% tags=["nbval-check-output"]
     checks.svm_naive_loss(svm_loss_naive)
@@ -70,20 +72,12 @@ _MARKER = re.compile(r"^# %%(?P<kind>\s*\[markdown\])?(?P<meta>(\s+[A-Za-z_][\w.
 _META_PAIR = re.compile(r"([A-Za-z_][\w.-]*)=(\S+)")
 _CJK = re.compile(r"[\u2e80-\u303f\u3400-\u9fff\uff00-\uffef\u2014\u201c\u201d]")
 _BLOCK_START = re.compile(r"^\s*([*+-]\s|\d+\.\s|#|\||\$\$|<!--|>)")
-_MAGIC = re.compile(r"^# (%(?!%).*)$")
+#: Keys jupytext adds to a cell's metadata to round-trip the text layout (not the lesson's).
+_JUPYTEXT_KEYS = frozenset({"lines_to_next_cell", "lines_to_end_of_cell_marker", "cell_marker", "title",
+                            "incorrectly_encoded_metadata"})
 #: Environment of the kernel that executes the notebooks (see the module docstring).
 KERNEL_ENV = {"PYTHONHASHSEED": "0", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
               "MKL_NUM_THREADS": "1", "MPLBACKEND": "Agg"}
-
-
-def _parse_metadata(text: str, line_no: int) -> dict:
-    meta = {}
-    for key, value in _META_PAIR.findall(text):
-        try:
-            meta[key] = json.loads(value)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"line {line_no}: cell metadata {key}={value} is not JSON ({exc.msg})") from None
-    return meta
 
 
 def parse_cells(text: str) -> list[nbformat.NotebookNode]:
@@ -102,39 +96,38 @@ def parse_cells(text: str) -> list[nbformat.NotebookNode]:
 
 
 def _parse_with_lines(text: str) -> list[tuple[int, nbformat.NotebookNode]]:
-    cells: list[tuple[int, nbformat.NotebookNode]] = []
-    kind, meta, start, lines = None, {}, 0, []
+    """``(line of the cell's marker, cell)`` for each non-empty cell, read by jupytext."""
+    import jupytext
 
-    def flush() -> None:
-        if kind is None:
-            return
-        blank = (lambda ln: not ln.strip("# ")) if kind == "markdown" else (lambda ln: not ln.strip())
-        while lines and blank(lines[-1]):
-            lines.pop()
-        while lines and blank(lines[0]):
-            lines.pop(0)
-        if not lines:
-            return
-        if kind == "markdown":
-            body = "\n".join(ln[2:] if ln.startswith("# ") else ln.lstrip("#") for ln in lines)
-            cell = nbformat.v4.new_markdown_cell(body)
+    lines = text.splitlines()
+    starts = [n for n, line in enumerate(lines, start=1) if _MARKER.match(line)]
+    if not starts:
+        return []
+    for n in starts:                        # jupytext would take bad metadata as a cell title
+        for key, value in _META_PAIR.findall(lines[n - 1]):
+            try:
+                json.loads(value)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"line {n}: cell metadata {key}={value} is not JSON ({exc.msg})") from None
+    nb = jupytext.reads("\n".join(lines[starts[0] - 1:]) + "\n", fmt="py:percent")
+    if len(nb.cells) != len(starts):
+        raise ValueError(f"jupytext read {len(nb.cells)} cells where the source has {len(starts)} "
+                         "`# %%` markers")
+    cells: list[tuple[int, nbformat.NotebookNode]] = []
+    for start, read in zip(starts, nb.cells, strict=True):
+        meta = {k: v for k, v in read.metadata.items() if k not in _JUPYTEXT_KEYS}
+        source = read.source.strip("\n")
+        if not source.strip():
+            continue
+        if read.cell_type == "markdown":
+            cell = nbformat.v4.new_markdown_cell(source)
         else:
-            if any(ln.strip().lstrip("#").strip() == "NBVAL_CHECK_OUTPUT" for ln in lines):
+            if any(ln.strip().lstrip("#").strip() == "NBVAL_CHECK_OUTPUT" for ln in source.splitlines()):
                 raise ValueError(f"line {start}: mark a check cell with "
                                  f'`# %% tags=["{CHECK_TAG}"]`, not a # NBVAL_CHECK_OUTPUT comment')
-            cell = nbformat.v4.new_code_cell("\n".join(_MAGIC.sub(r"\1", ln) for ln in lines))
+            cell = nbformat.v4.new_code_cell(source)
         cell.metadata.update(meta)
         cells.append((start, cell))
-
-    for line_no, line in enumerate(text.splitlines(), start=1):
-        m = _MARKER.match(line)
-        if m:
-            flush()
-            kind = "markdown" if m.group("kind") else "code"
-            meta, start, lines = _parse_metadata(m.group("meta"), line_no), line_no, []
-        else:
-            lines.append(line)
-    flush()
     return cells
 
 

@@ -34,3 +34,15 @@ def test_a_command_is_required(capsys):
         build_parser().parse_args([])
     assert exc.value.code == 2
     assert "COMMAND" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("args", [["--help"], ["check", "01"]])
+def test_output_cut_short_by_a_closed_pipe_ends_quietly(args):
+    """`cs231n-lin check | head -3`: the reader goes away; no BrokenPipeError traceback."""
+    proc = subprocess.Popen([sys.executable, "-m", "cs231n_lin", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    proc.stdout.close()                            # like `head` exiting before the output ends
+    err = proc.stderr.read().decode()
+    proc.wait(timeout=120)
+    assert "Traceback" not in err and "BrokenPipeError" not in err, err
+    assert proc.returncode in (0, 1)

@@ -1,8 +1,6 @@
 """The explorer's state logic, figure, widget layer (no browser) and static fallback."""
 
-import importlib.util
 import sys
-from pathlib import Path
 
 import matplotlib
 
@@ -213,17 +211,6 @@ def test_fallback_names_missing_ipywidgets(monkeypatch, capsys):
     assert isinstance(explore(X, Y, display=False), StaticExplorer)
     assert "ipywidgets is not installed" in capsys.readouterr().out
     plt.close("all")
-
-
-def test_benchmark_function_measures_an_update():
-    path = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_explorer.py"
-    spec = importlib.util.spec_from_file_location("bench_explorer", path)
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
-    ms = bench.measure_explorer_update_ms(n_points=30, repeats=2)
-    assert isinstance(ms, float) and 0 < ms < 10_000
-    with pytest.raises(ValueError):
-        bench.measure_explorer_update_ms(n_points=1)
 
 
 @pytest.mark.slow

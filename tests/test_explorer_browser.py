@@ -1,9 +1,11 @@
-"""End to end: the explorer in a real browser (Jupyter Notebook 7 server + headless Chromium).
+"""End to end: the explorer in a real browser (a JupyterLab server + headless Chromium), in both languages.
 
-The test starts its own Jupyter server on 127.0.0.1 (free port, random token, temporary
-config/runtime dirs), opens a notebook that calls ``explore``, runs it, moves a weight slider
-with the arrow keys, and checks that the loss read-out and the figure change. It skips only when
-Chromium is missing and ``CI`` is not set; under CI a missing browser is a failure.
+The test starts its own JupyterLab on 127.0.0.1 (free port, random token, temporary
+config/runtime dirs), opens a notebook that calls ``explore`` in a 1200 px window with the file
+browser open, runs it, checks that the read-out, controls and figure fit (no horizontal
+scrollbar), drags a weight slider, and checks that the loss read-out and the figure change. It
+skips only when Chromium is missing and ``CI`` is not set; under CI a missing browser is a failure
+(``tests/_browser.py``).
 """
 
 from __future__ import annotations
@@ -24,9 +26,8 @@ from pathlib import Path
 import nbformat
 import numpy as np
 import pytest
+from _browser import chromium, require_browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 SERVER_START_TIMEOUT = 60      # s until the Jupyter server answers
 WIDGET_TIMEOUT = 90            # s until the explorer is on screen (kernel start + first run)
 CHANGE_TIMEOUT = 30            # s for a slider move to reach the read-out and the figure
@@ -40,17 +41,6 @@ app = explore(X, y, W=[[1.0, -0.5, 0.0], [0.0, 1.0, -1.0]], b=[0.0, 0.0, 0.5], r
 """
 START_W = np.array([[1.0, -0.5, 0.0], [0.0, 1.0, -1.0]])   # the same weights, for the oracle
 START_B = np.array([0.0, 0.0, 0.5])
-
-
-def _require_browser() -> None:
-    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
-    if not missing:
-        return
-    message = (f"{' and '.join(missing)} not found; install with "
-               "`apt-get install -y chromium chromium-driver` (.ci/run does this)")
-    if os.environ.get("CI"):
-        pytest.fail("CI is set, so the browser test must run, but " + message)
-    pytest.skip(message)
 
 
 def _free_port() -> int:
@@ -76,7 +66,7 @@ def _kill_leftover_kernels(runtime_dir: Path) -> None:
 
 @contextlib.contextmanager
 def jupyter_server(root: Path):
-    """A Jupyter Notebook 7 server on 127.0.0.1; yields (base_url, token); always stopped."""
+    """A JupyterLab server on 127.0.0.1; yields (base_url, token); always stopped."""
     port, token = _free_port(), secrets.token_hex(16)
     private = root / ".jupyter-private"
     env = dict(os.environ)
@@ -91,8 +81,12 @@ def jupyter_server(root: Path):
               '"check_for_updates_class": "jupyterlab.NeverCheckForUpdate"}}')
     for name in ("jupyter_server_config.json", "jupyter_notebook_config.json", "jupyter_lab_config.json"):
         (private / "config" / name).write_text(config)
+    # and no "Would you like to get notified about Jupyter news?" toast over the screenshot
+    settings = private / "lab-settings" / "@jupyterlab" / "apputils-extension"
+    settings.mkdir(parents=True, exist_ok=True)
+    (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
     cmd = [
-        sys.executable, "-m", "jupyter", "notebook", "--no-browser",
+        sys.executable, "-m", "jupyter", "lab", "--no-browser",
         "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
         "--ServerApp.open_browser=False", "--expose-app-in-browser",
@@ -139,26 +133,6 @@ def jupyter_server(root: Path):
         log.close()
 
 
-@contextlib.contextmanager
-def chromium(profile: Path):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--no-first-run", f"--user-data-dir={profile}", "--window-size=1300,1000"]:
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
-    try:
-        driver.set_page_load_timeout(60)
-        driver.set_script_timeout(30)
-        yield driver
-    finally:
-        driver.quit()
-
-
 def _wait(driver, condition, timeout, what):
     from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.support.ui import WebDriverWait
@@ -191,47 +165,76 @@ def _number(text: str) -> float:
     return float(text.strip().replace("\u2212", "-"))
 
 
-def _total_loss(text: str) -> float:
-    match = re.search(r"total loss = ([0-9.]+)", text)
-    assert match, f"no 'total loss = ...' in the read-out: {text!r}"
+def _total_loss(text: str, label: str = "total loss") -> float:
+    match = re.search(label + r" = ([0-9.]+)", text)
+    assert match, f"no '{label} = ...' in the read-out: {text!r}"
     return float(match.group(1))
 
 
+#: The window of a laptop: 1200 px wide, with JupyterLab's file browser open beside the notebook.
+WINDOW = (1200, 900)
+
+#: Parts of the explorer that must be fully visible: read-out, controls, figure, a weight row.
+FITS_JS = """
+const panel = document.querySelector('.jp-NotebookPanel-notebook');
+const out = document.querySelector('.cs231n-loss').closest('.jp-OutputArea-output');
+const edge = panel.getBoundingClientRect().right;
+const parts = ['.cs231n-loss', '.cs231n-run-N-steps', '.cs231n-reset', '.cs231n-figure', '.cs231n-reg',
+               '.cs231n-w-2-2'];
+const sticking = parts.filter(s => document.querySelector(s).getBoundingClientRect().right > edge + 1);
+const browser = document.querySelector('.jp-FileBrowser');
+return {sticking: sticking, overflow: out.scrollWidth - out.clientWidth,
+        browser: browser ? browser.getBoundingClientRect().width : 0, panel: panel.clientWidth};
+"""
+
+
 @pytest.mark.browser
+@pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.timeout(300, method="signal")   # signal: the finally blocks still stop server and browser
-def test_slider_changes_loss_text_and_figure_in_chromium(tmp_path, monkeypatch):
-    _require_browser()
-    monkeypatch.setenv("SE_OFFLINE", "true")      # selenium must never try to download a browser
+def test_explorer_in_jupyterlab_at_1200px(tmp_path, lang):
+    """Drag a weight slider: the read-out and the figure change, and the read-out shows the loss
+    computed here. At 1200 px with the file browser open nothing sits behind a scrollbar."""
+    require_browser()
     from selenium.webdriver.common.action_chains import ActionChains
 
     started = time.monotonic()
     work = tmp_path / "nb"
     work.mkdir()
+    if lang == "zh":
+        from cs231n_lin.i18n import write_settings
+
+        write_settings(work, "zh")                # as notebooks/zh/: the kernel runs in Chinese
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(NOTEBOOK_CODE)]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, work / "explorer.ipynb")
+    total = "总损失" if lang == "zh" else "total loss"
 
-    with jupyter_server(work) as (base, token), chromium(tmp_path / "chrome-profile") as driver:
-        driver.get(f"{base}/notebooks/explorer.ipynb?token={token}")
+    with jupyter_server(work) as (base, token), \
+            chromium(tmp_path / "chrome-profile", size=WINDOW) as driver:
+        driver.get(f"{base}/lab/tree/explorer.ipynb?token={token}")
         _wait(driver, lambda d: d.execute_script(
             "const a = window.jupyterapp; const w = a && a.shell.currentWidget;"
             "const k = w && w.sessionContext && w.sessionContext.session"
             " && w.sessionContext.session.kernel;"
             "return !!(k && k.status === 'idle');"), WIDGET_TIMEOUT, "the notebook's kernel to be idle")
+        driver.execute_script("window.jupyterapp.commands.execute('filebrowser:activate');")
         driver.execute_script("window.jupyterapp.commands.execute('notebook:run-all-cells');")
-        _wait(driver, lambda d: "total loss" in _loss_text(d), WIDGET_TIMEOUT,
-              "the explorer's loss read-out")
+        _wait(driver, lambda d: total in _loss_text(d), WIDGET_TIMEOUT, "the explorer's loss read-out")
         _wait(driver, lambda d: d.execute_async_script(IMAGE_DIGEST_JS) not in (None, ""),
               CHANGE_TIMEOUT, "the explorer's figure")
+        fit = driver.execute_script(FITS_JS)
+        assert fit["browser"] > 150, f"the file browser is not open: {fit}"
+        assert not fit["sticking"] and fit["overflow"] <= 1, f"cut off at {WINDOW[0]} px: {fit}"
         text_before = _loss_text(driver)
         image_before = driver.execute_async_script(IMAGE_DIGEST_JS)
         assert not image_before.startswith("error"), image_before
-        driver.save_screenshot(str(tmp_path / "explorer-before.png"))
+        if lang == "zh":                          # the read-out in Chinese (SVM, L_i aside)
+            assert not re.findall(r"[A-Za-z]{3,}", text_before.replace("SVM", "")), text_before
 
         # Drag the handle of w1 of class 0 to the right with the mouse, as a user would.
-        # (Arrow keys on a focused handle do not move ipywidgets 8 sliders inside Notebook 7.)
         slider = driver.find_element("css selector", ".cs231n-w-0-0")
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", slider)
         handle = slider.find_element("css selector", ".noUi-handle")
         readout = slider.find_element("css selector", ".widget-readout")
         value_before = _number(readout.text)
@@ -240,19 +243,19 @@ def test_slider_changes_loss_text_and_figure_in_chromium(tmp_path, monkeypatch):
         _wait(driver, lambda d: _loss_text(d) != text_before, CHANGE_TIMEOUT, "the loss text to change")
         _wait(driver, lambda d: d.execute_async_script(IMAGE_DIGEST_JS) != image_before,
               CHANGE_TIMEOUT, "the figure to change")
-        # let the last key's update land, then compare with the loss computed here
-        _wait(driver, lambda d: abs(_total_loss(_loss_text(d)) - _expected(_number(readout.text))) < 2e-4,
+        _wait(driver,
+              lambda d: abs(_total_loss(_loss_text(d), total) - _expected(_number(readout.text))) < 2e-4,
               CHANGE_TIMEOUT, "the read-out to show the loss of the slider's value")
-        image_after = driver.execute_async_script(IMAGE_DIGEST_JS)
-        assert image_after != image_before and not image_after.startswith("error")
         assert _number(readout.text) > value_before
-        driver.execute_script("document.querySelector('.cs231n-loss').scrollIntoView({block: 'center'});")
-        shot = tmp_path / "explorer.png"
+        driver.execute_script("document.querySelector('.cs231n-figure').scrollIntoView({block: 'start'});")
+        shot = tmp_path / f"explorer-{lang}.png"
         driver.save_screenshot(str(shot))
         assert shot.stat().st_size > 10_000
-        if os.environ.get("CS231N_LIN_SCREENSHOT"):     # maintainers: refresh docs/explorer.png
-            shutil.copy(shot, os.environ["CS231N_LIN_SCREENSHOT"])
-    print(f"browser test took {time.monotonic() - started:.1f} s")
+        if os.environ.get("CS231N_LIN_SCREENSHOT"):     # maintainers: CS231N_LIN_SCREENSHOT=DIR keeps both
+            folder = Path(os.environ["CS231N_LIN_SCREENSHOT"])
+            folder.mkdir(parents=True, exist_ok=True)
+            shutil.copy(shot, folder / shot.name)
+    print(f"browser test ({lang}) took {time.monotonic() - started:.1f} s")
 
 
 def _expected(w00: float) -> float:
@@ -267,10 +270,9 @@ def _expected(w00: float) -> float:
 
 
 def test_missing_browser_skips_locally_but_fails_under_ci(monkeypatch, tmp_path):
-    monkeypatch.setattr(sys.modules[__name__], "CHROMIUM", tmp_path / "no-chromium")
     monkeypatch.delenv("CI", raising=False)
     with pytest.raises(pytest.skip.Exception, match="no-chromium"):
-        _require_browser()
+        require_browser(tmp_path / "no-chromium")
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="CI is set"):
-        _require_browser()
+        require_browser(tmp_path / "no-chromium")

@@ -2,59 +2,38 @@
 
 A tiny notebook with inline and display math is exported by ``export_notebooks``; headless
 Chromium opens the HTML from disk with every host name unresolvable (so a CDN could not be
-reached), and MathJax must have typeset the formulas: no ``$...$`` source left in the text, and
-the rendered math elements present. Skips only when Chromium is missing and ``CI`` is not set.
+reached), and MathJax must have typeset the formulas with its TeX fonts: no ``$...$`` source left
+in the text, the rendered math elements present, the TeX font metrics (``fontdata.js``) and web
+fonts (``MathJax_*.woff``) loaded from the copy. The TeX fonts come from Debian's libjs-mathjax
+and fonts-mathjax (:mod:`cs231n_lin.mathjax_offline`). Skips only when Chromium is missing and
+``CI`` is not set.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 from pathlib import Path
 
 import nbformat
 import pytest
+from _browser import chromium, require_browser
 
+from cs231n_lin import mathjax_offline
+from cs231n_lin.mathjax_offline import INSTALL_HINT, MATHJAX_CONFIG, tex_fonts_source
 from cs231n_lin.notebook_run import MATHJAX_DIRNAME, export_notebooks, install_mathjax
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
+FONTS_JS = """
+const done = arguments[arguments.length - 1];
+document.fonts.ready.then(() => done({
+  inUse: MathJax.OutputJax["HTML-CSS"].fontInUse,
+  log: MathJax.Message.Log().split("\\n"),
+  scripts: Object.keys(MathJax.Ajax.loaded).filter(k => MathJax.Ajax.loaded[k]),
+  loaded: Array.from(document.fonts).filter(f => f.status === "loaded").map(f => f.family.replace(/"/g, "")),
+}));
+"""
 TEX_INLINE = r"$\Delta$"
 TEX_DISPLAY = r"$$L_i = \sum_{j \neq y_i} \max(0,\; s_j - s_{y_i} + \Delta)$$"
-
-
-def _require_browser() -> None:
-    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
-    if not missing:
-        return
-    message = (f"{' and '.join(missing)} not found; install with "
-               "`apt-get install -y chromium chromium-driver` (.ci/run does this)")
-    if os.environ.get("CI"):
-        pytest.fail("CI is set, so the browser test must run, but " + message)
-    pytest.skip(message)
-
-
-@contextlib.contextmanager
-def offline_chromium(profile: Path):
-    """Headless Chromium that can resolve no host name: any request to a CDN fails."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--no-first-run", f"--user-data-dir={profile}", "--window-size=1200,900",
-                 "--host-resolver-rules=MAP * ~NOTFOUND", "--allow-file-access-from-files"]:
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
-    try:
-        driver.set_page_load_timeout(60)
-        driver.set_script_timeout(60)
-        yield driver
-    finally:
-        driver.quit()
 
 
 @pytest.fixture(scope="module")
@@ -74,10 +53,40 @@ def test_html_loads_mathjax_from_the_export_folder_not_a_cdn(exported):
     html = exported.read_text()
     scripts = re.findall(r'<script[^>]+src="([^"]+)"', html)
     mathjax = [s for s in scripts if "MathJax" in s or "mathjax" in s]
-    assert mathjax == [f"{MATHJAX_DIRNAME}/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe"], scripts
+    assert mathjax == [f"{MATHJAX_DIRNAME}/MathJax.js?config={MATHJAX_CONFIG}"], scripts
     assert not any(s.startswith(("http:", "https:", "//")) for s in scripts), scripts
     assert (exported.parent / MATHJAX_DIRNAME / "MathJax.js").is_file()
-    assert (exported.parent / MATHJAX_DIRNAME / "config" / "TeX-AMS-MML_HTMLorMML-full.js").is_file()
+    for name in MATHJAX_CONFIG.split(","):
+        assert (exported.parent / MATHJAX_DIRNAME / "config" / f"{name}.js").is_file(), name
+
+
+def _require_tex_fonts() -> None:
+    if tex_fonts_source() is not None:
+        return
+    message = f"MathJax's TeX fonts not found; install them with `{INSTALL_HINT}`"
+    if os.environ.get("CI"):
+        pytest.fail("CI is set, so the TeX fonts must be there, but " + message)
+    pytest.skip(message)
+
+
+def test_the_copy_holds_mathjax_tex_fonts_and_uses_them(exported):
+    _require_tex_fonts()
+    mathjax = exported.parent / MATHJAX_DIRNAME
+    assert (mathjax / "jax/output/HTML-CSS/fonts/TeX/fontdata.js").is_file()
+    for font in ("Main-Regular", "Math-Italic", "Size1-Regular", "Script-Regular"):
+        assert (mathjax / f"fonts/HTML-CSS/TeX/woff/MathJax_{font}.woff").stat().st_size > 1000, font
+        assert (mathjax / f"fonts/HTML-CSS/TeX/otf/MathJax_{font}.otf").stat().st_size > 1000, font
+    assert not any(p.is_symlink() for p in mathjax.rglob("*")), "the copy must not point into /usr"
+    assert 'webFont: "TeX"' in (mathjax / "config/cs231n-fonts.js").read_text()
+
+
+def test_without_the_tex_fonts_the_shipped_stix_fonts_are_configured(tmp_path, monkeypatch):
+    monkeypatch.setattr(mathjax_offline, "TEX_FONT_SOURCES", (tmp_path / "none",))
+    with pytest.warns(UserWarning, match="TeX fonts were not found.*apt-get install libjs-mathjax"):
+        install_mathjax(tmp_path / "out")
+    config = (tmp_path / "out" / MATHJAX_DIRNAME / "config/cs231n-fonts.js").read_text()
+    assert 'webFont: "STIX-Web"' in config
+    assert (tmp_path / "out" / MATHJAX_DIRNAME / "jax/output/HTML-CSS/fonts/STIX-Web/fontdata.js").is_file()
 
 
 def test_install_mathjax_reuses_an_identical_copy(tmp_path):
@@ -95,10 +104,11 @@ def test_install_mathjax_reuses_an_identical_copy(tmp_path):
 @pytest.mark.slow
 @pytest.mark.browser
 def test_formulas_render_offline_in_chromium(exported, tmp_path):
-    _require_browser()
+    require_browser()
+    _require_tex_fonts()
     from selenium.webdriver.support.ui import WebDriverWait
 
-    with offline_chromium(tmp_path / "profile") as driver:
+    with chromium(tmp_path / "profile", offline=True, script_timeout=60) as driver:
         driver.get(exported.as_uri())
         WebDriverWait(driver, 60).until(lambda d: d.execute_script(
             "return !!(window.MathJax && MathJax.Hub && MathJax.Hub.queue"
@@ -108,7 +118,15 @@ def test_formulas_render_offline_in_chromium(exported, tmp_path):
             "return document.querySelectorAll('.MathJax, .MathJax_Display, .MathJax_SVG').length")
         text = driver.execute_script("return document.body.innerText")
         failed = driver.execute_script("return document.querySelectorAll('.MathJax_Error, merror').length")
+        fonts = driver.execute_async_script(FONTS_JS)
     assert rendered >= 2, "MathJax did not typeset the formulas"
     assert failed == 0, "MathJax reported an error in a formula"
     assert "\\Delta" not in text and "$$" not in text, f"raw LaTeX is still visible:\n{text[:500]}"
     assert "42" in text
+    # MathJax's TeX fonts, from the copy: the font metrics and the web fonts loaded, none missing
+    assert fonts["inUse"] == "TeX", fonts
+    assert not [m for m in fonts["log"] if "fail" in m.lower() or "not found" in m.lower()], fonts["log"]
+    assert any(n.endswith(f"{MATHJAX_DIRNAME}/jax/output/HTML-CSS/fonts/TeX/fontdata.js")
+               for n in fonts["scripts"]), fonts["scripts"]
+    # (document.fonts holds the @font-face web fonts, not the fonts installed on the machine)
+    assert {"MathJax_Main", "MathJax_Math-italic"} <= set(fonts["loaded"]), fonts["loaded"]

@@ -43,3 +43,17 @@ def test_notebook_bytes_drops_timestamps_and_ends_with_newline():
     text = notebook_text(nb)
     assert "iopub" not in text and text.endswith("\n")
     assert "execution" in cell.metadata, "the caller's notebook must not be changed"
+
+
+@pytest.mark.slow
+def test_kernel_runs_over_ipc_without_the_unencrypted_tcp_warning(tmp_path, capfd):
+    from cs231n_lin.notebook_run import execute_notebook
+
+    _tiny_notebook(tmp_path / "t.ipynb", "import json, os\n"
+                   "from ipykernel.kernelapp import IPKernelApp\n"
+                   "print(IPKernelApp.instance().transport, 6 * 7)")
+    executed, _ = execute_notebook(nbformat.read(tmp_path / "t.ipynb", as_version=4), cwd=tmp_path)
+    assert executed.cells[1].outputs[0]["text"] == "ipc 42\n"
+    err = capfd.readouterr().err
+    assert "without encryption" not in err, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["t.ipynb"]          # no socket files left here

@@ -18,34 +18,6 @@ Checks of package functions (this package): :func:`svm_naive_loss`, :func:`svm_n
 :func:`svm_vectorized`, :func:`svm_squared`, :func:`softmax_naive`, :func:`softmax_vectorized`,
 :func:`softmax`, :func:`log_softmax`, :func:`sgd_step` and :func:`predict` (the last two take
 the estimator class, e.g. ``LinearSVM``).
-
-Writing a check for a notebook-cell function (lesson helpers)
--------------------------------------------------------------
-Put it in ``cs231n_lin/checks/lessonNN.py`` and add its name to ``_LESSONS`` below::
-
-    from cs231n_lin.checks._core import Checker, named_check
-    from cs231n_lin.checks._data import case            # stored expected values
-    from cs231n_lin.checks.messages import message
-
-    @named_check("hinge_margins: the margins of the worked example")
-    def hinge_margins(ck: Checker, fn) -> None:
-        got = ck.call(fn, SCORES, 2)                     # catches NotImplementedError & errors
-        if np.shape(got) != (3,):
-            ck.fail(f"the result has shape {np.shape(got)}, expected (3,)", stop=True)
-        if not np.allclose(got, EXPECTED):
-            ck.fail(f"the margins are {np.round(got, 3)}, expected {EXPECTED}",
-                    cause=message("svm_counted", "loss"), key="svm_counted")
-
-Rules: compare with stored constants (numbers written in the module, or a case added to
-``cs231n_lin/grading/fingerprints.py``) or a library oracle (scipy/sklearn) -- never with code
-that computes the answer; put each student-facing sentence in :mod:`cs231n_lin.checks.messages`
-(keyed by diagnosis key) and pass it as ``cause=``; keep titles short and in the student's words.
-The notebook cell is then just ``checks.hinge_margins(hinge_margins)`` with the cell tag
-``nbval-check-output``; ``cs231n-lin check`` finds the cell by that call (see
-:mod:`cs231n_lin.checks.verb`) and runs it without a kernel after the imports, ``def``s and
-solution cells above it (:mod:`cs231n_lin.selfcheck.runner`): a check cell that needs any other
-variable of the notebook makes ``check`` run the notebook in full up to there, which is slow.
-
 """
 
 from __future__ import annotations

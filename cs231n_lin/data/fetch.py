@@ -41,6 +41,7 @@ from cs231n_lin.data.archive import (  # noqa: F401  (the archive's half, kept i
     safe_extract,
     verify_file,
 )
+from cs231n_lin.progress import download_bar
 
 DATA_DIR_ENV = "CS231N_LIN_DATA_DIR"
 USER_AGENT = "cs231n-lin (dataset fetch; python urllib)"
@@ -80,50 +81,6 @@ def data_dir(cache: str | os.PathLike | None = None) -> Path:
     if root is not None:
         return root / "datasets" / "cache"
     return Path.home() / ".cache" / "cs231n-lin"
-
-
-class _Progress:
-    """A one-line text progress bar (``\\r``-updated on a terminal, a line per 10% otherwise)."""
-
-    def __init__(self, stream: TextIO | None, label: str, total: int | None, start: int = 0):
-        self.stream, self.label, self.total = stream, label, total
-        self.start_bytes = start
-        self.t0 = self.last = time.monotonic()
-        self.tty = bool(stream is not None and getattr(stream, "isatty", lambda: False)())
-        self.last_decile = -1
-
-    def line(self, done: int) -> str:
-        rate = (done - self.start_bytes) / max(time.monotonic() - self.t0, 1e-6) / 1e6
-        if self.total:
-            frac = min(done / self.total, 1.0)
-            bar = "#" * int(frac * 30)
-            return (f"{self.label} [{bar:<30}] {frac:6.1%} {done / 1e6:7.1f}/{self.total / 1e6:.1f} MB "
-                    f"{rate:6.1f} MB/s")
-        return f"{self.label} {done / 1e6:7.1f} MB {rate:6.1f} MB/s"
-
-    def update(self, done: int) -> None:
-        if self.stream is None:
-            return
-        now = time.monotonic()
-        if self.tty:
-            if now - self.last >= 0.1:
-                self.stream.write("\r" + self.line(done))
-                self.stream.flush()
-                self.last = now
-        elif self.total:
-            decile = int(10 * done / self.total)
-            if decile > self.last_decile:
-                self.last_decile = decile
-                self.stream.write(self.line(done) + "\n")
-
-    def finish(self, done: int) -> None:
-        if self.stream is None:
-            return
-        if self.tty:
-            self.stream.write("\r" + self.line(done) + "\n")
-        elif not self.total or int(10 * done / self.total) > self.last_decile:
-            self.stream.write(self.line(done) + "\n")
-        self.stream.flush()
 
 
 def _say(progress: TextIO | None, message: str) -> None:
@@ -185,14 +142,14 @@ def _download(url: str, part: Path, *, archive: RemoteArchive, cache: Path, time
             total = offset + int(response.headers["Content-Length"])
         if offset:
             _say(progress, f"resuming {archive.filename} at {offset / 1e6:.1f} MB")
-        bar = _Progress(progress, archive.filename, total, start=offset)
+        bar = download_bar(archive.filename, total, initial=offset, file=progress)
         received = offset
         with open(part, "ab" if offset else "wb") as f:
             while True:
                 try:
                     chunk = response.read(CHUNK)
                 except (OSError, http.client.HTTPException) as exc:   # reset, timeout, IncompleteRead
-                    bar.finish(received)
+                    bar.close()
                     raise DownloadInterrupted(
                         f"the download of {url} broke off after {received / 1e6:.1f} MB "
                         f"({type(exc).__name__}: {exc}); run the command again to resume from there"
@@ -201,8 +158,8 @@ def _download(url: str, part: Path, *, archive: RemoteArchive, cache: Path, time
                     break
                 f.write(chunk)             # a full disk raises OSError here, not a retry
                 received += len(chunk)
-                bar.update(received)
-        bar.finish(received)
+                bar.update(len(chunk))
+        bar.close()
     if total is not None and received < total:
         raise DownloadInterrupted(
             f"the download of {url} broke off after {received / 1e6:.1f} of {total / 1e6:.1f} MB; "

@@ -9,7 +9,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from cs231n_lin.explore.state import ExplorerState
-from cs231n_lin.i18n import tr
+from cs231n_lin.explore.text import loss_label, text
+from cs231n_lin.i18n import configure_figures
 from cs231n_lin.vis.boundaries import SOFTMAX_RING_THRESHOLD, DecisionPlot
 
 
@@ -36,6 +37,7 @@ class ExplorerFigure:
 
         if state.X.shape[1] != 2:
             raise ValueError(f"the explorer draws 2-D data only; X has {state.X.shape[1]} features")
+        configure_figures()                     # Chinese: a CJK font for the title and legend
         self.state = state
         self.figure = figure if figure is not None else Figure(figsize=figsize, dpi=dpi)
         if self.figure.canvas is None or type(self.figure.canvas).__name__ == "FigureCanvasBase":
@@ -44,10 +46,7 @@ class ExplorerFigure:
         self.ax = self.figure.add_subplot(1, 1, 1)
         self.plot = DecisionPlot(self.ax, state.X, state.y, state.num_classes, resolution=resolution,
                                  class_names=class_names, rgba=True)
-        self.ax.set_title(tr("predicted class (background), margin lines (dashed),\n"
-                             "per-point loss (rings); numbers on the right",
-                             "预测类别（背景），间隔线（虚线），\n各点的损失（圆圈）；数值见右侧"),
-                          fontsize=9)
+        self.ax.set_title(text("title"), fontsize=9)
         self._grid_b = np.hstack([self.plot.grid, np.ones((len(self.plot.grid), 1))])
         self._background = None
 
@@ -88,19 +87,24 @@ class ExplorerFigure:
 
 
 def loss_report_html(state: ExplorerState, *, top: int = 5) -> str:
-    """The explorer's loss read-out as HTML: totals, accuracy and the largest per-point losses."""
+    """The explorer's loss read-out as HTML: totals, accuracy and the largest per-point losses.
+
+    In the student's language (:mod:`cs231n_lin.explore.text`).
+    """
     r = state.evaluate()
     order = np.argsort(-r.per_point, kind="stable")[:top]
-    worst = ", ".join(f"#{i} (class {state.y[i]}): {r.per_point[i]:.3f}" for i in order if r.per_point[i] > 0)
+    worst = text("list_sep").join(text("worst_item", i=i, c=state.y[i], loss=f"{r.per_point[i]:.3f}")
+                     for i in order if r.per_point[i] > 0)
     q = np.quantile(r.per_point, [0.0, 0.5, 1.0])
-    margin = f", Δ = {state.delta:g}" if state.spec.uses_delta else ""
+    margin = f"{text('list_sep')}Δ = {state.delta:g}" if state.spec.uses_delta else ""
+    per_point = text("per_point", lo=f"{q[0]:.3f}", mid=f"{q[1]:.3f}", hi=f"{q[2]:.3f}",
+                     n=int(np.sum(r.per_point > 0)), total=len(r.per_point))
     return (
-        f"<div style='font-family:monospace;line-height:1.45'>"
-        f"<b>{html.escape(state.spec.label)}</b>{margin}, λ = {state.reg:g}<br>"
-        f"<b>total loss = {r.loss:.4f}</b><br>"
-        f"data loss = {r.data_loss:.4f} &nbsp; reg loss = {r.reg_loss:.4f}<br>"
-        f"accuracy = {r.accuracy:.1%} &nbsp; steps taken = {state.steps_taken}<br>"
-        f"per-point L<sub>i</sub>: min {q[0]:.3f}, median {q[1]:.3f}, max {q[2]:.3f}; "
-        f"{int(np.sum(r.per_point > 0))} of {len(r.per_point)} points &gt; 0<br>"
-        f"largest: {html.escape(worst) if worst else 'none'}</div>"
+        f"<div style='font-family:monospace;line-height:1.45;overflow-wrap:anywhere'>"
+        f"<b>{html.escape(loss_label(state.spec))}</b>{margin}{text('list_sep')}λ = {state.reg:g}<br>"
+        f"<b>{text('total_loss')} = {r.loss:.4f}</b><br>"
+        f"{text('data_loss')} = {r.data_loss:.4f} &nbsp; {text('reg_loss')} = {r.reg_loss:.4f}<br>"
+        f"{text('accuracy')} = {r.accuracy:.1%} &nbsp; {text('steps_taken')} = {state.steps_taken}<br>"
+        f"{per_point}<br>"
+        f"{text('largest')}{html.escape(worst) if worst else text('none')}</div>"
     )

@@ -267,6 +267,9 @@ class ExplorerState:
     def summary(self) -> str:
         """One line: loss type and the three loss numbers."""
         r = self.evaluate()
-        margin = f", Δ = {self.delta:g}" if self.spec.uses_delta else ""
-        return (f"{self.spec.label}{margin}, λ = {self.reg:g}: total loss {r.loss:.4f} = "
-                f"data {r.data_loss:.4f} + reg {r.reg_loss:.4f}; accuracy {r.accuracy:.0%}")
+        from cs231n_lin.explore.text import loss_label, text
+
+        margin = f"{text('list_sep')}Δ = {self.delta:g}" if self.spec.uses_delta else ""
+        return text("summary", label=loss_label(self.spec), margin=margin, reg=f"{self.reg:g}",
+                    loss=f"{r.loss:.4f}", data=f"{r.data_loss:.4f}", regl=f"{r.reg_loss:.4f}",
+                    acc=f"{r.accuracy:.0%}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -12,7 +13,7 @@ import numpy as np
 from cs231n_lin.classifiers.registry import get_loss, loss_names
 from cs231n_lin.explore.renderer import ExplorerFigure, loss_report_html
 from cs231n_lin.explore.state import ExplorerState
-from cs231n_lin.i18n import tr
+from cs231n_lin.explore.text import loss_label, text
 
 
 def widget_unavailable_reason() -> str | None:
@@ -51,7 +52,7 @@ class Explorer:
         self.state = state
         self.figure = ExplorerFigure(state, class_names=class_names, resolution=resolution)
         self._syncing = False
-        names = class_names or [tr(f"class {c}", f"类别 {c}") for c in range(state.num_classes)]
+        names = class_names or [text("class", c=c) for c in range(state.num_classes)]
         D = state.X.shape[1]
         feature_labels = [f"w{chr(0x2081 + d)}" if d < 9 else f"w{d + 1}" for d in range(D)] + ["b"]
         slider_style = {"description_width": "22px"}
@@ -69,49 +70,54 @@ class Explorer:
                 slider.observe(self._on_weight(d, c), names="value")
                 self.weight_sliders[(d, c)] = slider
                 row.append(slider)
-            rows.append(w.HBox(row))
+            rows.append(w.HBox(row, layout=w.Layout(flex_flow="row wrap")))   # wraps when narrow
         wide = {"description_width": "110px"}
-        self.loss_menu = w.Dropdown(options=[(get_loss(k).label, k) for k in loss_names()], value=state.loss,
-                                    description="loss", style=wide, layout=w.Layout(width="330px"))
+        self.loss_menu = w.Dropdown(options=[(loss_label(get_loss(k)), k) for k in loss_names()],
+                                    value=state.loss, description=text("loss"), style=wide,
+                                    layout=w.Layout(width="330px"))
         self.delta_slider = w.FloatSlider(value=state.delta, min=0.0, max=3.0, step=0.05,
-                                          description="Δ (margin)", style=wide,
+                                          description=text("delta"), style=wide,
                                           layout=w.Layout(width="330px"))
         self.reg_slider = w.FloatSlider(value=state.reg, min=0.0, max=1.0, step=0.005, readout_format=".3f",
-                                        description="λ (reg)", style=wide, layout=w.Layout(width="330px"))
+                                        description=text("reg"), style=wide, layout=w.Layout(width="330px"))
         self.lr_text = w.BoundedFloatText(value=state.learning_rate, min=1e-6, max=100.0, step=0.01,
-                                          description="learning rate", style=wide,
+                                          description=text("learning_rate"), style=wide,
                                           layout=w.Layout(width="230px"))
-        self.steps_text = w.BoundedIntText(value=25, min=1, max=100000, description="N steps", style=wide,
-                                           layout=w.Layout(width="230px"))
+        self.steps_text = w.BoundedIntText(value=25, min=1, max=100000, description=text("steps"),
+                                           style=wide, layout=w.Layout(width="230px"))
         for control in (self.loss_menu, self.delta_slider, self.reg_slider, self.lr_text):
             control.observe(self._on_hyper, names="value")
         self.delta_slider.add_class("cs231n-delta")
         self.reg_slider.add_class("cs231n-reg")
         self.delta_slider.disabled = not state.spec.uses_delta
+        # keyed (and CSS-classed) by the English label, shown in the student's language
         buttons = {
-            "1 gradient step": lambda _: self._act(lambda: self.state.step(1)),
-            "run N steps": lambda _: self._act(lambda: self.state.step(int(self.steps_text.value))),
-            "randomize": lambda _: self._act(self.state.randomize),
-            "reset": lambda _: self._act(self.state.reset),
+            "1 gradient step": ("one_step", lambda _: self._act(lambda: self.state.step(1))),
+            "run N steps": ("run_steps",
+                            lambda _: self._act(lambda: self.state.step(int(self.steps_text.value)))),
+            "randomize": ("randomize", lambda _: self._act(self.state.randomize)),
+            "reset": ("reset", lambda _: self._act(self.state.reset)),
         }
         self.buttons = {}
-        for label, callback in buttons.items():
-            button = w.Button(description=label, layout=w.Layout(width="120px"))
+        for label, (key, callback) in buttons.items():
+            button = w.Button(description=text(key), layout=w.Layout(width="120px"))
             button.add_class("cs231n-" + label.replace(" ", "-"))
             button.on_click(callback)
             self.buttons[label] = button
         self.loss_html = w.HTML()
         self.loss_html.add_class("cs231n-loss")
-        self.image = w.Image(format="png")
+        self.image = w.Image(format="png", layout=w.Layout(max_width="100%", height="auto"))
         self.image.add_class("cs231n-figure")
         self.error = w.HTML()
         side = w.VBox([
             self.loss_html, self.loss_menu, self.delta_slider, self.reg_slider, self.lr_text,
             self.steps_text, w.HBox(list(self.buttons.values())[:2]), w.HBox(list(self.buttons.values())[2:]),
             self.error,
-        ], layout=w.Layout(min_width="360px"))
-        self.widget = w.VBox([w.HBox([self.image, side]),
-                              w.HTML("<b>weights</b> (score of a class = w₁·x₁ + w₂·x₂ + b)"), *rows])
+        ], layout=w.Layout(width="340px", margin="0 0 0 6px"))
+        # The read-out and controls sit right of the figure when there is room, below it when not
+        # (e.g. JupyterLab at 1200 px with the file browser open): no horizontal scrollbar.
+        top = w.HBox([self.image, side], layout=w.Layout(flex_flow="row wrap", align_items="flex-start"))
+        self.widget = w.VBox([top, w.HTML(text("weights")), *rows])
         self.refresh()
 
     # --- callbacks ------------------------------------------------------------------------------
@@ -252,7 +258,7 @@ def explore(X, y, *, loss: str = "hinge", delta: float = 1.0, reg: float = 0.0, 
 
     fig = plt.figure(figsize=(6.8, 4.4), dpi=100)
     static = ExplorerFigure(state, class_names=class_names, resolution=resolution, figure=fig)
-    static.redraw(title=state.summary().replace(": total", ":\ntotal"))
+    static.redraw(title=re.sub(r"(: |：)", lambda m: m.group(1).strip() + "\n", state.summary(), count=1))
     if display:
         try:
             from IPython import get_ipython

@@ -22,6 +22,7 @@ import io
 import json
 import re
 import tokenize
+import unicodedata
 from dataclasses import dataclass
 
 from cs231n_lin.checks.cells import (  # the one home of the marker strings and cell predicates
@@ -165,11 +166,27 @@ def stub_message(lines: list[str], region: Region, path: str, cell: str | None) 
     return f"{NOT_WRITTEN}: {what} in {path}"
 
 
-def _raise_line(indent: str, message: str) -> str:
-    one = f"{indent}raise NotImplementedError({json.dumps(message)})\n"
-    if len(one) <= 100:
-        return one
-    return f"{indent}raise NotImplementedError(\n{indent}    {json.dumps(message)}\n{indent})\n"
+def _width(text: str) -> int:
+    """A line's width as ruff counts it for the line length (a CJK character is 2)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _raise_line(indent: str, message: str, limit: int = 100) -> str:
+    # The message as written (a Chinese heading stays Chinese, not \\u escapes): a JSON string
+    # without ensure_ascii is a valid Python string literal. A long one is split at spaces into
+    # adjacent literals, one per line, so that the student's copy passes `ruff check`.
+    literal = json.dumps(message, ensure_ascii=False)
+    one = f"{indent}raise NotImplementedError({literal})"
+    if _width(one) <= limit:
+        return one + "\n"
+    pieces: list[str] = []
+    for word in re.split(r"(?<= )", message):          # keep each space with the word before it
+        if pieces and _width(indent + "    " + json.dumps(pieces[-1] + word, ensure_ascii=False)) <= limit:
+            pieces[-1] += word
+        else:
+            pieces.append(word)
+    body = "".join(f"{indent}    {json.dumps(p, ensure_ascii=False)}\n" for p in pieces)
+    return f"{indent}raise NotImplementedError(\n{body}{indent})\n"
 
 
 def answer_comment_regions(text: str, where: str) -> list[Region]:

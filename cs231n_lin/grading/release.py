@@ -6,13 +6,15 @@ What happens, in order:
    (:data:`SKIPPED_NAMES`), files git ignores (in a git checkout), and grader-only paths
    (:data:`GRADER_ONLY`: hidden tests, the grading tools' and checks' own tests, the datasets
    cache, the whole grading package -- the student's tools live in ``cs231n_lin/checks``; and any ``.py``
-   file that says ``# GRADER ONLY`` on a line of its own among its first five lines).
+   file that says ``# GRADER ONLY`` on a line of its own among its first five lines, and any test
+   that imports the grading package).
 2. **Transform each file.** ``.py``: every solution region becomes a ``NotImplementedError``
    stub (:func:`cs231n_lin.grading.markers.strip_py`), and the result must still compile.
    ``.ipynb``: the ordered cell transforms in :data:`CELL_TRANSFORMS` (every output cleared);
    cell ids and metadata are kept. Anything else is copied byte for byte.
-3. **Student README**: ``README.md`` becomes the student section of the instructor README
-   (:func:`cs231n_lin.grading.student_readme.student_readme`).
+3. **Student README and Makefile**: ``README.md`` becomes the student section of the instructor
+   README (:func:`cs231n_lin.grading.student_readme.student_readme`); ``Makefile`` keeps only the
+   students' targets (:func:`cs231n_lin.grading.student_makefile.student_makefile`).
 4. **Leak check** (:mod:`cs231n_lin.grading.leaks`): no solution line and no hidden-test line
    may occur anywhere in the output (nor a hidden file's exact bytes), and no code outside the
    regions may compute what students write (:data:`~cs231n_lin.grading.leaks.ANSWER_PATTERNS`).
@@ -27,6 +29,7 @@ What happens, in order:
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -60,7 +63,8 @@ from cs231n_lin.grading.nb_transforms import (
     stub_solution_code,
     validate_notebook,
 )
-from cs231n_lin.grading.student_readme import student_readme, student_readme_zh
+from cs231n_lin.grading.student_makefile import student_makefile
+from cs231n_lin.grading.student_readme import write_readmes
 
 __all__ = ["CELL_TRANSFORMS", "GRADER_ONLY", "HIDDEN", "LeakError", "ReleaseReport",
            "blank_solution_markdown", "clear_outputs", "find_source", "is_trivial", "main", "release",
@@ -75,11 +79,18 @@ SKIPPED_NAMES = frozenset({
 #: Suffixes of names never released.
 SKIPPED_SUFFIXES = (".pyc", ".pyo", ".egg-info")
 #: Paths (relative to the source, "/"-separated) that only the grader may see: the hidden tests,
-#: the tests of the grading tools and of the checks (they need the solutions), the grading package.
+#: the tests of the grading tools and of the checks (they need the solutions), the grading package;
+#: and the instructor's material: how the grader works, the benchmarks (they time the grader), the
+#: lesson sources and their build (which would rebuild a student's notebooks from stubbed sources)
+#: and the tests that need them.
 GRADER_ONLY = ("tests/hidden", "tests/grading", "tests/checks", "tests/student", "datasets/cache",
-               "cs231n_lin/grading")
+               "cs231n_lin/grading", "docs/ARCHITECTURE.md", "docs/CHECKS.md", "docs/report.png",
+               "benchmarks", "tests/benchmarks", "notebooks/src", "notebooks/_build.py", "tests/notebooks",
+               "tests/i18n/test_bilingual_sources.py")
 #: A ``.py`` file with this comment in its first five lines is grader-only wherever it is.
 GRADER_ONLY_MARK = "# GRADER ONLY"
+#: A test that imports the grading package cannot run in a student copy: grader-only too.
+_IMPORTS_GRADING = re.compile(r"^\s*(from|import)\s+cs231n_lin\.grading\b", re.MULTILINE)
 
 
 class LeakError(ValueError):
@@ -116,9 +127,9 @@ def _grader_only(rel: str, path: Path) -> bool:
         return True
     if path.suffix != ".py":
         return False
-    with open(path, encoding="utf-8", errors="replace") as fh:
-        head = [fh.readline() for _ in range(5)]
-    return any(line.strip() == GRADER_ONLY_MARK for line in head)
+    text = path.read_text(encoding="utf-8", errors="replace")
+    return any(line.strip() == GRADER_ONLY_MARK for line in text.splitlines()[:5]) or (
+        rel.startswith("tests/") and _IMPORTS_GRADING.search(text) is not None)
 
 
 def walk(source: Path) -> tuple[list[str], list[str]]:
@@ -354,8 +365,11 @@ def release(*, source: Path, out_dir: Path, lang: str = "en") -> ReleaseReport:
         for rel in released:
             _release_file(source, rel, tmp / rel, seen, report)
         _relax_lint(tmp / "pyproject.toml", report.stubbed)
+        if (source / "Makefile").is_file():
+            (tmp / "Makefile").write_text(student_makefile((source / "Makefile").read_text(encoding="utf-8")),
+                                          encoding="utf-8")
         if (source / "README.md").is_file():
-            _write_readmes(source / "README.md", tmp, lang)
+            write_readmes(source / "README.md", tmp, lang)
         hidden_lines, digests = hidden_candidates(source, grader_only)
         secrets = Secrets(digests=digests)
         for line, origin, file in seen.candidates + [(ln, o, "") for ln, o in hidden_lines]:
@@ -387,22 +401,6 @@ def release(*, source: Path, out_dir: Path, lang: str = "en") -> ReleaseReport:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return report
-
-
-def _write_readmes(readme: Path, dest: Path, lang: str) -> None:
-    """The student READMEs (see :func:`release`), written into ``dest``."""
-    from cs231n_lin.i18n import write_settings
-
-    en, zh = student_readme(readme), student_readme_zh(readme)
-    if lang == "zh" and zh is not None:
-        (dest / "README.md").write_text(zh, encoding="utf-8")
-        (dest / "README.en.md").write_text(en, encoding="utf-8")
-    else:
-        (dest / "README.md").write_text(en, encoding="utf-8")
-        if zh is not None:
-            (dest / "README.zh.md").write_text(zh, encoding="utf-8")
-    if lang != "en":
-        write_settings(dest, lang)
 
 
 def main(*, out_dir: str | os.PathLike, source: str | os.PathLike | None = None, lang: str = "en") -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["BEGIN", "BEGIN_ZH", "END", "END_ZH", "student_readme", "student_readme_zh"]
+__all__ = ["BEGIN", "BEGIN_ZH", "END", "END_ZH", "student_readme", "student_readme_zh", "write_readmes"]
 
 BEGIN = "<!-- BEGIN STUDENT README -->"
 END = "<!-- END STUDENT README -->"
@@ -44,3 +44,23 @@ def student_readme_zh(readme: Path) -> str | None:
                          f"and {END_ZH}")
     body = text[text.index(BEGIN_ZH) + len(BEGIN_ZH): text.index(END_ZH)].strip()
     return f"{TITLE_ZH}\n\n{BEGIN_ZH}\n{body}\n{END_ZH}\n"
+
+
+def write_readmes(readme: Path, dest: Path, lang: str) -> None:
+    """Write the student READMEs into ``dest`` (see :func:`cs231n_lin.grading.release.release`).
+
+    ``README.md`` in ``lang`` (and the other language beside it: ``README.zh.md`` or
+    ``README.en.md``); for a language other than English, also a ``cs231n-lin.cfg`` selecting it.
+    """
+    from cs231n_lin.i18n import write_settings
+
+    en, zh = student_readme(readme), student_readme_zh(readme)
+    if lang == "zh" and zh is not None:
+        (dest / "README.md").write_text(zh, encoding="utf-8")
+        (dest / "README.en.md").write_text(en, encoding="utf-8")
+    else:
+        (dest / "README.md").write_text(en, encoding="utf-8")
+        if zh is not None:
+            (dest / "README.zh.md").write_text(zh, encoding="utf-8")
+    if lang != "en":
+        write_settings(dest, lang)

@@ -116,7 +116,8 @@ class _Source:
             unknown = sorted(set(y.tolist()) - set(classes.tolist()))[:5]
             raise ValueError(f"y has labels the model was not fitted on: {unknown}")
         self.y_index = idx
-        self.class_names = [f"class {c}" if isinstance(c, int) else str(c) for c in classes.tolist()]
+        self.class_names = [tr(f"class {c}", f"类别 {c}") if isinstance(c, int) else str(c)
+                            for c in classes.tolist()]
         if hasattr(model, "decision_function"):
             def scores(P):
                 s = np.asarray(model.decision_function(P), dtype=float)
@@ -197,7 +198,8 @@ class DecisionPlot:
         self.ax = ax
         self.X, self.y = np.asarray(X, dtype=float), np.asarray(y)
         self.num_classes = int(num_classes)
-        names = [f"class {c}" for c in range(self.num_classes)] if class_names is None else list(class_names)
+        names = ([tr(f"class {c}", f"类别 {c}") for c in range(self.num_classes)] if class_names is None
+                 else list(class_names))
         if len(names) != self.num_classes:
             raise ValueError(f"class_names has {len(names)} names but there are {self.num_classes} classes")
         lo, hi = self.X.min(axis=0), self.X.max(axis=0)

@@ -33,8 +33,8 @@ PHRASES_ZH: list[tuple[re.Pattern[str], str]] = [(re.compile(p), r) for p, r in 
     (r"^(.+): train accuracy (\S+)$", r"\1：训练准确率 \2"),
     (r"^both boundaries$", r"两条边界"),
     (r"^predicted class \(background\), margin lines \(dashed\),\n"
-     r"per-point loss \(rings\); numbers on the right$",
-     "预测类别（背景），间隔线（虚线），\n各点的损失（圆圈）；数值见右侧"),
+     r"per-point loss \(rings\)$",
+     "预测类别（背景），间隔线（虚线），\n各点的损失（圆圈）"),
     (r"^point loss > (\S+)\n\(bigger ring: larger\)$", r"该点损失 > \1\n（圈越大，损失越大）"),
     (r"^class (\d+)$", r"类别 \1"),
     (r"^inputs are mean-subtracted: a weight says how a pixel brighter than the average image moves "

@@ -141,9 +141,11 @@ def plot_weight_templates(W: np.ndarray, image_shape: Sequence[int], class_names
     C = W.shape[1]
     cols = min(C, 5)
     rows = int(np.ceil(C / cols))
+    grey = len(image_shape) == 2            # a colour bar, with its ticks and label, on the right
     if fig is None:      # a fixed layout: constrained layout costs seconds for many small axes
-        fig = plt.figure(figsize=(2.0 * cols + 1.0, 2.1 * rows + 0.9))
-        fig.subplots_adjust(left=0.02, right=0.98, top=1 - 0.75 / fig.get_figheight(),
+        fig = plt.figure(figsize=(2.0 * cols + 1.0 + (0.9 if grey else 0.0), 2.1 * rows + 0.9))
+        right = 1 - (1.0 if grey else 0.1) / fig.get_figwidth()   # inches kept for ticks and label
+        fig.subplots_adjust(left=0.02, right=right, top=1 - 0.75 / fig.get_figheight(),
                             bottom=0.45 / fig.get_figheight(), wspace=0.08, hspace=0.25)
     bound = float(np.abs(W).max()) or 1.0
     axes, image = [], None

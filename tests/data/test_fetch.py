@@ -79,7 +79,7 @@ def test_download_verify_extract_load(archive, server, tmp_path):
     # No .part and no temporary folder are left.
     assert sorted(p.name for p in cache.iterdir()) == sorted(["cifar-10-python.tar.gz", FOLDER])
     assert server.requests == [None]
-    assert "100.0%" in out.getvalue() and "ready" in out.getvalue()
+    assert "100%" in out.getvalue() and "ready" in out.getvalue()
     # A second run finds the data and does not download again.
     out = io.StringIO()
     assert _fetch(archive, cache, server.url, progress=out) == folder

@@ -318,7 +318,7 @@ _DEMO_NB = {"cells": [{"cell_type": "code", "execution_count": None, "id": "demo
     # issue 11, item 5: a notebook demo computing the vectorized hinge margins ...
     ("notebooks/demo.ipynb", json.dumps(_DEMO_NB), "the correct class zeroed"),
     # ... a row-shifted softmax outside the regions ...
-    ("notebooks/src/04_demo.py", "E = np.exp(S2 - S2.max(axis=1, keepdims=True))\n", "each row's maximum"),
+    ("notebooks/helpers_04.py", "E = np.exp(S2 - S2.max(axis=1, keepdims=True))\n", "each row's maximum"),
     ("fakepkg/vis.py", "p = np.exp(s - np.max(s, axis=1, keepdims=True))\n", "each row's maximum"),
     # ... and a test helper with the vectorized margin computation.
     ("tests/loss_problems.py", "def margins(W, X, y, delta):\n    scores = X @ W\n"

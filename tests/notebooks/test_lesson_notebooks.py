@@ -58,6 +58,13 @@ def test_cell_metadata_is_read_from_the_marker_and_check_cells_are_tagged():
     assert check.source == "checks.f(f)"
 
 
+def test_sources_are_read_by_jupytext_without_its_layout_keys():
+    text = "# %%\nx = 1\n\n\n\n\n# %%\n\n# %% [markdown]\n# # T\n"   # odd spacing, an empty cell
+    cells = build.parse_cells(text)
+    assert [(c.cell_type, c.source, dict(c.metadata)) for c in cells] == [("code", "x = 1", {}),
+                                                                         ("markdown", "# T", {})]
+
+
 def test_the_old_check_comment_is_refused_with_the_way_to_write_it():
     with pytest.raises(ValueError, match=r'line 1: mark a check cell with `# %% tags=\["nbval-check-output'):
         build.parse_cells("# %%\n# NBVAL_CHECK_OUTPUT\nprint(1)\n")

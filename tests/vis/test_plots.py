@@ -67,3 +67,22 @@ def test_weight_templates_name_the_shape_problem():
         plot_weight_templates(np.zeros((10, 3)), (4, 4), ["a", "b", "c"])
     with pytest.raises(ValueError, match="3 columns but 2 class names"):
         plot_weight_templates(np.zeros((16, 3)), (4, 4), ["a", "b"])
+
+
+@pytest.mark.parametrize("classes", [3, 10])
+def test_weight_templates_colour_bar_ticks_and_label_are_inside_the_figure(classes):
+    """The demo's weights_*.png cut off the colour bar's label and tick labels at the right edge."""
+    W = np.random.default_rng(0).normal(size=(65, classes))
+    fig = plot_weight_templates(W, (8, 8), [str(c) for c in range(classes)], title="templates")
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    width, height = fig.bbox.width, fig.bbox.height
+    bar = fig.axes[-1]
+    texts = [bar.yaxis.label, *bar.get_yticklabels()]
+    assert bar.yaxis.label.get_text().startswith("weight")
+    for text in texts:
+        if not text.get_text():
+            continue
+        box = text.get_window_extent(renderer)
+        assert 0 <= box.x0 and box.x1 <= width and 0 <= box.y0 and box.y1 <= height, (text.get_text(), box)
+    plt.close(fig)
