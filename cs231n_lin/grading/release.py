@@ -65,6 +65,7 @@ from cs231n_lin.grading.nb_transforms import (
 )
 from cs231n_lin.grading.student_makefile import student_makefile
 from cs231n_lin.grading.student_readme import write_readmes
+from cs231n_lin.tasks.locate import table_problems
 
 __all__ = ["CELL_TRANSFORMS", "GRADER_ONLY", "HIDDEN", "LeakError", "ReleaseReport",
            "blank_solution_markdown", "clear_outputs", "find_source", "is_trivial", "main", "release",
@@ -386,6 +387,10 @@ def release(*, source: Path, out_dir: Path, lang: str = "en") -> ReleaseReport:
                 f"release stopped, nothing written: {len(leaks)} solution or hidden-test text(s) "
                 f"would reach the students:\n{shown}{more}"
             )
+        mismatch = table_problems(tmp)
+        if mismatch:
+            raise LeakError("release stopped, nothing written: the notebooks and the task table "
+                            "(cs231n_lin/tasks/table.py) disagree:\n  " + "\n  ".join(mismatch[:20]))
         answers = find_answer_code(tmp)
         if answers:
             shown = "\n".join(f"  {f}: {code!r} computes {what}" for f, code, what in answers[:20])

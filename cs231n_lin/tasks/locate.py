@@ -116,3 +116,27 @@ def load_cells(path: Path) -> list[dict[str, Any]]:
     if not isinstance(cells, list):
         raise ValueError(f"{path.name} is not a notebook (no list of cells)")
     return [c for c in cells if isinstance(c, dict)]
+
+
+def table_problems(root: Path) -> list[str]:
+    """Where the notebooks under ``root/notebooks`` (and ``notebooks/zh``) disagree with the task table:
+    a code task without its check cell, a check cell of no task, a written task without its answer
+    cell. Empty when they agree (``release`` refuses to publish otherwise)."""
+    from cs231n_lin import tasks
+
+    problems = []
+    for path in sorted((root / "notebooks").glob("[0-9][0-9]_*.ipynb")) + sorted(
+            (root / "notebooks" / "zh").glob("[0-9][0-9]_*.ipynb")):
+        rel = path.relative_to(root).as_posix()
+        cells = load_cells(path)
+        mine = tasks.of_notebook(path.name)
+        for t in mine:
+            if t.kind == "code" and check_cell_index(cells, t) is None:
+                problems.append(f"{rel}: no check cell `{t.call}` for task {t.id}")
+        for c in cells:
+            if is_check_cell(c) and tasks.for_call(path.name, cell_source(c)) is None:
+                problems.append(f"{rel}: check cell {c.get('id')} is no task of the table")
+        asked = len([t for t in mine if t.kind == "written"])
+        if asked != len(answer_cells(cells)):
+            problems.append(f"{rel}: {len(answer_cells(cells))} answer cells, {asked} written tasks")
+    return problems

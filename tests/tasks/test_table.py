@@ -61,7 +61,7 @@ def test_no_points_outside_the_table():
                 for k, v in zip(node.keys, node.values, strict=True):
                     assert not (isinstance(k, ast.Constant) and "points" in str(k.value)
                                 and isinstance(v, ast.Constant) and isinstance(v.value, (int, float))
-                                and not isinstance(v.value, bool)), f"{p}: points outside the table"
+                                and not isinstance(v.value, bool) and v.value != 0), f"{p}: points outside the table"
             if isinstance(node, ast.keyword) and node.arg and "points" in node.arg:
                 value = node.value
                 assert not (isinstance(value, ast.Constant) and isinstance(value.value, (int, float))
@@ -119,3 +119,23 @@ def test_titles_and_hidden_sentences_exist_in_both_languages():
 def test_one_maximum():
     assert tasks.max_points() == 100
     assert sum(t.points for t in tasks.TASKS if t.kind == "written") == 13
+
+
+def test_release_refuses_notebooks_that_disagree_with_the_table(tmp_path: Path):
+    """A check cell of no task (or a task without its cell) stops the release: nothing is written."""
+    import shutil
+
+    from cs231n_lin.grading.release import LeakError, release
+
+    src = tmp_path / "src"
+    shutil.copytree(ROOT, src, ignore=shutil.ignore_patterns(".venv", ".git", "build", "__pycache__"))
+    nb = src / "notebooks" / "02_squared_hinge.ipynb"
+    data = json.loads(nb.read_text(encoding="utf-8"))
+    for cell in data["cells"]:
+        if "checks.margin_loss(" in cell_source(cell):
+            cell["source"] = "checks.margin_loss(margin_loss, squared=True)"
+    nb.write_text(json.dumps(data), encoding="utf-8")
+    assert locate.table_problems(src)
+    with pytest.raises(LeakError, match="task table"):
+        release(source=src, out_dir=tmp_path / "out")
+    assert not (tmp_path / "out").exists()
