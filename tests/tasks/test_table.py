@@ -59,9 +59,10 @@ def test_no_points_outside_the_table():
         for node in ast.walk(tree):
             if isinstance(node, ast.Dict):       # {"points": 3} or {..., "max_points": 2.5}
                 for k, v in zip(node.keys, node.values, strict=True):
-                    assert not (isinstance(k, ast.Constant) and "points" in str(k.value)
-                                and isinstance(v, ast.Constant) and isinstance(v.value, (int, float))
-                                and not isinstance(v.value, bool) and v.value != 0), f"{p}: points outside the table"
+                    number = (isinstance(v, ast.Constant) and isinstance(v.value, (int, float))
+                              and not isinstance(v.value, bool) and v.value != 0)
+                    key = isinstance(k, ast.Constant) and "points" in str(k.value)
+                    assert not (key and number), f"{p}: points outside the table"
             if isinstance(node, ast.keyword) and node.arg and "points" in node.arg:
                 value = node.value
                 assert not (isinstance(value, ast.Constant) and isinstance(value.value, (int, float))
