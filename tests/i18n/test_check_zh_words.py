@@ -1,4 +1,4 @@
-"""A Chinese student's `cs231n-lin check` is Chinese: no run of English words (identifiers and formulas aside)."""
+"""A Chinese student's `cs231n-lin check` is Chinese: no run of English words (code aside)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ ENGLISH_RUN = re.compile(r"(?<![\w.`/])[A-Za-z]{2,}(?:[ ,;]+[A-Za-z]{2,}){2,}(?!
 
 def _zh_copy(tmp_path: Path) -> Path:
     root = tmp_path / "copy"
-    shutil.copytree(ROOT / "cs231n_lin", root / "cs231n_lin", ignore=shutil.ignore_patterns("grading", "__pycache__"))
+    shutil.copytree(ROOT / "cs231n_lin", root / "cs231n_lin",
+                    ignore=shutil.ignore_patterns("grading", "__pycache__"))
     shutil.copytree(ROOT / "notebooks" / "zh", root / "notebooks" / "zh")
     return root
 
