@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from cs231n_lin import __version__, i18n
+from cs231n_lin.grading import budget as budgets
 from cs231n_lin.grading import nbcases, nbgrade, sandbox, speed, worker, written
 from cs231n_lin.grading.facts import submission_facts
 from cs231n_lin.grading.judge import CHECK_TITLES, check
@@ -54,7 +55,9 @@ class GradeOptions:
     perf_threshold : float
         Passed to ``perf.judge``.
     budget : float
-        Seconds of wall-clock time for one submission, all sandboxed runs together.
+        CPU seconds for one submission, all sandboxed runs together; at least
+        ``budget.BUDGET_FACTOR`` times the reference's CPU time on the same calls, measured in the
+        same run (machine load does not change CPU time; the wall clock is only a safety net).
     allow_unprotected : bool
         Grade in the ``none`` sandbox mode (student code as the grader's user). Refused otherwise.
     lang : str or None
@@ -84,6 +87,10 @@ class GradeOptions:
         if not self.notebooks:
             nbs = None
         mode = self.mode or sandbox.detect_mode()
+        if self.mode is not None or mode == "user":
+            why = sandbox.preflight(mode, secrets=worker._hidden_paths())
+            if why:
+                raise sandbox.GraderError(f"sandbox pre-flight failed, nothing was graded: {why}")
         if mode == "none" and not self.allow_unprotected:
             raise ValueError("the only sandbox mode that works here is 'none' (student code would run as "
                              "your user, unprotected); run as root or install bubblewrap, or pass "
@@ -280,9 +287,13 @@ def _not_graded(cases: list[dict], why: str) -> list[TestResult]:
 
 def grade_submission(submission: Path, options: GradeOptions) -> SubmissionResult:
     """Grade one submission (see the module docstring); never raises for a bad submission."""
-    options = options.resolved()
+    try:
+        options = options.resolved()
+    except sandbox.GraderError as exc:
+        return SubmissionResult([], GRADER_ERROR, 0.0, {"hash": ""}, {"instructor_notes": [str(exc)],
+                                                                       "limits": []})
     start = time.monotonic()
-    deadline = start + options.budget
+    budget = budgets.Budget.for_submission(options.budget, budgets.reference_for(options))
     cases = load_cases(options.hidden_dir)
     digest = submission_hash(submission, options.hidden_dir)
     uid = sandbox.begin_submission()
@@ -313,7 +324,7 @@ def grade_submission(submission: Path, options: GradeOptions) -> SubmissionResul
             probe_items, probe_tasks = _probe_tasks()
             outcomes, notes = worker.run_tasks(sub_dir, box, tasks + nb_tasks + probe_tasks,
                                                limits=options.limits,
-                                               mode=options.mode, deadline=deadline)
+                                               mode=options.mode, budget=budget)
             diagnoses = _diagnoses(probe_items, probe_tasks, outcomes, keyed)
             tests = []
             judged: dict[str, tuple[bool, str]] = {}
@@ -322,7 +333,7 @@ def grade_submission(submission: Path, options: GradeOptions) -> SubmissionResul
                 outcome = outcomes[task.id]
                 if "perf" in case["checks"]:
                     expected = speed.measure_outside(case, sub_dir, box, options.limits, options.mode,
-                                                      deadline, options.perf_threshold)
+                                                      budget, options.perf_threshold)
                     perf_facts[case["function"]] = speed.facts(outcome.measurement, expected)
                 else:
                     expected = _reference(case, inp)
@@ -356,8 +367,9 @@ def grade_submission(submission: Path, options: GradeOptions) -> SubmissionResul
                 try:
                     nb_sub = worker.prepare_scratch(Path(submission), nb_box)
                     # one sandbox run for all the notebooks, on what is left of the budget
-                    left = max(1.0, deadline - time.monotonic())
-                    nb_limits = Limits(**{**options.limits.__dict__, "wall": left, "cpu": int(left) + 1})
+                    left = max(1.0, budget.left())
+                    nb_limits = Limits(**{**options.limits.__dict__, "wall": budgets.safety_wall(left),
+                                          "cpu": int(left) + 1})
                     nb_tests, nb_notes = nbgrade.grade_notebooks(nb_sub, nb_box, options.notebooks_dir,
                                                                  limits=nb_limits, mode=options.mode,
                                                                  judged=judged, student_notebooks=student_nbs)
@@ -367,34 +379,42 @@ def grade_submission(submission: Path, options: GradeOptions) -> SubmissionResul
                 notes += nb_notes
             data = submission_facts(diagnoses=keyed, tasks=tasks + nb_tasks + probe_tasks, outcomes=outcomes,
                                     written=answers, perf=perf_facts)
-            return SubmissionResult(tests, "\n".join(_summary_lines(tests, notes, options.mode, box)),
-                                    time.monotonic() - start,
+            data["limits"] = data.get("limits", []) + [s for s in budget.stops if s["function"] not in
+                                                       {x["function"] for x in data.get("limits", [])}]
+            lines, instructor = _summary_lines(tests, notes, options.mode, box)
+            data["instructor_notes"] = instructor
+            return SubmissionResult(tests, "\n".join(lines), time.monotonic() - start,
                                     {"hash": digest, "sandbox": options.mode, "lang": lang}, data)
     finally:
         worker.remove_sandbox_dir(box)
         sandbox.reap_uid(uid)
 
 
-def _summary_lines(tests: list[TestResult], notes: list[str], mode: str, box: Path) -> list[str]:
+GRADER_ERROR = ("The grader failed on this submission: a problem with the grading machine, not with your "
+                "work. Your instructor has the details and will grade it again.")
+
+
+def _summary_lines(tests: list[TestResult], notes: list[str], mode: str, box: Path
+                   ) -> tuple[list[str], list[str]]:
+    """Lines for the student (``output``) and notes for the instructor (``extra_data`` only)."""
     lines = [f"Graded {len(tests)} tests; hidden tests computed their expected values with the "
              "reference solution."] + notes
+    instructor = []
     if mode == "none":
         lines.append("UNPROTECTED: graded in sandbox mode 'none' (student code ran as the grader's user); "
                      "these results are not protected against tampering.")
-    elif mode not in ("bwrap", "namespaces"):
-        lines.append(f"Note for the instructor: sandbox ran in the weaker {mode!r} mode "
-                     f"({sandbox.PROTECTS[mode]}).")
+    elif mode == "user":
+        lines.append("Graded in the fallback sandbox ('user' mode): the network was NOT isolated while your "
+                     "code ran.")
+        instructor.append(f"sandbox ran in the weaker 'user' mode ({sandbox.PROTECTS[mode]}).")
         exposed = sandbox.readable_by(sandbox.sandbox_uid(), worker._hidden_paths())
         if exposed:
-            lines.append("Note for the instructor: student code could read " + ", ".join(exposed)
-                         + " (no namespaces here); make them unreadable to other users (chmod -R go-rwx).")
-    elif mode == "namespaces":
-        lines.append("Note for the instructor: bubblewrap is not available here; the hand-written "
-                     "namespaces sandbox was used.")
+            instructor.append("student code could read " + ", ".join(exposed)
+                              + "; make them unreadable to other users (chmod -R go-rwx).")
     if not worker.scratch_is_limited(box):
-        lines.append("Note for the instructor: the scratch copy is not on a size-limited tmpfs here "
-                     "(needs root); a submission could fill the disk.")
-    return lines
+        instructor.append("the scratch copy is not on a size-limited tmpfs here (needs root); a submission "
+                          "could fill the disk.")
+    return lines, instructor
 
 
 def _reference_notebooks() -> Path | None:
