@@ -56,8 +56,7 @@ def private_env(env: dict, tmp: str) -> dict:
         out[key] = value
     out["TMPDIR"] = tmp
     for key, sub in (("IPYTHONDIR", "ipython"), ("MPLCONFIGDIR", "mpl")):
-        if not out.get(key, "").startswith(tmp):
-            out[key] = os.path.join(tmp, sub)
+        out.setdefault(key, os.path.join(tmp, sub))
     return out
 
 

@@ -334,7 +334,7 @@ PRIVATE_TMP = ".tmp"  # the user/none modes' stand-in for a private /tmp, inside
 
 def private_env(env: dict, tmp: str) -> dict:
     """``env`` with ``/tmp`` replaced by the private directory ``tmp`` (TMPDIR, IPYTHONDIR,
-    MPLCONFIGDIR always set there): the fallback modes have no private ``/tmp`` of their own."""
+    MPLCONFIGDIR there unless set elsewhere): the fallback modes have no private ``/tmp``."""
     out = {}
     for key, value in env.items():
         value = str(value)
@@ -343,8 +343,7 @@ def private_env(env: dict, tmp: str) -> dict:
         out[key] = value
     out["TMPDIR"] = tmp
     for key, sub in (("IPYTHONDIR", "ipython"), ("MPLCONFIGDIR", "mpl")):
-        if not out.get(key, "").startswith(tmp):
-            out[key] = os.path.join(tmp, sub)
+        out.setdefault(key, os.path.join(tmp, sub))
     return out
 
 
@@ -413,7 +412,7 @@ def run_sandboxed(
         if mode == "bwrap":
             from cs231n_lin.grading.sandbox_bwrap import bwrap_argv, limit_self
 
-            env.setdefault("TMPDIR", "/tmp")
+            env = private_env(env, "/tmp")
             cmd = bwrap_argv(argv, sandbox_dir=sandbox_dir, cwd=cwd, env=env, hide=hide, limits=limits,
                              uid=uid if root else None, drop=drop_privileges, writable=writable)
             kwargs["preexec_fn"] = lambda: limit_self(limits, int(limits.nproc) if root else None)
@@ -436,7 +435,7 @@ def run_sandboxed(
         with open(out_path, "wb") as out, open(err_path, "wb") as err:
             proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
                                     start_new_session=True, close_fds=True, **kwargs)
-            status, usage, stopped = _wait(proc, limits, started, cpu_budget)
+            status, usage, stopped, polled = _wait(proc, limits, started, cpu_budget)
             _kill_everything(proc)
             if root and mode != "none":
                 reap_uid(uid)
@@ -446,7 +445,8 @@ def run_sandboxed(
     if status is not None:
         rc = os.waitstatus_to_exitcode(status)
         rc = 128 - rc if rc < 0 else rc
-    cpu = (usage.ru_utime + usage.ru_stime) if usage is not None else 0.0
+    # a killed sandbox's processes may die unreaped by it: the last CPU time polled counts then
+    cpu = max((usage.ru_utime + usage.ru_stime) if usage is not None else 0.0, polled)
     return RunResult(returncode=None if stopped else rc, timed_out=stopped is not None, stdout=stdout,
                      stderr=stderr, seconds=seconds, mode=mode, cpu_seconds=cpu,
                      max_rss=int(usage.ru_maxrss) * 1024 if usage is not None else 0, stopped=stopped)
@@ -478,35 +478,40 @@ def tree_cpu_seconds(top: int) -> float:
 
 def _wait(proc: subprocess.Popen, limits: Limits, started, cpu_budget: float | None = None):
     """Wait for ``proc`` with ``wait4`` (its resource usage, descendants included); stop it at its CPU
-    budget (polled from outside) or at the wall-clock safety limit. Returns (status, usage, stopped)."""
+    budget (polled from outside) or at the wall-clock safety limit.
+
+    Returns (status, usage, stopped, the CPU seconds of the process tree last polled)."""
     now = time.monotonic()
     deadline = now + (limits.wall if started is None else limits.startup + limits.wall)
     cpu_cap = None if cpu_budget is None else (cpu_budget if started is None else float(limits.startup))
     begun = started is None
-    delay, next_poll = 0.005, now + 0.2
+    delay, next_poll, polled = 0.005, now + 0.2, 0.0
     while True:
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
         if pid == proc.pid:
             proc.returncode = os.waitstatus_to_exitcode(status)
-            return status, usage, None
+            return status, usage, None, polled
         now = time.monotonic()
         stopped = None
         if not begun and started():
             begun = True
             deadline = min(deadline, now + limits.wall)
             if cpu_budget is not None:
-                cpu_cap = tree_cpu_seconds(proc.pid) + cpu_budget
+                polled = tree_cpu_seconds(proc.pid)
+                cpu_cap = polled + cpu_budget
         if cpu_cap is not None and now >= next_poll:
             next_poll = now + 0.2
-            if tree_cpu_seconds(proc.pid) >= cpu_cap:
+            polled = tree_cpu_seconds(proc.pid)
+            if polled >= cpu_cap:
                 stopped = "cpu"
         if now >= deadline:
             stopped = "wall"
         if stopped:
+            polled = max(polled, tree_cpu_seconds(proc.pid))
             _kill_tree(proc.pid)
             _, status, usage = os.wait4(proc.pid, 0)
             proc.returncode = os.waitstatus_to_exitcode(status)
-            return None, usage, stopped
+            return None, usage, stopped, polled
         time.sleep(delay)
         delay = min(0.05, delay * 1.5)
 

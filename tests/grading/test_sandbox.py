@@ -1,0 +1,127 @@
+"""The sandbox's clocks and fallbacks: CPU budgets from outside, private /tmp, the pre-flight."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import textwrap
+
+import pytest
+
+from cs231n_lin.grading import sandbox, worker
+from cs231n_lin.grading.budget import Budget
+from cs231n_lin.grading.grade import GradeOptions, grade_submission
+from cs231n_lin.grading.sandbox import Limits
+
+sys.path.insert(0, os.path.dirname(__file__))
+from grading_subs import make_submission, small_hidden  # noqa: E402
+
+MODES = sorted({sandbox.detect_mode(), "none"})
+
+
+def _run(tmp_path, code, mode, **kwargs):
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    box = worker.make_sandbox_dir(tmp_path)
+    kwargs.setdefault("limits", Limits(wall=60, cpu=60))
+    python = sandbox.python_paths()["executable"]
+    res = sandbox.run_sandboxed([python, "-I", "-S", "-c", textwrap.dedent(code)],
+                                sandbox_dir=str(box), cwd=sandbox.inside(str(box), str(box), mode),
+                                env={"PATH": "/usr/bin:/bin", "HOME": "/tmp", "MPLCONFIGDIR": "/tmp/mpl"},
+                                mode=mode, **kwargs)
+    return res, box
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_cpu_budget_stops_burning_not_waiting(tmp_path, mode):
+    """The CPU budget counts CPU time (every process), not wall-clock time: a 3 s sleep with a 1 s CPU
+    budget finishes; a loop is stopped near its 1 s of CPU, and says the CPU budget stopped it."""
+    sleeper, _ = _run(tmp_path / "a", "import time; time.sleep(3); print('done')", mode, cpu_budget=1.0)
+    assert sleeper.returncode == 0 and sleeper.stdout.strip() == "done" and sleeper.stopped is None
+    burner, _ = _run(tmp_path / "b", "while True: pass", mode, cpu_budget=1.0)
+    assert burner.timed_out and burner.stopped == "cpu"
+    assert 0.9 <= burner.cpu_seconds < 3.0, burner.cpu_seconds
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_cpu_of_a_helper_that_outlives_its_parent_is_counted(tmp_path, mode):
+    """A forked helper that does the work and leaves the session is killed, reaped, and its CPU time
+    counted (it was lost in the old hand-written namespaces mode)."""
+    code = """
+        import os, tempfile, time
+        flag = os.path.join(tempfile.gettempdir(), "burnt")
+        if os.fork() == 0:
+            os.setsid()
+            end = time.process_time() + 1.5
+            while time.process_time() < end:
+                pass
+            open(flag, "w").close()
+            time.sleep(60)
+            os._exit(0)
+        while not os.path.exists(flag):    # the parent does no work: it waits, then leaves
+            time.sleep(0.05)
+    """
+    res, _ = _run(tmp_path, code, mode)
+    assert res.returncode == 0 and res.seconds < 30            # the helper did not keep the run alive
+    assert res.cpu_seconds >= 1.4, res.cpu_seconds
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_private_tmp_and_ipython_and_matplotlib_dirs(tmp_path, mode):
+    code = """
+        import json, os, tempfile
+        print(json.dumps({k: os.environ.get(k) for k in ("TMPDIR", "IPYTHONDIR", "MPLCONFIGDIR", "HOME")}
+                         | {"gettempdir": tempfile.gettempdir()}))
+    """
+    res, box = _run(tmp_path, code, mode)
+    env = json.loads(res.stdout.strip().splitlines()[-1])
+    if mode == "bwrap":     # bubblewrap gives the run a private /tmp of its own
+        assert env["TMPDIR"] == "/tmp" and env["IPYTHONDIR"].startswith("/tmp/")
+    else:                   # the fallbacks: a private folder in the run's scratch, never the host's /tmp
+        private = os.path.join(os.path.realpath(box), sandbox.PRIVATE_TMP)
+        assert env["TMPDIR"] == env["gettempdir"] == private
+        for key in ("IPYTHONDIR", "MPLCONFIGDIR", "HOME"):
+            assert env[key].startswith(private + "/") or env[key] == private, (key, env[key])
+
+
+def test_private_env_moves_every_tmp_path():
+    env = sandbox.private_env({"HOME": "/tmp", "JUPYTER_RUNTIME_DIR": "/tmp/rt", "PATH": "/usr/bin",
+                               "IPYTHONDIR": "/tmp/ipython", "OTHER": "/tmpfoo"}, "/box/.tmp")
+    assert env == {"HOME": "/box/.tmp", "JUPYTER_RUNTIME_DIR": "/box/.tmp/rt", "PATH": "/usr/bin",
+                   "IPYTHONDIR": "/box/.tmp/ipython", "OTHER": "/tmpfoo", "TMPDIR": "/box/.tmp",
+                   "MPLCONFIGDIR": "/box/.tmp/mpl"}
+
+
+def test_budget_is_relative_to_the_reference():
+    assert Budget.for_submission(1.0, 2.5).cpu == pytest.approx(25.0)
+    assert Budget.for_submission(85.0, 2.5).cpu == 85.0
+    b = Budget(cpu=3.0)
+    b.charge(2.0)
+    assert b.left() == pytest.approx(1.0)
+    b.record("f", "why", "timeout")
+    b.record("f", "again", "timeout")
+    assert b.stops == [{"function": "f", "why": "why", "kind": "timeout"}]
+
+
+USER_MODE_STARTS = sandbox.preflight("user") is None
+
+
+@pytest.mark.skipif(USER_MODE_STARTS, reason="the 'user' mode starts Python here (nothing is broken to test)")
+def test_preflight_turns_a_broken_forced_mode_into_a_grader_error(tmp_path):
+    """A forced mode that cannot start Python (here: the sandbox uid cannot run this Python, or the
+    grader is not root) grades nothing: an error for the instructor, not a zero for the student."""
+    why = sandbox.preflight("user")
+    assert why and "user" in why
+    options = GradeOptions(hidden_dir=small_hidden(tmp_path), notebooks=False, mode="user")
+    with pytest.raises(sandbox.GraderError, match="pre-flight"):
+        options.resolved()
+    res = grade_submission(make_submission(tmp_path / "good"), options)
+    assert res.output.startswith("The grader failed on this submission")
+    assert "not with your work" in res.output
+    assert "instructor" not in res.output.lower().replace("your instructor", "")   # no note to them here
+    assert res.tests == [] and "pre-flight" in res.data["instructor_notes"][0]
+    from cs231n_lin.cli import main as cli
+
+    rc = cli(["grade", str(tmp_path / "good"), "--hidden", str(small_hidden(tmp_path)), "--no-notebooks",
+              "--sandbox", "user"])
+    assert rc != 0
