@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 BUDGET_FACTOR = 10.0   # a submission may use this many times the reference's CPU time
 WALL_FACTOR = 10.0     # safety clock: wall seconds per CPU second allowed (two burners and --jobs 2: ~2)
 WALL_SLACK = 60.0      # ... plus this many seconds
+IDLE_RUN = 10.0        # a run whose processes neither run nor wait for a CPU this long is stopped
+IDLE_TOTAL = 20.0      # ... and a submission may wait that way this long in all its runs
 
 _REFERENCE: dict[str, float] = {}
 
@@ -80,6 +82,7 @@ class Budget:
     cpu: float = math.inf
     reference: float | None = None
     used: float = 0.0
+    idle_used: float = 0.0
     stops: list[dict] = field(default_factory=list)
 
     @classmethod
@@ -90,6 +93,10 @@ class Budget:
 
     def left(self) -> float:
         return max(0.0, self.cpu - self.used)
+
+    def idle_left(self) -> float:
+        """Seconds the submission may still spend waiting without computing (sleep, input, a lock)."""
+        return max(0.0, IDLE_TOTAL - self.idle_used)
 
     def charge(self, cpu_seconds: float) -> None:
         self.used += max(0.0, float(cpu_seconds))
@@ -109,10 +116,13 @@ def why_stopped(stopped: str | None, cpu_limit: float, wall_limit: float) -> str
     """A sentence fragment for a student: what stopped a run, and why (never a bare ``None``)."""
     if stopped == "cpu":
         return f"ran out of time (it used its CPU-time limit of {cpu_limit:.0f} s)"
+    if stopped == "idle":
+        return (f"waited for {IDLE_RUN:.0f} s without computing (a sleep, input() or a lock?) and was "
+                "stopped at the time limit for waiting")
     if stopped == "wall":
-        return (f"was stopped by the grader's safety clock after {wall_limit:.0f} s of wall-clock time "
-                "(the grading machine was overloaded or your code waited without computing: not a "
-                "speed problem of your code; ask your instructor to regrade if this looks wrong)")
+        return (f"was stopped by the grader's safety time limit after {wall_limit:.0f} s of wall-clock "
+                "time: the grading machine was too slow, not your code; ask your instructor to grade "
+                "it again")
     return "was stopped by the grader"
 
 

@@ -103,8 +103,9 @@ class RunResult:
     """What came back from one sandboxed run (``cpu_seconds``/``max_rss`` measured from outside).
 
     ``timed_out`` is True when the grader stopped the run: ``stopped`` says why, ``"cpu"`` (the
-    run's CPU budget: the submission's doing) or ``"wall"`` (the wall-clock safety limit: a hung
-    or overloaded machine, or code that waits instead of computing).
+    run's CPU budget: the submission's doing), ``"idle"`` (its processes neither ran nor waited
+    for a CPU for ``idle`` seconds: code that sleeps or blocks) or ``"wall"`` (the wall-clock
+    safety limit: a hung machine; not the student's fault).
     """
 
     returncode: int | None
@@ -116,7 +117,7 @@ class RunResult:
     notes: list[str] = field(default_factory=list)
     cpu_seconds: float = 0.0
     max_rss: int = 0
-    stopped: str | None = None  # "cpu" (its CPU budget) or "wall" (the safety clock), else None
+    stopped: str | None = None  # "cpu" (CPU budget), "idle" (waited, not computing) or "wall", else None
 
 
 # ------------------------------------------------------------------------------ the submission's uid
@@ -362,6 +363,7 @@ def run_sandboxed(
     started=None,
     cpu_budget: float | None = None,
     writable: list[str] | None = None,
+    idle: float | None = None,
 ) -> RunResult:
     """Run ``argv`` in a sandbox and wait for it.
 
@@ -397,6 +399,10 @@ def run_sandboxed(
         Host directories under ``sandbox_dir`` the command may write; the rest of ``sandbox_dir``
         is read-only (bwrap: read-only bind; ``user``: the files belong to root). ``None``: the
         whole ``sandbox_dir`` is writable.
+    idle : float, optional
+        Stop the run (``RunResult.stopped == "idle"``) once its processes have neither run nor
+        waited for a CPU for this many seconds in a row: code that sleeps or blocks, whatever
+        the machine's load (time spent waiting for a busy CPU counts as activity).
     """
     mode = mode or detect_mode()
     if mode not in MODES:
@@ -435,7 +441,7 @@ def run_sandboxed(
         with open(out_path, "wb") as out, open(err_path, "wb") as err:
             proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
                                     start_new_session=True, close_fds=True, **kwargs)
-            status, usage, stopped, polled = _wait(proc, limits, started, cpu_budget)
+            status, usage, stopped, polled = _wait(proc, limits, started, cpu_budget, idle)
             _kill_everything(proc)
             if root and mode != "none":
                 reap_uid(uid)
@@ -459,6 +465,12 @@ def tree_cpu_seconds(top: int) -> float:
     """CPU seconds used so far by process ``top`` and all its descendants, dead ones included
     (a reaped child's time is in its parent's ``cutime``; every orphan of a sandbox is re-parented
     to a process of the sandbox: its PID 1 under bwrap, the subreaper launcher otherwise)."""
+    return _tree(top)[0]
+
+
+def _tree(top: int) -> tuple[float, float]:
+    """(CPU seconds of ``top``'s tree as :func:`tree_cpu_seconds`, plus the seconds its live processes
+    spent waiting for a CPU (``/proc/PID/schedstat``): time a loaded machine took from them)."""
     stats = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -473,10 +485,18 @@ def tree_cpu_seconds(top: int) -> float:
         seen |= frontier
         total += sum(stats[p][1] for p in frontier if p in stats)
         frontier = {p for p, (ppid, _) in stats.items() if ppid in frontier and p not in seen}
-    return total / _TICK
+    waited = 0.0
+    for pid in seen:
+        try:
+            with open(f"/proc/{pid}/schedstat") as f:
+                waited += int(f.read().split()[1]) / 1e9
+        except (OSError, IndexError, ValueError):
+            pass
+    return total / _TICK, waited
 
 
-def _wait(proc: subprocess.Popen, limits: Limits, started, cpu_budget: float | None = None):
+def _wait(proc: subprocess.Popen, limits: Limits, started, cpu_budget: float | None = None,
+          idle: float | None = None):
     """Wait for ``proc`` with ``wait4`` (its resource usage, descendants included); stop it at its CPU
     budget (polled from outside) or at the wall-clock safety limit.
 
@@ -486,6 +506,7 @@ def _wait(proc: subprocess.Popen, limits: Limits, started, cpu_budget: float | N
     cpu_cap = None if cpu_budget is None else (cpu_budget if started is None else float(limits.startup))
     begun = started is None
     delay, next_poll, polled = 0.005, now + 0.2, 0.0
+    activity: list[tuple[float, float]] = [(now, 0.0)]     # (time, CPU + CPU-wait seconds) samples
     while True:
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
         if pid == proc.pid:
@@ -499,11 +520,17 @@ def _wait(proc: subprocess.Popen, limits: Limits, started, cpu_budget: float | N
             if cpu_budget is not None:
                 polled = tree_cpu_seconds(proc.pid)
                 cpu_cap = polled + cpu_budget
-        if cpu_cap is not None and now >= next_poll:
+        if (cpu_cap is not None or idle is not None) and now >= next_poll:
             next_poll = now + 0.2
-            polled = tree_cpu_seconds(proc.pid)
-            if polled >= cpu_cap:
+            polled, waited = _tree(proc.pid)
+            if cpu_cap is not None and polled >= cpu_cap:
                 stopped = "cpu"
+            if idle is not None:
+                activity.append((now, polled + waited))
+                while len(activity) > 2 and activity[1][0] <= now - idle:
+                    activity.pop(0)
+                if activity[0][0] <= now - idle and activity[-1][1] - activity[0][1] < 0.02 * idle:
+                    stopped = "idle"
         if now >= deadline:
             stopped = "wall"
         if stopped:

@@ -129,7 +129,7 @@ def measure_outside(case: dict, sub_dir: Path, box: Path, limits: Limits, mode: 
         why = why_stopped("wall", cpu, safety_wall(cpu))
         budget.record(where, f"the timed run {why}", "grader")
         return {"error": f"the timed run {why}"}
-    if run.stopped == "cpu" or (run.returncode or 0) > 128:
+    if run.stopped in ("cpu", "idle") or (run.returncode or 0) > 128:
         if cpu < cap:
             budget.record(where, "your submission used up its CPU-time budget during the timed run",
                           "timeout")

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from cs231n_lin.grading import sandbox
-from cs231n_lin.grading.budget import Budget, safety_wall, why_stopped
+from cs231n_lin.grading.budget import IDLE_RUN, Budget, safety_wall, why_stopped
 from cs231n_lin.grading.sandbox import Limits
 from cs231n_lin.grading.scratch import (  # noqa: F401 - re-exported: the scratch copy's API
     MAX_FILES,
@@ -275,10 +275,12 @@ def run_tasks(
     run = 0
     while remaining or (run == 0 and modules is not None):
         left = budget.left()
-        if left < 0.5:
+        if left < 0.5 or budget.idle_left() < 1.0:
             if not remaining:
                 break
-            why = f"used up its CPU-time budget ({budget.describe()})"
+            why = (f"used up its CPU-time budget ({budget.describe()})" if left < 0.5 else
+                   f"waited without computing for {budget.idle_used:.0f} s in all (a sleep, input() or "
+                   "a lock?) and reached the time limit for waiting")
             first = remaining[0]
             outcomes[first.id] = TaskOutcome(first.id, ok=False, crash=why,
                                              error=f"your submission {why} before this call")
@@ -320,9 +322,12 @@ def run_tasks(
             [paths["executable"], "-I", "-S", ins(io_dir / "driver.py"), ins(io_dir / "config.json")],
             sandbox_dir=str(run_dir), cwd=config["submission"], limits=run_limits, mode=mode,
             env=_worker_env(), hide=_hidden_paths(), cpu_budget=cpu, writable=[str(out_dir)],
+            idle=min(IDLE_RUN, budget.idle_left()),
             started=lambda d=out_dir: os.path.lexists(d / "imports.json"),
         )
         budget.charge(result.cpu_seconds)
+        if result.stopped == "idle":
+            budget.idle_used += min(IDLE_RUN, budget.idle_left())
         if runs is not None:
             runs.append(result)
         imported = os.path.lexists(out_dir / "imports.json") and not out_dir.is_symlink()
@@ -372,7 +377,7 @@ def run_tasks(
 
 
 def _kind(result: sandbox.RunResult) -> str:
-    return "grader" if result.stopped == "wall" else "timeout" if result.stopped else "crash"
+    return {"wall": "grader", None: "crash"}.get(result.stopped, "timeout")
 
 
 def _why(result: sandbox.RunResult, cpu: float, limits: Limits) -> str:

@@ -125,3 +125,14 @@ def test_preflight_turns_a_broken_forced_mode_into_a_grader_error(tmp_path):
     rc = cli(["grade", str(tmp_path / "good"), "--hidden", str(small_hidden(tmp_path)), "--no-notebooks",
               "--sandbox", "user"])
     assert rc != 0
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_code_that_waits_is_stopped_as_idle(tmp_path, mode):
+    """A run that neither computes nor waits for a CPU (a sleep) is stopped after ``idle`` seconds,
+    long before the wall-clock safety limit; a computing run is not (however loaded the machine)."""
+    res, _ = _run(tmp_path / "a", "import time; time.sleep(60)", mode, cpu_budget=30.0, idle=2.0)
+    assert res.stopped == "idle" and res.seconds < 20
+    busy, _ = _run(tmp_path / "b", "import time\nt = time.process_time()\nwhile time.process_time() < t + 3:"
+                   "\n    pass\nprint('done')", mode, cpu_budget=30.0, idle=2.0)
+    assert busy.stopped is None and busy.stdout.strip() == "done"
