@@ -108,7 +108,8 @@ class Budget:
             self.stops.append({"function": where, "why": why, "kind": kind})
 
     def describe(self) -> str:
-        ref = f", {BUDGET_FACTOR:g}x the reference's {self.reference:.1f} s" if self.reference else ""
+        binding = self.reference and BUDGET_FACTOR * self.reference >= self.cpu - 1e-9
+        ref = f", {BUDGET_FACTOR:g}x the reference's {self.reference:.1f} s" if binding else ""
         return f"{self.cpu:.0f} s of CPU time{ref}"
 
 

@@ -48,10 +48,11 @@ def site_packages(python: str) -> list:
 
 def private_env(env: dict, tmp: str) -> dict:
     """``env`` with ``/tmp`` moved to ``tmp`` (the run's private TMPDIR in the fallback sandbox)."""
+    box = os.path.dirname(tmp.rstrip("/")) + "/"    # the sandbox directory (it may sit in /tmp)
     out = {}
     for key, value in env.items():
         value = str(value)
-        if tmp != "/tmp" and (value == "/tmp" or value.startswith("/tmp/")):
+        if tmp != "/tmp" and (value == "/tmp" or value.startswith("/tmp/")) and not value.startswith(box):
             value = tmp + value[len("/tmp"):]
         out[key] = value
     out["TMPDIR"] = tmp

@@ -336,10 +336,11 @@ PRIVATE_TMP = ".tmp"  # the user/none modes' stand-in for a private /tmp, inside
 def private_env(env: dict, tmp: str) -> dict:
     """``env`` with ``/tmp`` replaced by the private directory ``tmp`` (TMPDIR, IPYTHONDIR,
     MPLCONFIGDIR there unless set elsewhere): the fallback modes have no private ``/tmp``."""
+    box = os.path.dirname(tmp.rstrip("/")) + "/"    # the sandbox directory (it may sit in /tmp)
     out = {}
     for key, value in env.items():
         value = str(value)
-        if value == "/tmp" or value.startswith("/tmp/"):
+        if tmp != "/tmp" and (value == "/tmp" or value.startswith("/tmp/")) and not value.startswith(box):
             value = tmp + value[len("/tmp"):]
         out[key] = value
     out["TMPDIR"] = tmp

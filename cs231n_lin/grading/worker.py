@@ -43,6 +43,7 @@ from cs231n_lin.grading.scratch import (  # noqa: F401 - re-exported: the scratc
 
 MAX_RESULT_BYTES = 64 * 1024**2  # per task: bytes of the result files, and declared bytes of its arrays
 MAX_TOTAL_RESULT_BYTES = 512 * 1024**2  # all the tasks of one worker call together
+MIN_RUN_CPU = 2.0   # CPU seconds below which a run is not started (the worker's start-up needs ~1.5 s)
 
 @dataclass
 class Task:
@@ -275,19 +276,22 @@ def run_tasks(
     run = 0
     while remaining or (run == 0 and modules is not None):
         left = budget.left()
-        if left < 0.5 or budget.idle_left() < 1.0:
+        if left < MIN_RUN_CPU or budget.idle_left() < 1.0:
             if not remaining:
                 break
-            why = (f"used up its CPU-time budget ({budget.describe()})" if left < 0.5 else
+            why = (f"used up its CPU-time budget ({budget.describe()})" if left < MIN_RUN_CPU else
                    f"waited without computing for {budget.idle_used:.0f} s in all (a sleep, input() or "
                    "a lock?) and reached the time limit for waiting")
             first = remaining[0]
+            # one stop is one limit: recorded once (here, unless the run it happened in was)
             outcomes[first.id] = TaskOutcome(first.id, ok=False, crash=why,
-                                             error=f"your submission {why} before this call")
+                                             error=("not run: it " if budget.stops else "your submission ")
+                                             + f"{why} before this call")
             for task in remaining[1:]:
                 outcomes[task.id] = TaskOutcome(task.id, ok=False, crash=why, error=f"not run: it {why}")
             notes.append(f"{len(remaining)} calls were not run: your submission {why}.")
-            budget.record(first.name.split(".")[0], f"your submission {why}", "timeout")
+            if not budget.stops:
+                budget.record(first.name.split(".")[0], f"your submission {why}", "timeout")
             break
         startup = min(float(limits.startup), left / 2)
         cpu = min(float(limits.cpu), left - startup)
@@ -342,7 +346,7 @@ def run_tasks(
         if not remaining:
             break
         why = _why(result, cpu if imported else startup, run_limits)
-        if result.stopped == "cpu" and budget.left() < 0.5:
+        if result.stopped == "cpu" and (cpu < limits.cpu or budget.left() < MIN_RUN_CPU):
             why = f"used up its CPU-time budget ({budget.describe()})"
         if not imported:
             notes.append(f"Importing your code {why}; nothing could be run.")

@@ -136,3 +136,23 @@ def test_code_that_waits_is_stopped_as_idle(tmp_path, mode):
     busy, _ = _run(tmp_path / "b", "import time\nt = time.process_time()\nwhile time.process_time() < t + 3:"
                    "\n    pass\nprint('done')", mode, cpu_budget=30.0, idle=2.0)
     assert busy.stopped is None and busy.stdout.strip() == "done"
+
+
+def test_a_budget_stop_is_recorded_shown_and_counted(tmp_path, monkeypatch):
+    """A submission that uses up its CPU budget: the stop is in extra_data.limits, the student reads
+    what stopped and why (never 'None'), and the class report counts it."""
+    from cs231n_lin.grading import budget, report
+
+    monkeypatch.setattr(budget, "BUDGET_FACTOR", 0.0)      # the budget is exactly --budget here
+    loop = "def svm_loss_vectorized(W, X, y, reg, delta=1.0, squared=False):\n    while True:\n        pass\n"
+    sub = make_submission(tmp_path / "loop", replace={"svm_loss_vectorized": loop})
+    res = grade_submission(sub, GradeOptions(hidden_dir=small_hidden(tmp_path), notebooks=False, budget=6.0))
+    data = res.to_gradescope()
+    limits = data["extra_data"]["limits"]
+    assert [x["function"] for x in limits] == ["svm_loss_vectorized"], limits
+    assert "CPU" in limits[0]["why"] and limits[0]["kind"] == "timeout"
+    text = res.output + "".join(t.output for t in res.tests)
+    assert "CPU-time" in text and "None" not in text
+    counted = report.summarize({"loop": data})["limits"]
+    assert [(x["submission"], x["where"], x["kind"]) for x in counted] == [
+        ("loop", "svm_loss_vectorized", "timeout")]
