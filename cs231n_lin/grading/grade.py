@@ -377,6 +377,9 @@ def grade_submission(submission: Path, options: GradeOptions) -> SubmissionResul
                     worker.remove_sandbox_dir(nb_box)
                 tests += nb_tests
                 notes += nb_notes
+                for note in nb_notes:       # a notebook run that was stopped is a limit too
+                    if "did not run to the end" in note:
+                        budget.record(note.split(":")[0], note.split(": ", 1)[-1], "timeout")
             data = submission_facts(diagnoses=keyed, tasks=tasks + nb_tasks + probe_tasks, outcomes=outcomes,
                                     written=answers, perf=perf_facts)
             data["limits"] = data.get("limits", []) + [s for s in budget.stops if s["function"] not in

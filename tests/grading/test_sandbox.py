@@ -156,3 +156,27 @@ def test_a_budget_stop_is_recorded_shown_and_counted(tmp_path, monkeypatch):
     counted = report.summarize({"loop": data})["limits"]
     assert [(x["submission"], x["where"], x["kind"]) for x in counted] == [
         ("loop", "svm_loss_vectorized", "timeout")]
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the 'user' mode needs root")
+def test_user_mode_refuses_a_reference_the_sandbox_uid_could_read(tmp_path):
+    """The editable-install finder only says where the reference is; in the 'user' mode the files
+    themselves must be unreadable to the sandbox uid, or nothing is graded (an instructor error)."""
+    import shutil
+    import tempfile
+
+    top = tempfile.mkdtemp(prefix="cs231n-exposed-")      # pytest's tmp_path is private to root
+    try:
+        exposed = os.path.join(top, "reference")
+        os.makedirs(os.path.join(exposed, "classifiers"))
+        with open(os.path.join(exposed, "classifiers", "linear_svm.py"), "w") as f:
+            f.write("ANSWER = 1\n")
+        for d in (top, exposed, os.path.join(exposed, "classifiers")):
+            os.chmod(d, 0o755)
+        why = sandbox.preflight("user", secrets=[exposed])
+        assert why and "could read" in why and "chmod -R o-rwx" in why
+        os.chmod(exposed, 0o700)
+        why = sandbox.preflight("user", secrets=[exposed])
+        assert why is None or "could read" not in why
+    finally:
+        shutil.rmtree(top)
