@@ -82,10 +82,10 @@ def _warm_up(options) -> None:
     """Measure the reference's CPU time (the budget's yardstick, the speed cases) once, here, so that
     every forked grading process inherits it."""
     from cs231n_lin.grading.budget import reference_for
-    from cs231n_lin.grading.grade import load_cases
+    from cs231n_lin.grading.grade import load_cases, reference_tasks
     from cs231n_lin.grading.speed import reference_perf
 
-    reference_for(options)
+    reference_for(options, lambda: reference_tasks(options))
     for case in load_cases(options.hidden_dir):
         if "perf" in case["checks"]:
             reference_perf(case, options.limits, options.mode)

@@ -37,29 +37,26 @@ def reference_seconds(key: str, run: Callable[[], float]) -> float:
     return _REFERENCE[key]
 
 
-def reference_for(options) -> float:
-    """CPU seconds of the reference package on the hidden cases' and probes' worker calls (the
-    notebook functions vary by submission and are left out), measured once per process."""
+def reference_for(options, tasks: Callable[[], list]) -> float:
+    """CPU seconds of the reference package on the worker calls ``tasks()`` (the hidden cases' and the
+    probes'; notebook functions vary by submission and are left out), measured once per process and
+    hidden-cases file (``options.hidden_dir``, ``options.limits``, ``options.mode``)."""
     import hashlib
+    import shutil
 
-    from cs231n_lin.grading import grade, worker
+    from cs231n_lin.grading import worker
 
     cases_text = (options.hidden_dir / "cases.py").read_bytes()
     key = hashlib.sha256(cases_text + repr(options.mode).encode()).hexdigest()
 
     def run() -> float:
-        cases = grade.load_cases(options.hidden_dir)
-        tasks = [grade._task_for(i, c, grade.make_inputs(c["inputs"])) for i, c in enumerate(cases)]
-        tasks += grade._probe_tasks()[1]
         box = worker.make_sandbox_dir()
         try:
             ref = box / "reference"
-            import shutil
-
             shutil.copytree(worker.reference_package(), ref / worker.PACKAGE,
                             ignore=shutil.ignore_patterns("__pycache__", "grading"))
             runs: list = []
-            worker.run_tasks(ref, box, tasks, limits=options.limits, mode=options.mode, runs=runs)
+            worker.run_tasks(ref, box, list(tasks()), limits=options.limits, mode=options.mode, runs=runs)
             return sum(r.cpu_seconds for r in runs)
         finally:
             worker.remove_sandbox_dir(box)

@@ -239,6 +239,13 @@ def _diagnoses(probe_items: list, tasks: list[Task], outcomes: dict[str, TaskOut
 
 # ------------------------------------------------------------------------------ one submission
 
+def reference_tasks(options: GradeOptions) -> list[Task]:
+    """The worker calls a submission's CPU budget is measured on, with the reference (hidden cases and
+    probes; :func:`cs231n_lin.grading.budget.reference_for`)."""
+    cases = load_cases(options.hidden_dir)
+    return [_task_for(i, c, make_inputs(c["inputs"])) for i, c in enumerate(cases)] + _probe_tasks()[1]
+
+
 def submission_hash(path: Path, hidden_dir: Path) -> str:
     """Hash of the submission's files and of the grader version (cases, package version)."""
     h = hashlib.sha256()
@@ -293,7 +300,8 @@ def grade_submission(submission: Path, options: GradeOptions) -> SubmissionResul
         return SubmissionResult([], GRADER_ERROR, 0.0, {"hash": ""}, {"instructor_notes": [str(exc)],
                                                                        "limits": []})
     start = time.monotonic()
-    budget = budgets.Budget.for_submission(options.budget, budgets.reference_for(options))
+    budget = budgets.Budget.for_submission(options.budget,
+                                           budgets.reference_for(options, lambda: reference_tasks(options)))
     cases = load_cases(options.hidden_dir)
     digest = submission_hash(submission, options.hidden_dir)
     uid = sandbox.begin_submission()
