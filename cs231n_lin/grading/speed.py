@@ -52,6 +52,8 @@ def _timed_run(source: Path, case: dict, calls: int, limits: Limits, mode: str, 
         outcomes, _ = worker.run_tasks(source, box, timed_tasks(case, calls), limits=run_limits, mode=mode,
                                        max_restarts=0, runs=runs, modules=[case["module"]],
                                        budget=budget if budget is not None else Budget())
+        if not runs:        # not started: too little of the budget was left
+            return sandbox.RunResult(None, True, "", "", 0.0, mode, stopped="cpu"), outcomes
         return runs[0], outcomes
     finally:
         worker.remove_sandbox_dir(box)
@@ -119,7 +121,7 @@ def measure_outside(case: dict, sub_dir: Path, box: Path, limits: Limits, mode: 
     # stop the student's run once it is clearly past the last band: no need to wait any longer
     cap = ref["base"] + ref["per_call"] * calls * 1.2 * threshold * perf.OUTSIDE_BANDS + 2.0
     where = case["function"]
-    if budget.left() < 1.0:
+    if budget.left() < worker.MIN_RUN_CPU:
         why = f"your submission used up its CPU-time budget ({budget.describe()}) before this measurement"
         budget.record(where, why, "timeout")
         return {"error": why}
@@ -141,7 +143,7 @@ def measure_outside(case: dict, sub_dir: Path, box: Path, limits: Limits, mode: 
         return {"error": f"call {wrong + 1} of the {calls} timed calls returned a result that differs from "
                          f"the reference's{detail}; speed counts only for correct results"}
     per_call = max(run.cpu_seconds - ref["base"], 1e-6) / calls
-    if per_call > threshold * ref["per_call"] and budget.left() > 1:
+    if per_call > threshold * ref["per_call"] and budget.left() > worker.MIN_RUN_CPU:
         # Not clearly fast: measure the student's own start-up (imports) too, so that a slow
         # start-up is not counted as slow calls. It can only help, and only up to 1.5 x the
         # reference's start-up (burning CPU in the start-up run gains nothing beyond that).
