@@ -223,8 +223,11 @@ def preflight(mode: str, secrets: list[str] = ()) -> str | None:
                     f"it could read the reference solution or hidden tests ({exposed[0]}, ...). Make them "
                     "unreadable to other users first (chmod -R o-rwx " + " ".join(map(str, secrets))
                     + "), or use the bwrap mode.")
+    if mode == "bwrap" and _MODE_CACHE.get("mode") == "bwrap":
+        return None                     # detect_mode already started Python in bubblewrap here
     if mode not in _PREFLIGHT:
         why = None
+        begin_submission()              # a uid of its own (a forked grader inherits its parent's)
         if mode == "user" and os.geteuid() != 0:
             why = "the 'user' sandbox mode needs root (it runs student code as a fresh uid)"
         elif mode == "bwrap" and shutil.which("bwrap") is None:
