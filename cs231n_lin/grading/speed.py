@@ -42,21 +42,18 @@ def timed_tasks(case: dict, calls: int) -> list[Task]:
     return out
 
 
-def _timed_run(source: Path, case: dict, calls: int, limits: Limits, mode: str, cpu: float,
+def _timed_run(source: Path, box: Path, case: dict, calls: int, limits: Limits, mode: str, cpu: float,
                budget: Budget | None = None):
-    """One timed run of ``calls`` calls on a fresh copy of ``source``: (RunResult, outcomes)."""
-    box = worker.make_sandbox_dir()
-    try:
-        runs: list = []
-        run_limits = Limits(**{**limits.__dict__, "cpu": max(1, math.ceil(cpu)), "startup": limits.startup})
-        outcomes, _ = worker.run_tasks(source, box, timed_tasks(case, calls), limits=run_limits, mode=mode,
-                                       max_restarts=0, runs=runs, modules=[case["module"]],
-                                       budget=budget if budget is not None else Budget())
-        if not runs:        # not started: too little of the budget was left
-            return sandbox.RunResult(None, True, "", "", 0.0, mode, stopped="cpu"), outcomes
-        return runs[0], outcomes
-    finally:
-        worker.remove_sandbox_dir(box)
+    """One timed run of ``calls`` calls on a fresh copy of ``source`` in ``box`` (the judged runs'
+    scratch directory for a submission: the same paths): (RunResult, outcomes)."""
+    runs: list = []
+    run_limits = Limits(**{**limits.__dict__, "cpu": max(1, math.ceil(cpu)), "startup": limits.startup})
+    outcomes, _ = worker.run_tasks(source, box, timed_tasks(case, calls), limits=run_limits, mode=mode,
+                                   max_restarts=0, runs=runs, modules=[case["module"]],
+                                   budget=budget if budget is not None else Budget())
+    if not runs:        # not started: too little of the budget was left
+        return sandbox.RunResult(None, True, "", "", 0.0, mode, stopped="cpu"), outcomes
+    return runs[0], outcomes
 
 
 def _key(case: dict) -> str:
@@ -73,7 +70,7 @@ def reference_perf(case: dict, limits: Limits, mode: str) -> dict[str, float]:
             boxes.append(worker.make_sandbox_dir())
             shutil.copytree(worker.reference_package(), boxes[0] / "submission" / worker.PACKAGE,
                             ignore=shutil.ignore_patterns("__pycache__", "grading"))
-        result, outcomes = _timed_run(boxes[0] / "submission", case, calls, limits, mode,
+        result, outcomes = _timed_run(boxes[0] / "submission", boxes[0], case, calls, limits, mode,
                                       cpu=float(limits.cpu))
         if calls and _key(case) not in _REFERENCE_OUT:
             values = [outcomes[f"t{k}"].value if f"t{k}" in outcomes else None for k in range(calls)]
@@ -126,7 +123,7 @@ def measure_outside(case: dict, sub_dir: Path, box: Path, limits: Limits, mode: 
         budget.record(where, why, "timeout")
         return {"error": why}
     cpu = min(cap, budget.left())
-    run, outcomes = _timed_run(sub_dir, case, calls, limits, mode, cpu=cpu, budget=budget)
+    run, outcomes = _timed_run(sub_dir, box, case, calls, limits, mode, cpu=cpu, budget=budget)
     if run.stopped == "wall":
         why = why_stopped("wall", cpu, safety_wall(cpu))
         budget.record(where, f"the timed run {why}", "grader")
@@ -147,7 +144,8 @@ def measure_outside(case: dict, sub_dir: Path, box: Path, limits: Limits, mode: 
         # Not clearly fast: measure the student's own start-up (imports) too, so that a slow
         # start-up is not counted as slow calls. It can only help, and only up to 1.5 x the
         # reference's start-up (burning CPU in the start-up run gains nothing beyond that).
-        start_up, _ = _timed_run(sub_dir, case, 0, limits, mode, cpu=min(cap, budget.left()), budget=budget)
+        start_up, _ = _timed_run(sub_dir, box, case, 0, limits, mode, cpu=min(cap, budget.left()),
+                                 budget=budget)
         if start_up.returncode == 0:
             base = min(max(start_up.cpu_seconds, ref["base"]), 1.5 * ref["base"])
             per_call = max(run.cpu_seconds - base, 1e-6) / calls

@@ -260,3 +260,32 @@ def test_results_are_capped_across_tasks_not_only_each(tmp_path, monkeypatch):
     assert 1 <= len(ok) < 6                          # each fits alone; together they do not
     refused = outcomes[tasks[-1].id]
     assert not refused.ok and "could not be read" in refused.error
+
+
+def test_timed_runs_look_like_judged_runs(tmp_path):
+    """Code cannot tell a timed run from a judged one by its surroundings: the same arguments,
+    environment, working folder, file paths, import path and uid."""
+    from cs231n_lin.grading import speed
+
+    probe = """
+        import json, os, sys
+
+
+        def look(W, X, y, reg):
+            seen = [sys.argv, os.getcwd(), sorted(os.environ.items()), __file__, sys.path, os.getuid(),
+                    sorted(os.listdir(os.path.dirname(sys.argv[0])))]
+            return json.dumps(seen), W
+    """
+    src = make_submission(tmp_path / "sub", files={"cs231n_lin/classifiers/look.py": probe})
+    box = worker.make_sandbox_dir(tmp_path)
+    sub = worker.prepare_scratch(src, box)
+    (W, X, y) = _tasks()[1]
+    module = "cs231n_lin.classifiers.look"
+    judged, _ = worker.run_tasks(sub, box, [Task("j", "call", module, "look", arrays={"W": W, "X": X, "y": y},
+                                                 scalars={"reg": 0.1})], limits=Limits(wall=30))
+    case = {"module": module, "function": "look", "perf": {"N": 50, "D": 8, "C": 3}}
+    _, timed = speed._timed_run(sub, box, case, 2, Limits(wall=30), sandbox.detect_mode(), cpu=30.0)
+    assert judged["j"].ok, judged["j"]
+    seen = judged["j"].value[0]
+    assert seen == timed["t0"].value[0] == timed["t1"].value[0]
+    assert "repeat" not in seen and "timed" not in seen
