@@ -180,3 +180,27 @@ def test_user_mode_refuses_a_reference_the_sandbox_uid_could_read(tmp_path):
         assert why is None or "could read" not in why
     finally:
         shutil.rmtree(top)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the 'user' mode needs root")
+def test_user_mode_launcher_drops_privileges_and_reaps_every_process(tmp_path):
+    """The 'user' fallback, with a command any uid can run (/bin/sh): the submission's own uid, an empty
+    capability bounding set, a private TMPDIR; a daemon that left the session is killed and reaped
+    by the launcher when the command ends, and the CPU time it burnt is counted."""
+    script = ('id -u; grep CapBnd /proc/self/status; echo "$TMPDIR"; '
+              '(setsid sh -c \'i=0; while [ $i -lt 1500000 ]; do i=$((i+1)); done; touch "$TMPDIR/done"; '
+              'sleep 100\' &); '
+              'while [ ! -e "$TMPDIR/done" ]; do sleep 0.05; done')
+    box = worker.make_sandbox_dir()            # under /tmp, reachable by the sandbox uid (tmp_path is not)
+    try:
+        res = sandbox.run_sandboxed(["/bin/sh", "-c", script], sandbox_dir=str(box), cwd=str(box),
+                                    limits=Limits(wall=120, cpu=60), env={"PATH": "/usr/bin:/bin"},
+                                    mode="user")
+    finally:
+        worker.remove_sandbox_dir(box)
+    uid, _, caps, tmp = res.stdout.split()
+    assert res.returncode == 0 and res.seconds < 100, res       # the sleeping daemon did not hold the run
+    assert int(uid) == sandbox.sandbox_uid() and caps == "0000000000000000"
+    assert tmp == os.path.join(os.path.realpath(box), sandbox.PRIVATE_TMP), res.stderr
+    assert res.cpu_seconds >= 0.8, res.cpu_seconds               # the daemon's CPU time (~1.5 s) counted
+    assert not sandbox.processes_of(sandbox.sandbox_uid())
