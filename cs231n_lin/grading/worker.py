@@ -3,8 +3,11 @@
 The grader never imports student code. The scratch copy comes from :mod:`.scratch` (its names are
 re-exported here). :func:`run_tasks` runs ``sandboxed_worker.py`` on it in
 the sandbox (:mod:`cs231n_lin.grading.sandbox`) and returns one :class:`TaskOutcome` per task,
-decoded from JSON and ``np.load(..., allow_pickle=False)`` with every value validated. If the
-worker dies or times out in a task, that task fails and a fresh worker runs the remaining ones.
+decoded from JSON and ``np.load(..., allow_pickle=False)`` with every value validated (at most
+:data:`MAX_RESULT_BYTES` per task and :data:`MAX_TOTAL_RESULT_BYTES` for all of them). Every run
+starts from a fresh read-only copy of the scratch copy at the same paths, and is charged to the
+submission's CPU-time :class:`~cs231n_lin.grading.budget.Budget`. If the worker dies or is stopped
+in a task, that task fails and a fresh worker runs the remaining ones.
 """
 
 from __future__ import annotations
