@@ -171,11 +171,15 @@ def _add_grade_parser(sub) -> None:
     p.add_argument("--lang", choices=["en", "zh"], default=None,
                    help="language of the feedback (default: each submission's own, English unless it "
                         "has a cs231n-lin.cfg saying zh or holds the Chinese notebooks)")
-    p.add_argument("--wall", type=float, default=60.0, help="seconds per sandboxed worker run (default 60)")
+    p.add_argument("--wall", type=float, default=60.0,
+                   help="CPU seconds per sandboxed worker run after its start-up (default 60); the wall "
+                        "clock only stops a run far beyond that, as a safety net")
     p.add_argument("--memory-mb", type=int, default=3072, help="address-space limit per process, MB")
-    p.add_argument("--sandbox", choices=["auto", "bwrap", "namespaces", "user", "none"], default="auto",
+    p.add_argument("--sandbox", choices=["auto", "bwrap", "user", "none"], default="auto",
                    help="isolation mode (default: the strongest that works here)")
-    p.add_argument("--budget", type=float, default=85.0, help="seconds for one whole submission (default 85)")
+    p.add_argument("--budget", type=float, default=85.0,
+                   help="CPU seconds for one whole submission (default 85; never less than 10x the "
+                        "reference's CPU time on the same calls, measured in the same run)")
     p.add_argument("--unprotected", action="store_true",
                    help="allow the 'none' sandbox mode (student code runs as your user; results unprotected)")
     p.add_argument("--written", default=None, metavar="CSV",

@@ -79,10 +79,14 @@ def _child(sub: Path, options, conn) -> None:
 
 
 def _warm_up(options) -> None:
-    """Measure the reference's speed once, here, so that every forked grading process inherits it."""
+    """Measure the reference's CPU time (the budget's yardstick, the speed cases) once, here, so that
+    every forked grading process inherits it."""
+    from cs231n_lin.grading.budget import reference_for
+    from cs231n_lin.grading.grade import reference_tasks
     from cs231n_lin.grading.speed import reference_perf
     from cs231n_lin.grading.taskcases import load_cases, speed_cases
 
+    reference_for(options, lambda d: reference_tasks(options, d))
     for _, case in speed_cases(load_cases(options.hidden_dir)):
         reference_perf(case, options.limits, options.mode)
 

@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from cs231n_lin import __version__, i18n, tasks
+from cs231n_lin.grading import budget as budgets
 from cs231n_lin.grading import nbgrade, sandbox, speed, taskcases, taskjudge, visible, worker, written
 from cs231n_lin.grading.facts import submission_facts
 from cs231n_lin.grading.results import SubmissionResult, TestResult
@@ -55,7 +56,9 @@ class GradeOptions:
     perf_threshold : float
         Passed to ``perf.judge``.
     budget : float
-        Seconds of wall-clock time for one submission, all sandboxed runs together.
+        CPU seconds for one submission, all sandboxed runs together; at least
+        ``budget.BUDGET_FACTOR`` times the reference's CPU time on the same calls, measured in the
+        same run (machine load does not change CPU time; the wall clock is only a safety net).
     allow_unprotected : bool
         Grade in the ``none`` sandbox mode (student code as the grader's user). Refused otherwise.
     lang : str or None
@@ -85,6 +88,10 @@ class GradeOptions:
         if not self.notebooks:
             nbs = None
         mode = self.mode or sandbox.detect_mode()
+        if self.mode is not None or mode == "user":
+            why = sandbox.preflight(mode, secrets=worker._hidden_paths())
+            if why:
+                raise sandbox.GraderError(f"sandbox pre-flight failed, nothing was graded: {why}")
         if mode == "none" and not self.allow_unprotected:
             raise ValueError("the only sandbox mode that works here is 'none' (student code would run as "
                              "your user, unprotected); run as root or install bubblewrap, or pass "
@@ -148,6 +155,17 @@ def _diagnoses(probe_items: list, tasks: list[Task], outcomes: dict[str, TaskOut
 
 
 # ------------------------------------------------------------------------------ one submission
+
+def reference_tasks(options: GradeOptions, ref_dir: Path) -> list[Task]:
+    """The worker calls a submission's CPU budget is measured on, made for the reference copy in
+    ``ref_dir`` (the visible checks, the hidden cases, the probes:
+    :func:`cs231n_lin.grading.budget.reference_for`)."""
+    cases = taskcases.load_cases(options.hidden_dir)
+    refs_dir = options.notebooks_dir or _reference_notebooks()
+    refs = nbgrade.reference_notebooks(refs_dir) if refs_dir is not None else {}
+    _, _, calls = _worker_calls(cases, refs, refs)
+    return [visible.worker_task(ref_dir, refs, refs), *calls, *_probe_tasks()[1]]
+
 
 def submission_hash(path: Path, hidden_dir: Path) -> str:
     """Hash of the submission's files and of the grader version (cases, package version)."""
@@ -258,9 +276,14 @@ def _worker_calls(cases: dict[str, list[dict]], refs: dict[str, dict], students:
 
 def grade_submission(submission: Path, options: GradeOptions) -> SubmissionResult:
     """Grade one submission (see the module docstring); never raises for a bad submission."""
-    options = options.resolved()
+    try:
+        options = options.resolved()
+    except sandbox.GraderError as exc:
+        return SubmissionResult([], GRADER_ERROR, 0.0, {"hash": ""}, {"instructor_notes": [str(exc)],
+                                                                       "limits": []})
     start = time.monotonic()
-    deadline = start + options.budget
+    reference_cpu = budgets.reference_for(options, lambda d: reference_tasks(options, d))
+    budget = budgets.Budget.for_submission(options.budget, reference_cpu)
     cases = taskcases.load_cases(options.hidden_dir)
     digest = submission_hash(submission, options.hidden_dir)
     uid = sandbox.begin_submission()
@@ -286,7 +309,7 @@ def grade_submission(submission: Path, options: GradeOptions) -> SubmissionResul
             vis_task = visible.worker_task(sub_dir, refs, student_nbs[0])
             probe_items, probe_tasks = _probe_tasks()
             outcomes, notes = worker.run_tasks(sub_dir, box, [vis_task] + calls + probe_tasks,
-                                               limits=options.limits, mode=options.mode, deadline=deadline)
+                                               limits=options.limits, mode=options.mode, budget=budget)
             keyed: list = []
             diagnoses = _diagnoses(probe_items, probe_tasks, outcomes, keyed)
             perf_expected, perf_facts = {}, {}
@@ -294,7 +317,7 @@ def grade_submission(submission: Path, options: GradeOptions) -> SubmissionResul
                                             [w for t in tasks.of_kind("speed") for w in worker_ids[t.id]],
                                             strict=True):
                 perf_expected[wid] = speed.measure_outside(case, sub_dir, box, options.limits, options.mode,
-                                                           deadline, options.perf_threshold)
+                                                           budget, options.perf_threshold)
                 measured = (outcomes.get(wid) or TaskOutcome(wid, False)).measurement
                 perf_facts[case["function"]] = speed.facts(measured, perf_expected[wid])
             seen = visible.results(outcomes.get(visible.VISIBLE_ID))
@@ -304,34 +327,42 @@ def grade_submission(submission: Path, options: GradeOptions) -> SubmissionResul
             notes = list(student_nbs[1]) + notes
             data = submission_facts(diagnoses=keyed, tasks=calls + probe_tasks, outcomes=outcomes,
                                     written=answers, perf=perf_facts)
-            return SubmissionResult(tests, "\n".join(_summary_lines(tests, notes, options.mode, box)),
-                                    time.monotonic() - start,
+            data["limits"] = data.get("limits", []) + [s for s in budget.stops if s["function"] not in
+                                                       {x["function"] for x in data.get("limits", [])}]
+            lines, instructor = _summary_lines(tests, notes, options.mode, box)
+            data["instructor_notes"] = instructor
+            return SubmissionResult(tests, "\n".join(lines), time.monotonic() - start,
                                     {"hash": digest, "sandbox": options.mode, "lang": lang}, data)
     finally:
         worker.remove_sandbox_dir(box)
         sandbox.reap_uid(uid)
 
 
-def _summary_lines(tests: list[TestResult], notes: list[str], mode: str, box: Path) -> list[str]:
+GRADER_ERROR = ("The grader failed on this submission: a problem with the grading machine, not with your "
+                "work. Your instructor has the details and will grade it again.")
+
+
+def _summary_lines(tests: list[TestResult], notes: list[str], mode: str, box: Path
+                   ) -> tuple[list[str], list[str]]:
+    """Lines for the student (``output``) and notes for the instructor (``extra_data`` only)."""
     lines = [f"Graded {len(tests)} tests; hidden tests computed their expected values with the "
              "reference solution."] + notes
+    instructor = []
     if mode == "none":
         lines.append("UNPROTECTED: graded in sandbox mode 'none' (student code ran as the grader's user); "
                      "these results are not protected against tampering.")
-    elif mode not in ("bwrap", "namespaces"):
-        lines.append(f"Note for the instructor: sandbox ran in the weaker {mode!r} mode "
-                     f"({sandbox.PROTECTS[mode]}).")
+    elif mode == "user":
+        lines.append("Graded in the fallback sandbox ('user' mode): the network was NOT isolated while your "
+                     "code ran.")
+        instructor.append(f"sandbox ran in the weaker 'user' mode ({sandbox.PROTECTS[mode]}).")
         exposed = sandbox.readable_by(sandbox.sandbox_uid(), worker._hidden_paths())
         if exposed:
-            lines.append("Note for the instructor: student code could read " + ", ".join(exposed)
-                         + " (no namespaces here); make them unreadable to other users (chmod -R go-rwx).")
-    elif mode == "namespaces":
-        lines.append("Note for the instructor: bubblewrap is not available here; the hand-written "
-                     "namespaces sandbox was used.")
+            instructor.append("student code could read " + ", ".join(exposed)
+                              + "; make them unreadable to other users (chmod -R go-rwx).")
     if not worker.scratch_is_limited(box):
-        lines.append("Note for the instructor: the scratch copy is not on a size-limited tmpfs here "
-                     "(needs root); a submission could fill the disk.")
-    return lines
+        instructor.append("the scratch copy is not on a size-limited tmpfs here (needs root); a submission "
+                          "could fill the disk.")
+    return lines, instructor
 
 
 def _reference_notebooks() -> Path | None:

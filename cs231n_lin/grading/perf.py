@@ -271,8 +271,8 @@ def reference_cpu(case: dict[str, Any], run) -> dict[str, float]:
     key = repr((case["module"], case["function"], sorted(case["perf"].items())))
     if key not in _REFERENCE:
         calls = int(case["perf"].get("calls", OUTSIDE_CALLS))
-        base = min(run(0).cpu_seconds for _ in range(2))
-        full = min(run(calls).cpu_seconds for _ in range(2))
+        base = run(0).cpu_seconds        # CPU time, not wall: one run each is steady enough
+        full = run(calls).cpu_seconds
         _REFERENCE[key] = {"base": base, "per_call": max(full - base, 1e-6) / calls, "calls": calls}
     return _REFERENCE[key]
 

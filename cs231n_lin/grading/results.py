@@ -81,8 +81,10 @@ class SubmissionResult:
         Structured facts for the class report, written as Gradescope's ``extra_data`` (which
         Gradescope stores and does not show): ``diagnoses`` (``key``, ``function``, ``message``),
         ``perf`` (per function: ``ratio``, ``graded_ratio``, ``lines_per_example``,
-        ``extra_memory_ratio``), ``limits`` (``function``, ``why``) and ``written`` (question id ->
-        answer text).
+        ``extra_memory_ratio``), ``limits`` (``function``, ``why``, ``kind``: every time limit,
+        budget or crash that stopped a run), ``instructor_notes`` (what only the instructor should
+        read, e.g. the sandbox mode's weaknesses; never in ``output``) and ``written`` (question id
+        -> answer text).
     """
 
     tests: list[TestResult] = field(default_factory=list)

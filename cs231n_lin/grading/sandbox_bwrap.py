@@ -11,7 +11,8 @@ from cs231n_lin.grading.sandbox import LAUNCHER, REAPER, Limits, python_paths
 
 
 def bwrap_argv(argv: list[str], *, sandbox_dir: str, cwd: str, env: dict, hide: list[str],
-               limits: Limits, uid: int | None = None, drop: bool = True) -> list[str]:
+               limits: Limits, uid: int | None = None, drop: bool = True,
+               writable: list[str] | None = None) -> list[str]:
     """The ``bwrap`` command line for ``argv`` (see the module docstring).
 
     Run by root (``uid`` given), bwrap makes no user namespace (it could only map the sandbox
@@ -19,6 +20,8 @@ def bwrap_argv(argv: list[str], *, sandbox_dir: str, cwd: str, env: dict, hide: 
     util-linux ``setpriv`` dropping to ``uid`` with no capabilities and no new privileges (or,
     with ``drop=False``, a trusted command that drops privileges itself before running student
     code). Run by another user, bwrap adds a user namespace and the command keeps that user.
+    With ``writable`` (host directories under ``sandbox_dir``), ``/sandbox`` is bound read-only
+    and only those directories are bound writable on top of it.
     """
     args = ["bwrap", "--die-with-parent", "--new-session", "--as-pid-1", "--hostname", "sandbox"]
     if uid is None:
@@ -49,7 +52,17 @@ def bwrap_argv(argv: list[str], *, sandbox_dir: str, cwd: str, env: dict, hide: 
     for hidden in hide:
         if any(hidden == b or hidden.startswith(b + "/") for b in bound) and os.path.isdir(hidden):
             args += ["--size", "4096", "--tmpfs", hidden, "--remount-ro", hidden]
-    args += ["--bind", os.path.realpath(sandbox_dir), "/sandbox", "--perms", "0755", "--dir", "/run",
+    box = os.path.realpath(sandbox_dir)
+    if writable is None:
+        args += ["--bind", box, "/sandbox"]
+    else:
+        args += ["--ro-bind", box, "/sandbox"]
+        for path in writable:
+            rel = os.path.relpath(os.path.realpath(path), box)
+            if rel.startswith(".."):
+                raise ValueError(f"{path} is not inside the sandbox directory {sandbox_dir}")
+            args += ["--bind", os.path.join(box, rel), os.path.normpath(os.path.join("/sandbox", rel))]
+    args += ["--perms", "0755", "--dir", "/run",
              "--ro-bind", str(LAUNCHER), REAPER,
              "--chdir", cwd, "--clearenv"]
     for k, v in env.items():

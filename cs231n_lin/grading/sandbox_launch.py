@@ -1,40 +1,25 @@
-"""The launcher of the weaker sandbox modes (``namespaces``, ``user``, ``none``); standard library only.
+"""The launcher of the fallback sandbox modes (``user``, ``none``) and the bwrap mode's PID 1; stdlib only.
 
-Run as ``python -I -S sandbox_launch.py CONFIG`` by :func:`cs231n_lin.grading.sandbox.run_sandboxed`
-when bubblewrap is not available. ``namespaces`` (root with ``unshare``) builds a chroot in a fresh
-read-only tmpfs with new mount/network/PID/IPC/UTS namespaces; ``user`` and ``none`` only set the
-resource limits, drop to the sandbox uid (``user``) and ``exec`` the command. The strong mode
-(``bwrap``) does not use this file: bubblewrap builds the sandbox from flags.
+``python -I -S sandbox_launch.py CONFIG`` (run by :func:`cs231n_lin.grading.sandbox.run_sandboxed`
+when bubblewrap cannot run): the launcher becomes a child subreaper, starts the command in a child
+(resource limits, no new privileges, and in the ``user`` mode the submission's own uid with an
+empty capability bounding set), waits for it, then kills every process that is left (in the
+``user`` mode every process of that uid, wherever it went) and reaps them all. Orphans of the
+command are re-parented to the launcher, so the CPU time the grader reads with ``wait4`` covers
+every process the submission started.
+
+``python -I -S sandbox_launch.py --reaper -- ARGV...`` is PID 1 inside bubblewrap's PID namespace.
 """
 
 import json
 import os
 import signal
 import sys
-import tempfile
+import time
 
-# Linux constants (linux/sched.h, linux/mount.h, linux/prctl.h, linux/sockios.h).
-CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
-CLONE_NEWPID, CLONE_NEWNET = 0x20000000, 0x40000000
-MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
-MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
-PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS = 1, 38
-SIOCGIFFLAGS, SIOCSIFFLAGS, IFF_UP = 0x8913, 0x8914, 0x1
+PR_SET_PDEATHSIG, PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS = 1, 24, 38
+PR_SET_CHILD_SUBREAPER = 36
 
-
-def _processes_of(uid: int) -> int:
-    count = 0
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                if os.stat(f"/proc/{entry}").st_uid == uid:
-                    count += 1
-            except OSError:
-                pass
-    return count
-
-
-# ---------------------------------------------------------------------------------------------
 
 def _libc():
     import ctypes
@@ -42,88 +27,36 @@ def _libc():
     return ctypes.CDLL(None, use_errno=True)
 
 
-def _check(ret: int, what: str) -> None:
-    if ret != 0:
-        import ctypes
-
-        err = ctypes.get_errno()
-        raise OSError(err, f"{what}: {os.strerror(err)}")
-
-
-def _mount(libc, source, target, fstype, flags, data=None) -> None:
-    def enc(s):
-        return None if s is None else s.encode()
-
-    _check(libc.mount(enc(source), enc(target), enc(fstype), flags, enc(data)), f"mount {target}")
-
-
-def _loopback_up() -> None:
-    import fcntl
-    import socket
-    import struct
-
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        ifr = struct.pack("16sH14x", b"lo", 0)
-        flags = struct.unpack("16sH14x", fcntl.ioctl(s.fileno(), SIOCGIFFLAGS, ifr))[1]
-        fcntl.ioctl(s.fileno(), SIOCSIFFLAGS, struct.pack("16sH14x", b"lo", flags | IFF_UP))
+def _processes(uid=None, parent=None) -> list:
+    """Live (not zombie) PIDs owned by ``uid``, or the descendants of ``parent``."""
+    stats = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as f:
+                    fields = f.read().rsplit(b")", 1)[1].split()
+                owner = os.stat(f"/proc/{entry}").st_uid
+            except (OSError, IndexError):
+                continue
+            stats[int(entry)] = (fields[0], int(fields[1]), owner)
+    if uid is not None:
+        return [p for p, (state, _, owner) in stats.items() if owner == uid and state not in (b"Z", b"X")]
+    found, frontier = [], {parent}
+    while frontier:
+        kids = {p for p, (_, ppid, _) in stats.items() if ppid in frontier and p not in found}
+        found.extend(kids)
+        frontier = kids
+    return [p for p in found if stats[p][0] not in (b"Z", b"X")]
 
 
-def _bind(libc, src: str, root: str, *, readonly: bool, target: str | None = None, device: bool = False
-          ) -> None:
-    dst = root + (target or src)
-    if os.path.isdir(src):
-        os.makedirs(dst, exist_ok=True)
-    else:
-        os.makedirs(os.path.dirname(dst), exist_ok=True)
-        open(dst, "a").close()
-    _mount(libc, src, dst, None, MS_BIND | MS_REC)
-    flags = MS_REMOUNT | MS_BIND | MS_NOSUID | (0 if device else MS_NODEV) | (MS_RDONLY if readonly else 0)
-    _mount(libc, None, dst, None, flags)
-
-
-def _build_root(libc, cfg: dict) -> None:
-    """Mount the minimal root described in the module docstring at ``cfg['root']`` and chroot."""
-    root = cfg["root"]
-    _mount(libc, None, "/", None, MS_REC | MS_PRIVATE)
-    _mount(libc, "tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, "mode=755,size=16m")
-    for name in ("usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32", "etc"):
-        src = "/" + name
-        if os.path.islink(src):
-            os.symlink(os.readlink(src), root + src)
-        elif os.path.isdir(src):
-            _bind(libc, src, root, readonly=True)
-    # The private /tmp comes before the read-only binds: a grader installed under /tmp (say, a
-    # checkout in /tmp/x with its venv) must stay visible on top of it, not be covered by it.
-    size = int(cfg["limits"]["tmp_size"])
-    os.makedirs(root + "/tmp", exist_ok=True)
-    _mount(libc, "tmpfs", root + "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, f"mode=1777,size={size}")
-    bound = ["/usr", "/etc"]
-    for src in cfg["ro_binds"]:
-        if os.path.exists(src) and not any(src == b or src.startswith(b + "/") for b in bound):
-            _bind(libc, src, root, readonly=True)
-            bound.append(src)
-    for hidden in cfg["hide"]:
-        if os.path.exists(root + hidden):  # only present if inside a bound directory
-            _mount(libc, "tmpfs", root + hidden, "tmpfs", MS_NOSUID | MS_NODEV | MS_RDONLY,
-                   "size=4k,mode=555")
-    # /dev with a few harmless nodes
-    dev = root + "/dev"
-    os.makedirs(dev, exist_ok=True)
-    _mount(libc, "tmpfs", dev, "tmpfs", MS_NOSUID, "mode=755,size=1m")
-    for node in ("null", "zero", "full", "random", "urandom"):
-        if os.path.exists("/dev/" + node):
-            _bind(libc, "/dev/" + node, root, readonly=False, device=True)
-    for name, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"),
-                         ("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2")):
-        os.symlink(target, dev + "/" + name)
-    os.makedirs(root + "/dev/shm", exist_ok=True)
-    _mount(libc, "tmpfs", root + "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, f"mode=1777,size={size}")
-    os.makedirs(root + "/proc", exist_ok=True)
-    _mount(libc, "proc", root + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
-    _bind(libc, cfg["sandbox_dir"], root, readonly=False, target="/sandbox")
-    _mount(libc, None, root, None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, "mode=755")
-    os.chdir(root)
-    os.chroot(".")
+def _drop_bounding_set(libc) -> None:
+    try:
+        with open("/proc/sys/kernel/cap_last_cap") as f:
+            last = int(f.read())
+    except (OSError, ValueError):
+        last = 40
+    for cap in range(last + 1):
+        libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0)
 
 
 def _set_limits(cfg: dict) -> None:
@@ -142,7 +75,8 @@ def _set_limits(cfg: dict) -> None:
         pairs.append((resource.RLIMIT_NPROC, (int(lim["nproc"]),) * 2))
     elif os.geteuid() != 0:
         # same uid as the grader: allow this many processes more than the uid already has
-        pairs.append((resource.RLIMIT_NPROC, (_processes_of(os.getuid()) + int(lim["nproc"]),) * 2))
+        mine = len(_processes(uid=os.getuid()))
+        pairs.append((resource.RLIMIT_NPROC, (mine + int(lim["nproc"]),) * 2))
     for which, value in pairs:
         resource.setrlimit(which, value)
 
@@ -152,6 +86,7 @@ def _drop_and_exec(libc, cfg: dict) -> None:
     _set_limits(cfg)
     os.umask(0o022)
     if cfg["drop"]:
+        _drop_bounding_set(libc)
         os.setgroups([])
         os.setgid(cfg["gid"])
         os.setuid(cfg["uid"])
@@ -160,13 +95,35 @@ def _drop_and_exec(libc, cfg: dict) -> None:
     os.execve(cfg["argv"][0], cfg["argv"], cfg["env"])
 
 
-def _init(libc, cfg: dict) -> None:
-    """PID 1 of the new PID namespace: build the root, start the command, reap, exit with its status."""
-    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+def _kill_uid(uid: int) -> None:
+    """SIGKILL every process of ``uid``, sent as that uid (so nothing else is reached)."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.setgid(uid)
+            os.setuid(uid)
+            os.kill(-1, signal.SIGKILL)
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
+
+
+def _reap_all() -> None:
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
+def _launch(cfg: dict) -> None:
+    libc = _libc()
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)   # the grader dies: so does the sandbox
     if os.getppid() == 1:
         os._exit(137)
-    _loopback_up()
-    _build_root(libc, cfg)
+    libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
     child = os.fork()
     if child == 0:
         try:
@@ -176,68 +133,27 @@ def _init(libc, cfg: dict) -> None:
         os._exit(127)
     status = 0
     while True:
-        try:
-            pid, st = os.waitpid(-1, 0)
-        except ChildProcessError:
-            break
+        pid, st = os.waitpid(-1, 0)
         if pid == child:
             status = st
             break
-    # Leaving kills every other process of the namespace.
-    os._exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 128 + os.WTERMSIG(status))
-
-
-def _launch(cfg: dict) -> None:
-    libc = _libc()
-    # If the grader dies, so does the launcher, and with it (PDEATHSIG below / PID namespace) the sandbox.
-    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    if os.getppid() == 1:
-        os._exit(137)
-    if cfg["mode"] == "namespaces":
-        _check(libc.unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS),
-               "unshare")
-        child = os.fork()
-        if child == 0:
-            try:
-                _init(libc, cfg)
-            except BaseException as exc:  # noqa: BLE001
-                os.write(2, f"sandbox: could not build the sandbox: {exc}\n".encode())
-            os._exit(126)
-        _, status = os.waitpid(child, 0)
-        os._exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 128 + os.WTERMSIG(status))
-    _drop_and_exec(libc, cfg)
-
-
-def _probe() -> int:
-    """Exit 0 and print ``namespaces`` if namespaces and mounts work here."""
-    libc = _libc()
-    try:
-        _check(libc.unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS),
-               "unshare")
-        child = os.fork()
-        if child == 0:
-            try:
-                _loopback_up()
-                _mount(libc, None, "/", None, MS_REC | MS_PRIVATE)
-                d = tempfile.mkdtemp(prefix="cs231n-probe-")
+    # everything left is killed and reaped here (orphans were re-parented to this subreaper)
+    for _ in range(100):
+        left = _processes(uid=cfg["uid"]) if cfg["drop"] else _processes(parent=os.getpid())
+        if not left:
+            break
+        if cfg["drop"]:
+            _kill_uid(cfg["uid"])
+        else:
+            for pid in left:
                 try:
-                    _mount(libc, "tmpfs", d, "tmpfs", 0, "size=1m")
-                    _mount(libc, "proc", d, "proc", 0)
-                finally:
-                    libc.umount2(d.encode(), 2)
-                    libc.umount2(d.encode(), 2)
-                    os.rmdir(d)
-            except BaseException:  # noqa: BLE001
-                os._exit(1)
-            os._exit(0)
-        _, status = os.waitpid(child, 0)
-        if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0:
-            print("namespaces")
-            return 0
-    except OSError:
-        pass
-    print("unavailable")
-    return 1
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+        time.sleep(0.01)
+        _reap_all()
+    _reap_all()
+    os._exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 128 + os.WTERMSIG(status))
 
 
 def _reaper(argv: list) -> None:
@@ -276,8 +192,6 @@ def _reaper(argv: list) -> None:
 
 
 if __name__ == "__main__":
-    if sys.argv[1:] == ["--probe"]:
-        sys.exit(_probe())
     if sys.argv[1:2] == ["--reaper"]:
         _reaper(sys.argv[3:])
     with open(sys.argv[1]) as f:

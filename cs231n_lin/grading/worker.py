@@ -3,8 +3,11 @@
 The grader never imports student code. The scratch copy comes from :mod:`.scratch` (its names are
 re-exported here). :func:`run_tasks` runs ``sandboxed_worker.py`` on it in
 the sandbox (:mod:`cs231n_lin.grading.sandbox`) and returns one :class:`TaskOutcome` per task,
-decoded from JSON and ``np.load(..., allow_pickle=False)`` with every value validated. If the
-worker dies or times out in a task, that task fails and a fresh worker runs the remaining ones.
+decoded from JSON and ``np.load(..., allow_pickle=False)`` with every value validated (at most
+:data:`MAX_RESULT_BYTES` per task and :data:`MAX_TOTAL_RESULT_BYTES` for all of them). Every run
+starts from a fresh read-only copy of the scratch copy at the same paths, and is charged to the
+submission's CPU-time :class:`~cs231n_lin.grading.budget.Budget`. If the worker dies or is stopped
+in a task, that task fails and a fresh worker runs the remaining ones.
 """
 
 from __future__ import annotations
@@ -15,8 +18,6 @@ import math
 import os
 import shutil
 import stat
-import tempfile
-import time
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from cs231n_lin.grading import sandbox
+from cs231n_lin.grading.budget import IDLE_RUN, Budget, safety_wall, why_stopped
 from cs231n_lin.grading.sandbox import Limits
 from cs231n_lin.grading.scratch import (  # noqa: F401 - re-exported: the scratch copy's API
     MAX_FILES,
@@ -43,6 +45,8 @@ from cs231n_lin.grading.scratch import (  # noqa: F401 - re-exported: the scratc
 )
 
 MAX_RESULT_BYTES = 64 * 1024**2  # per task: bytes of the result files, and declared bytes of its arrays
+MAX_TOTAL_RESULT_BYTES = 512 * 1024**2  # all the tasks of one worker call together
+MIN_RUN_CPU = 2.0   # CPU seconds below which a run is not started (the worker's start-up needs ~1.5 s)
 
 @dataclass
 class Task:
@@ -160,15 +164,24 @@ def load_npz_capped(data: bytes, cap: int, max_members: int = 64) -> dict[str, n
         return out
 
 
-def _read_outcome(out_dir: Path, task: Task) -> TaskOutcome | None:
+def _read_outcome(out_dir: Path, task: Task, total: list[int] | None = None) -> TaskOutcome | None:
+    """One task's outcome; ``total[0]`` counts the bytes read (file and declared array sizes) over
+    all the tasks of a call, capped at :data:`MAX_TOTAL_RESULT_BYTES`."""
     jpath, npath = out_dir / f"{task.id}.json", out_dir / f"{task.id}.npz"
     if not os.path.lexists(jpath):
         return None
+    total = total if total is not None else [0]
     try:
-        data = json.loads(_read_regular(jpath).decode("utf-8", errors="replace"))
+        room = max(0, min(MAX_RESULT_BYTES, MAX_TOTAL_RESULT_BYTES - total[0]))
+        raw = _read_regular(jpath, room)
+        total[0] += len(raw)
+        data = json.loads(raw.decode("utf-8", errors="replace"))
         arrays = {}
         if os.path.lexists(npath):
-            arrays = load_npz_capped(_read_regular(npath), MAX_RESULT_BYTES)
+            room = max(0, min(MAX_RESULT_BYTES, MAX_TOTAL_RESULT_BYTES - total[0]))
+            blob = _read_regular(npath, room)
+            arrays = load_npz_capped(blob, room)
+            total[0] += len(blob) + sum(a.nbytes for a in arrays.values())
         if not isinstance(data, dict) or data.get("id") != task.id:
             raise ValueError("wrong id")
     except Exception as exc:  # noqa: BLE001 - anything unreadable is the submission's fault
@@ -200,82 +213,134 @@ def _helper_module(name: str) -> Path:
     return Path(importlib.import_module(f"cs231n_lin.grading.{name}").__file__)
 
 
+def _fresh_run_dir(pristine: Path, sandbox_dir: Path) -> tuple[Path, Path]:
+    """``sandbox_dir/run`` made anew: a copy of the pristine scratch copy (hard links: the files belong
+    to the grader and are read-only in the sandbox) and an empty ``io/``. Every run, judged or
+    timed, sees the same paths."""
+    run_dir = sandbox_dir / "run"
+    if run_dir.exists():
+        shutil.rmtree(run_dir)
+    run_dir.mkdir()
+    run_dir.chmod(0o755)
+    sub = run_dir / "submission"
+    try:
+        shutil.copytree(pristine, sub, copy_function=os.link, symlinks=True)
+    except OSError:                       # another file system: copy
+        shutil.rmtree(sub, ignore_errors=True)
+        shutil.copytree(pristine, sub, symlinks=True)
+    (run_dir / "io").mkdir()
+    for d in (run_dir / "io", sub):
+        d.chmod(0o755)
+    return run_dir, sub
+
+
+def _store_inputs(tasks: list[Task], path: Path) -> tuple[dict[str, dict[str, str]], list[str]]:
+    """Write every input array once (an array object used by several tasks is stored once and
+    shared: loaded once by the driver, not copied, not returned); the keys per task."""
+    keys: dict[int, str] = {}
+    arrays: dict[str, np.ndarray] = {}
+    users: dict[str, int] = {}
+    per_task = {}
+    for t in tasks:
+        mine = {}
+        for name, a in t.arrays.items():
+            key = keys.setdefault(id(a), f"a{len(keys)}")
+            arrays.setdefault(key, np.asarray(a))
+            users[key] = users.get(key, 0) + 1
+            mine[name] = key
+        per_task[t.id] = mine
+    np.savez(path, **arrays)
+    return per_task, sorted(k for k, n in users.items() if n > 1)
+
+
 def run_tasks(
     submission_dir: Path, sandbox_dir: Path, tasks: list[Task], *, limits: Limits,
-    mode: str | None = None, max_restarts: int = 8, deadline: float | None = None,
+    mode: str | None = None, max_restarts: int = 8, budget: Budget | None = None,
+    runs: list | None = None, modules: list[str] | None = None,
 ) -> tuple[dict[str, TaskOutcome], list[str]]:
     """Run ``tasks`` on the scratch copy ``submission_dir`` (inside ``sandbox_dir``).
 
-    Returns the outcomes by task id and notes for the student (crashes, timeouts, import errors).
-    ``deadline`` (a ``time.monotonic()`` value) bounds all the worker runs together: restarts
-    after a crash or a timeout share it, they do not multiply it.
+    Each sandboxed run starts from a fresh read-only copy of ``submission_dir`` at the same paths
+    (judged and timed runs cannot be told apart by their surroundings). Returns the outcomes by
+    task id and notes for the student (crashes, limits, import errors). ``budget`` (CPU seconds)
+    bounds all the runs together: restarts after a crash or a stop share it. Each run's
+    :class:`~cs231n_lin.grading.sandbox.RunResult` is appended to ``runs`` if given;
+    ``modules`` overrides the modules imported before the first task.
     """
     mode = mode or sandbox.detect_mode()
-    uid = sandbox.sandbox_uid()
-    io_dir = sandbox_dir / "io"
-    io_dir.mkdir()
-    driver = io_dir / "driver.py"
-    shutil.copyfile(Path(__file__).with_name("sandboxed_worker.py"), driver)
-    helpers = {}
-    for kind, name in (("perf", "perf"), ("probe", "probes")):
-        if any(t.kind == kind for t in tasks):
-            src = _helper_module(name)
-            shutil.copyfile(src, io_dir / f"grader_{name}.py")
-            helpers[name] = sandbox.inside(str(io_dir / f"grader_{name}.py"), str(sandbox_dir), mode)
-    arrays = {f"{t.id}__{name}": np.asarray(a) for t in tasks for name, a in t.arrays.items()}
-    np.savez(io_dir / "inputs.npz", **arrays)
+    budget = budget if budget is not None else Budget()
     is_root = os.geteuid() == 0
-    if is_root:
-        _chown_tree(submission_dir, uid)
+    uid = sandbox.sandbox_uid()
     outcomes: dict[str, TaskOutcome] = {}
     notes: list[str] = []
     remaining = list(tasks)
     paths = sandbox.python_paths()
+    total = [0]                 # bytes of results read back so far, all tasks together
     run = 0
-    while remaining:
-        left = float("inf") if deadline is None else deadline - time.monotonic()
-        if left < 1.0:
-            for task in remaining:
-                outcomes[task.id] = TaskOutcome(task.id, ok=False, crash="out of time",
-                                                error="not run: your submission used up its time budget")
-            notes.append(f"{len(remaining)} calls were not run: the submission used up its time budget.")
+    while remaining or (run == 0 and modules is not None):
+        left = budget.left()
+        if left < MIN_RUN_CPU or budget.idle_left() < 1.0:
+            if not remaining:
+                break
+            why = (f"used up its CPU-time budget ({budget.describe()})" if left < MIN_RUN_CPU else
+                   f"waited without computing for {budget.idle_used:.0f} s in all (a sleep, input() or "
+                   "a lock?) and reached the time limit for waiting")
+            first = remaining[0]
+            # one stop is one limit: recorded once (here, unless the run it happened in was)
+            outcomes[first.id] = TaskOutcome(first.id, ok=False, crash=why,
+                                             error=("not run: it " if budget.stops else "your submission ")
+                                             + f"{why} before this call")
+            for task in remaining[1:]:
+                outcomes[task.id] = TaskOutcome(task.id, ok=False, crash=why, error=f"not run: it {why}")
+            notes.append(f"{len(remaining)} calls were not run: your submission {why}.")
+            if not budget.stops:
+                budget.record(first.name.split(".")[0], f"your submission {why}", "timeout")
             break
-        if left >= limits.wall + limits.startup:
-            run_limits = limits
-        else:  # start-up and run together must fit in what is left of the budget
-            startup = min(limits.startup, left / 2)
-            run_limits = Limits(**{**limits.__dict__, "startup": startup,
-                                   "wall": min(limits.wall, left - startup)})
-        out_dir = io_dir / f"out{run}"
+        startup = min(float(limits.startup), left / 2)
+        cpu = min(float(limits.cpu), left - startup)
+        run_limits = Limits(**{**limits.__dict__, "startup": startup, "wall": safety_wall(cpu + startup)})
+        run_dir, sub = _fresh_run_dir(submission_dir, sandbox_dir)
+        io_dir = run_dir / "io"
+        shutil.copyfile(Path(__file__).with_name("sandboxed_worker.py"), io_dir / "driver.py")
+        helpers = {}
+        for kind, name in (("perf", "perf"), ("probe", "probes")):
+            if any(t.kind == kind for t in remaining):
+                shutil.copyfile(_helper_module(name), io_dir / f"grader_{name}.py")
+                helpers[name] = sandbox.inside(str(io_dir / f"grader_{name}.py"), str(run_dir), mode)
+        keys, shared = _store_inputs(remaining, io_dir / "inputs.npz")
+        out_dir = io_dir / "out"
         out_dir.mkdir()
         if is_root:
             os.chown(out_dir, uid, uid)
         else:
             out_dir.chmod(0o777)
+        ins = (lambda p, r=run_dir: sandbox.inside(str(p), str(r), mode))  # noqa: E731
         config = {
-            "submission": sandbox.inside(str(submission_dir), str(sandbox_dir), mode),
-            "site_packages": paths["site_packages"],
-            "inputs": sandbox.inside(str(io_dir / "inputs.npz"), str(sandbox_dir), mode),
-            "out_dir": sandbox.inside(str(out_dir), str(sandbox_dir), mode),
-            "helpers": helpers,
-            "modules": sorted({t.module for t in remaining}),
+            "submission": ins(sub), "site_packages": paths["site_packages"],
+            "inputs": ins(io_dir / "inputs.npz"), "out_dir": ins(out_dir), "helpers": helpers,
+            "shared": shared,
+            "modules": modules if modules is not None else sorted({t.module for t in remaining}),
             "tasks": [{"id": t.id, "kind": t.kind, "module": t.module, "name": t.name,
-                       "arrays": {n: f"{t.id}__{n}" for n in t.arrays}, "scalars": t.scalars,
+                       "arrays": keys[t.id], "scalars": t.scalars,
                        "params": t.params, "perf": t.perf} for t in remaining],
         }
-        cfg_path = io_dir / f"config{run}.json"
-        cfg_path.write_text(json.dumps(config))
+        (io_dir / "config.json").write_text(json.dumps(config))
         result = sandbox.run_sandboxed(
-            [paths["executable"], "-I", "-S", sandbox.inside(str(driver), str(sandbox_dir), mode),
-             sandbox.inside(str(cfg_path), str(sandbox_dir), mode)],
-            sandbox_dir=str(sandbox_dir), cwd=config["submission"], limits=run_limits, mode=mode,
-            env=_worker_env(), hide=_hidden_paths(),
+            [paths["executable"], "-I", "-S", ins(io_dir / "driver.py"), ins(io_dir / "config.json")],
+            sandbox_dir=str(run_dir), cwd=config["submission"], limits=run_limits, mode=mode,
+            env=_worker_env(), hide=_hidden_paths(), cpu_budget=cpu, writable=[str(out_dir)],
+            idle=min(IDLE_RUN, budget.idle_left()),
             started=lambda d=out_dir: os.path.lexists(d / "imports.json"),
         )
+        budget.charge(result.cpu_seconds)
+        if result.stopped == "idle":
+            budget.idle_used += min(IDLE_RUN, budget.idle_left())
+        if runs is not None:
+            runs.append(result)
         imported = os.path.lexists(out_dir / "imports.json") and not out_dir.is_symlink()
         done = []
         for task in remaining:
-            outcome = _read_outcome(out_dir, task)
+            outcome = _read_outcome(out_dir, task, total)
             if outcome is None:
                 break
             outcomes[task.id] = outcome
@@ -283,17 +348,22 @@ def run_tasks(
         remaining = remaining[len(done):]
         if not remaining:
             break
-        why = _why(result, run_limits)
+        why = _why(result, cpu if imported else startup, run_limits)
+        if result.stopped == "cpu" and (cpu < limits.cpu or budget.left() < MIN_RUN_CPU):
+            why = f"used up its CPU-time budget ({budget.describe()})"
         if not imported:
             notes.append(f"Importing your code {why}; nothing could be run.")
             for task in remaining:
                 outcomes[task.id] = TaskOutcome(task.id, ok=False, error=f"importing your code {why}",
                                                 crash=why)
+            budget.record("import", f"importing your code {why}", _kind(result))
             break
         culprit = remaining.pop(0)
         outcomes[culprit.id] = TaskOutcome(culprit.id, ok=False, error=f"the worker {why} during this call",
                                            crash=why)
         notes.append(f"{culprit.module}.{culprit.name}: the worker {why}.")
+        if result.stopped:
+            budget.record(culprit.name.split(".")[0], f"the worker {why}", _kind(result))
         # the same function would most likely do it again: skip its other calls, keep the rest
         # (by function name: probes reach the same function through cs231n_lin.classifiers)
         fn = culprit.name.split(".")[0]
@@ -308,55 +378,28 @@ def run_tasks(
                 outcomes[task.id] = TaskOutcome(task.id, ok=False, crash=why,
                                                 error="not run: the worker crashed or timed out too often")
             notes.append(f"{len(remaining)} calls were not run: the worker crashed or timed out "
-                          f"{run} times.")
+                         f"{run} times.")
             break
     return outcomes, notes
 
 
-def run_repeat(submission_dir: Path, sandbox_dir: Path, task: Task, calls: int, *, limits: Limits,
-               mode: str | None = None) -> sandbox.RunResult:
-    """Run ``task``'s function ``calls`` times in a sandbox of its own; CPU time is read from outside.
-
-    The returned :class:`~cs231n_lin.grading.sandbox.RunResult` carries ``cpu_seconds`` and
-    ``max_rss`` of the whole sandbox as the grader's ``wait4`` saw them; nothing the code inside
-    reports is used.
-    """
-    mode = mode or sandbox.detect_mode()
-    io_dir = Path(tempfile.mkdtemp(prefix="io-repeat-", dir=sandbox_dir))
-    io_dir.chmod(0o755)
-    shutil.copyfile(Path(__file__).with_name("sandboxed_worker.py"), io_dir / "driver.py")
-    np.savez(io_dir / "inputs.npz", **{f"{task.id}__{n}": np.asarray(a) for n, a in task.arrays.items()})
-    out_dir = io_dir / "out"
-    out_dir.mkdir()
-    if os.geteuid() == 0:
-        _chown_tree(submission_dir, sandbox.sandbox_uid())
-        os.chown(out_dir, sandbox.sandbox_uid(), sandbox.sandbox_uid())
-    else:
-        out_dir.chmod(0o777)
-    paths = sandbox.python_paths()
-    ins = (lambda p: sandbox.inside(str(p), str(sandbox_dir), mode))  # noqa: E731
-    config = {"submission": ins(submission_dir), "site_packages": paths["site_packages"],
-              "inputs": ins(io_dir / "inputs.npz"), "out_dir": ins(out_dir), "helpers": {},
-              "modules": [task.module],
-              "tasks": [{"id": task.id, "kind": "repeat", "module": task.module, "name": task.name,
-                         "arrays": {n: f"{task.id}__{n}" for n in task.arrays}, "scalars": task.scalars,
-                         "params": {"calls": int(calls)}}]}
-    (io_dir / "config.json").write_text(json.dumps(config))
-    return sandbox.run_sandboxed(
-        [paths["executable"], "-I", "-S", ins(io_dir / "driver.py"), ins(io_dir / "config.json")],
-        sandbox_dir=str(sandbox_dir), cwd=config["submission"], limits=limits, mode=mode,
-        env=_worker_env(), hide=_hidden_paths())
+def _kind(result: sandbox.RunResult) -> str:
+    return {"wall": "grader", None: "crash"}.get(result.stopped, "timeout")
 
 
-def _why(result: sandbox.RunResult, limits: Limits) -> str:
-    if result.timed_out:
-        return f"ran out of time (limit {limits.wall:g} s)"
+def _why(result: sandbox.RunResult, cpu: float, limits: Limits) -> str:
+    if result.stopped:
+        return why_stopped(result.stopped, cpu, limits.wall + (limits.startup or 0))
     rc = result.returncode
     if rc is not None and rc > 128:
         sig = rc - 128
         names = {9: "was killed (SIGKILL; memory or process limit?)", 24: "used too much CPU time (SIGXCPU)",
                  25: "wrote too much output (SIGXFSZ)", 11: "crashed (segmentation fault)"}
         return names.get(sig, f"was killed by signal {sig}")
+    if rc is None:
+        return "stopped without an exit status"
+    if rc == 0:
+        return "ended before reporting every result"
     return f"exited early (exit code {rc})"
 
 

@@ -162,3 +162,24 @@ def build(dest: Path, marker: str) -> dict[str, Path]:
         f.write(b"bad name")
     subs["a06_bad_file_name"] = a06
     return subs
+
+# Issue 20: a correct but slow svm_loss_vectorized (it calls the naive loss) that answers zeros, fast,
+# whenever it believes it is being timed: the old timed run's folder name, any hint in its task list,
+# or the large timed problem.
+SLOW_SVM = '''def svm_loss_vectorized(W, X, y, reg, delta=1.0, squared=False):
+    from cs231n_lin.classifiers.linear_svm import svm_loss_naive
+    return svm_loss_naive(W, X, y, reg, delta, squared)
+'''
+TIMED_DETECTOR = '''def svm_loss_vectorized(W, X, y, reg, delta=1.0, squared=False):
+    import json, os, sys
+    import numpy as np
+    hints = " ".join(sys.argv) + " " + os.getcwd()
+    try:
+        hints += open(sys.argv[1]).read()[:100000]
+    except Exception:
+        pass
+    if "io-repeat-" in hints or '"repeat"' in hints or X.shape[0] >= 500:
+        return 0.0, np.zeros_like(W)
+    from cs231n_lin.classifiers.linear_svm import svm_loss_naive
+    return svm_loss_naive(W, X, y, reg, delta, squared)
+'''

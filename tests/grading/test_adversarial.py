@@ -26,7 +26,7 @@ import grading_nbfixtures as nbf  # noqa: E402
 from grading_subs import REPO, SMALL_CASES, make_submission, small_hidden  # noqa: E402
 
 MODE = sandbox.detect_mode()
-STRONG = MODE in ("bwrap", "namespaces")
+STRONG = MODE == "bwrap"
 SIG = "def svm_loss_vectorized(W, X, y, reg, delta=1.0, squared=False):\n"
 HIDDEN_CASES = REPO / "tests" / "hidden" / "cases.py"
 OUTSIDE = "/tmp/cs231n-adversarial-outside.txt"
@@ -103,8 +103,7 @@ def _build(tmp_path):
     return subs
 
 
-PROTECTED_MODES = [m for m, works in (("bwrap", sandbox.bwrap_works), ("namespaces", sandbox.namespaces_work))
-                   if works()] or [MODE]
+PROTECTED_MODES = ["bwrap"] if sandbox.bwrap_works() else [MODE]
 
 
 @pytest.mark.parametrize("mode", PROTECTED_MODES)
@@ -420,3 +419,111 @@ def test_notebook_cannot_hide_exceptions(tmp_path):
     nb = [t for t in res.tests if t.name.startswith("tiny")]
     assert nb[0].score == 0 and "did not run" in nb[0].output, nb[0].output
     assert nb[1].score == 1
+
+
+# ---------------------------------------------------------------------------- issue 20
+
+SPEED_CASE = '''
+    {"name": "svm speed", "module": LOSS, "function": "svm_loss_vectorized",
+     "inputs": {"gen": "none"}, "perf": {"N": 1000, "D": 200, "C": 10, "dtype": "float64", "repeats": 3},
+     "checks": {"perf": 2}, "visibility": "visible"},
+]
+'''
+
+
+def _speed_hidden(tmp_path):
+    hidden = small_hidden(tmp_path)
+    (hidden / "cases.py").write_text((hidden / "cases.py").read_text().replace("]\n", SPEED_CASE))
+    return hidden
+
+
+def test_timed_calls_are_judged_calls(tmp_path):
+    """The attack of issue 20: a slow loss that answers zeros when it detects the timed run scores no
+    more than the same slow code without the trick (the timed calls' results are judged)."""
+    hidden = _speed_hidden(tmp_path)
+    slow = make_submission(tmp_path / "slow", replace={"svm_loss_vectorized": adv.SLOW_SVM})
+    trick = make_submission(tmp_path / "trick", replace={"svm_loss_vectorized": adv.TIMED_DETECTOR})
+    opts = GradeOptions(hidden_dir=hidden, notebooks=False)
+    r_slow, r_trick = grade_submission(slow, opts), grade_submission(trick, opts)
+    speed = {r: [t for t in res.tests if t.name == "svm speed — speed"][0]
+             for r, res in (("slow", r_slow), ("trick", r_trick))}
+    assert r_slow.score - speed["slow"].score == r_slow.max_score - 2      # correct...
+    assert speed["slow"].score < 2, speed["slow"].output                    # ...but slow
+    assert r_trick.score <= r_slow.score, (speed["trick"].output, speed["slow"].output)
+    assert speed["trick"].score == 0 and "differs from the reference" in speed["trick"].output
+
+
+def _burn(seconds):
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        pass
+
+
+def test_correct_work_gets_full_marks_under_load_with_two_jobs(tmp_path):
+    """Two CPU burners beside a --jobs 2 batch, and a budget of 1 s (the reference-relative floor is
+    all that is left): correct work still gets every point, speed included, and no limit is hit."""
+    import multiprocessing
+
+    hidden = _speed_hidden(tmp_path)
+    subs = [make_submission(tmp_path / f"good{i}") for i in range(2)]
+    out = tmp_path / "out"
+    burners = [multiprocessing.Process(target=_burn, args=(900,), daemon=True) for _ in range(2)]
+    for b in burners:
+        b.start()
+    try:
+        rc = cli(["grade", *map(str, subs), "--out", str(out), "--jobs", "2", "--hidden", str(hidden),
+                  "--no-notebooks", "--budget", "1", "--wall", "10"])
+    finally:
+        for b in burners:
+            b.kill()
+    assert rc == 0
+    for sub in subs:
+        res = json.loads((out / sub.name / "results.json").read_text())
+        assert res["score"] == sum(t["max_score"] for t in res["tests"]) == 6, res["tests"]
+        assert res["extra_data"]["limits"] == []
+        assert "None" not in res["output"]
+
+
+KERNEL_PROBE = ("# NBVAL_CHECK_OUTPUT\nimport builtins, sys\n"
+                "print('CapBnd', open('/proc/self/status').read().split('CapBnd:')[1].split()[0])\n"
+                "print('planted' if getattr(builtins, 'PLANTED', False) or 'planted' in sys.modules "
+                "else 'clean')")
+PLANT = "import builtins, sys\nbuiltins.PLANTED = True\nsys.modules['planted'] = sys\n"
+
+
+def _kernel_probe(tmp_path, files=None, mode=None):
+    ref_dir = tmp_path / "refnb"
+    nbf.write(ref_dir / "tiny.ipynb", nbf.notebook(check1=KERNEL_PROBE))
+    sub = make_submission(tmp_path / "sub", files=files)
+    nbf.write(sub / "notebooks" / "tiny.ipynb", nbf.notebook(check1=KERNEL_PROBE))
+    opts = GradeOptions(hidden_dir=_nb_hidden(tmp_path), notebooks_dir=ref_dir, mode=mode,
+                        allow_unprotected=mode == "none")
+    res = grade_submission(sub, opts)
+    return [t for t in res.tests if t.name.startswith("tiny: check cell 1")][0].output
+
+
+def test_kernel_cannot_be_replaced_and_has_no_capabilities(tmp_path):
+    """A sitecustomize.py and an ipykernel_launcher.py at the submission's top (on the kernel's path)
+    never run: the kernel starts isolated; as root, its capability bounding set is empty."""
+    launcher = PLANT + "from ipykernel import kernelapp\nkernelapp.launch_new_instance()\n"
+    out = _kernel_probe(tmp_path, files={"sitecustomize.py": PLANT, "ipykernel_launcher.py": launcher})
+    assert "clean" in out and "planted" not in out, out
+    if os.geteuid() == 0 and MODE == "bwrap":
+        assert "CapBnd 0000000000000000" in out, out
+
+
+def test_planted_ipython_startup_in_the_shared_tmp_is_not_run(tmp_path):
+    """The fallback modes have no private /tmp: a startup file planted in the host's /tmp/ipython by
+    an earlier submission must not run in the next one's kernel (IPYTHONDIR is in its own scratch)."""
+    from pathlib import Path
+
+    startup = Path("/tmp/ipython/profile_default/startup/00-planted-by-test.py")
+    if startup.exists():
+        pytest.skip("a planted startup file is already there")
+    startup.parent.mkdir(parents=True, exist_ok=True)
+    startup.write_text(PLANT)
+    try:
+        out = _kernel_probe(tmp_path, mode="none")
+    finally:
+        startup.unlink()
+    assert "clean" in out and "planted" not in out, out
