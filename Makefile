@@ -1,7 +1,7 @@
 # Everything a fresh machine needs, behind two targets: `make demo` and `make test`.
 # Both create the local virtual environment .venv (Python 3.10+) on first use.
 # One target per paragraph: `cs231n-lin release` keeps only the students' targets (setup, lab, check,
-# demo, lint, clean; cs231n_lin/grading/student_makefile.py), never one that rewrites a notebook.
+# demo, lint, clean; cs231n_lin/grading/release/student_makefile.py), never one that rewrites a notebook.
 
 PYTHON ?= python3
 VENV   := .venv

@@ -4,9 +4,9 @@ The class is built from REAL grades: a few submissions of the mutant catalogue
 (``tests/grading/mutants.py``: the correct code, unfinished files, the most common bugs, and a loss
 that never returns, stopped by the sandbox) are graded
 by ``cs231n-lin grade`` (written answers collected from the real notebooks, no notebook run), then
-:func:`cs231n_lin.grading.classgen.replicate` makes ``n`` students of them (each with its own
+:func:`cs231n_lin.grading.report.classgen.replicate` makes ``n`` students of them (each with its own
 blank, partial or full answers in English or Chinese, and varied speed measurements), and
-:func:`~cs231n_lin.grading.classgen.with_check_cells` adds the notebooks' check cells by the
+:func:`~cs231n_lin.grading.report.classgen.with_check_cells` adds the notebooks' check cells by the
 grader's rule. The seeds' grades are cached in ``build/bench_report_seeds/`` (keyed by the
 package, hidden cases and catalogue sources). Only the report is timed. Targets: 300 submissions
 in at most 10 s; every page at most 2 MB.
@@ -53,8 +53,8 @@ def _cache_key(bug_names: tuple[str, ...]) -> str:
 
 def seed_results(bug_names: tuple[str, ...] = SEED_BUGS, *, log=print) -> dict[str, dict]:
     """Profile (``correct``, ``unfinished``, a bug's name) -> its real ``results.json`` (graded once)."""
-    from cs231n_lin.grading import classgen
-    from cs231n_lin.grading.written import reference_questions
+    from cs231n_lin.grading.records.written import reference_questions
+    from cs231n_lin.grading.report import classgen
 
     cache = ROOT / "build" / "bench_report_seeds" / _cache_key(bug_names)
     if not (cache / "done").is_file():
@@ -86,8 +86,8 @@ def seed_results(bug_names: tuple[str, ...] = SEED_BUGS, *, log=print) -> dict[s
 
 def build_class(out_dir: str | Path, n: int, seeds: dict[str, dict], seed: int = 0) -> Path:
     """``n`` results files under ``out_dir``, replicated from ``seeds`` (see the module docstring)."""
-    from cs231n_lin.grading import classgen
-    from cs231n_lin.grading.written import reference_questions
+    from cs231n_lin.grading.records.written import reference_questions
+    from cs231n_lin.grading.report import classgen
 
     bugs = [b for b in _catalogue() if b.name in seeds]
     plans = classgen.plan_class(n, bugs, reference_questions(ROOT / "notebooks"), seed=seed)
@@ -109,7 +109,7 @@ def measure(n: int = 300, *, bug_names: tuple[str, ...] = SEED_BUGS, keep: str |
     import matplotlib
 
     matplotlib.use("Agg", force=False)
-    from cs231n_lin.grading.report import main
+    from cs231n_lin.grading.report.report import main
 
     seeds = seed_results(bug_names, log=log)
     with tempfile.TemporaryDirectory() as tmp:
@@ -131,7 +131,7 @@ def report_row(n: int) -> dict:
 
     label = f"report of {n} graded submissions (target at 300)"
     try:
-        import cs231n_lin.grading.report  # noqa: F401 - instructor-only: not in the student version
+        import cs231n_lin.grading.report.report  # noqa: F401 - instructor-only: not in the student version
     except ImportError:
         return ratio_row("report_seconds", label, None, None, None, unit="s",
                          reason="n/a (no grader in this copy)")

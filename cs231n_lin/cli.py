@@ -118,7 +118,7 @@ def _add_release(sub) -> None:
 
 def _release(args) -> int:
     _require_instructor_tools("release")
-    from cs231n_lin.grading.release import main
+    from cs231n_lin.grading.release.release import main
 
     return main(out_dir=args.out_dir, source=args.source, lang=args.lang)
 
@@ -153,7 +153,7 @@ def _add_gradescope(sub) -> None:
 
 def _gradescope(args) -> int:
     _require_instructor_tools("gradescope")
-    from cs231n_lin.grading.gradescope import main
+    from cs231n_lin.grading.records.gradescope import main
 
     return main(out_zip=args.out_zip, source=args.source)
 
@@ -192,7 +192,7 @@ def _grade(args) -> int:
     _require_instructor_tools("grade")
     from cs231n_lin.grading.batch import main
     from cs231n_lin.grading.grade import GradeOptions
-    from cs231n_lin.grading.sandbox import Limits
+    from cs231n_lin.grading.run.sandbox import Limits
 
     if args.written and not args.out:
         raise ValueError("--written needs --out DIR (the folder the graded results are in)")
@@ -209,7 +209,7 @@ def _grade(args) -> int:
         rc = main(submissions=args.submissions, json_path=args.json_path, out_dir=args.out, jobs=args.jobs,
                   options=options)
     if args.written and rc == 0:
-        from cs231n_lin.grading.written import merge_points
+        from cs231n_lin.grading.records.written import merge_points
 
         # only the reference notebooks' location is needed here (no student code runs)
         notebooks = args.notebooks or GradeOptions(hidden_dir=args.hidden,
@@ -228,7 +228,7 @@ def _add_report(sub) -> None:
 
 def _report(args) -> int:
     _require_instructor_tools("report")
-    from cs231n_lin.grading.report import main
+    from cs231n_lin.grading.report.report import main
 
     return main(grades_dir=args.grades_dir, notebooks_dir=args.notebooks)
 

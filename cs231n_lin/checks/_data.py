@@ -2,7 +2,7 @@
 
 The file holds, for each fixed visible input, the correct output and the outputs of known
 mistakes, keyed by diagnosis key (``"avg_sum+reg_factor1"`` is two mistakes at once). It is
-written by the instructor's ``cs231n_lin.grading.fingerprints`` from the reference formulas;
+written by the instructor's ``cs231n_lin.grading.judge.fingerprints`` from the reference formulas;
 nothing here computes an answer.
 """
 

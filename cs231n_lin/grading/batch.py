@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from cs231n_lin._io import atomic_write_text
-from cs231n_lin.grading.results import SubmissionResult
+from cs231n_lin.grading.records.results import SubmissionResult
 
 GRADER_MEMORY = 6 * 1024**3  # address space of the process grading one submission (numpy, sklearn, data)
 
@@ -81,10 +81,10 @@ def _child(sub: Path, options, conn) -> None:
 def _warm_up(options) -> None:
     """Measure the reference's CPU time (the budget's yardstick, the speed cases) once, here, so that
     every forked grading process inherits it."""
-    from cs231n_lin.grading.budget import reference_for
     from cs231n_lin.grading.grade import reference_tasks
-    from cs231n_lin.grading.speed import reference_perf
-    from cs231n_lin.grading.taskcases import load_cases, speed_cases
+    from cs231n_lin.grading.judge.taskcases import load_cases, speed_cases
+    from cs231n_lin.grading.run.budget import reference_for
+    from cs231n_lin.grading.run.speed import reference_perf
 
     reference_for(options, lambda d: reference_tasks(options, d))
     for _, case in speed_cases(load_cases(options.hidden_dir)):

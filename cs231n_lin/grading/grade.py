@@ -2,13 +2,13 @@
 
 For each submission (a directory or a zip in the student version's layout, only ever read):
 
-1. copy it into a scratch directory (:func:`cs231n_lin.grading.worker.prepare_scratch`);
+1. copy it into a scratch directory (:func:`cs231n_lin.grading.run.worker.prepare_scratch`);
 2. build every hidden case's inputs from its seed (``tests/hidden/cases.py``) and run the
    student's functions on them in the sandboxed worker, which returns plain arrays and JSON;
 3. compute the expected values with the instructor's reference implementation in THIS process
    and judge each property here, awarding the case's points (feedback names the property that
    failed, never the expected values), adding diagnoses from ``grading.diagnose`` if present;
-4. grade the notebooks with nbval (:mod:`cs231n_lin.grading.nbgrade`) if reference notebooks exist.
+4. grade the notebooks with nbval (:mod:`cs231n_lin.grading.records.nbgrade`) if reference notebooks exist.
 
 Same submission, same result (``execution_time`` aside). A batch with ``out_dir`` writes
 ``<out_dir>/<name>/results.json`` atomically and skips submissions already graded with the same
@@ -26,12 +26,14 @@ from pathlib import Path
 import numpy as np
 
 from cs231n_lin import __version__, i18n, tasks
-from cs231n_lin.grading import budget as budgets
-from cs231n_lin.grading import nbgrade, sandbox, speed, taskcases, taskjudge, visible, worker, written
-from cs231n_lin.grading.facts import submission_facts
-from cs231n_lin.grading.results import SubmissionResult, TestResult
-from cs231n_lin.grading.sandbox import Limits
-from cs231n_lin.grading.worker import Task, TaskOutcome
+from cs231n_lin.grading.judge import taskcases, taskjudge, visible
+from cs231n_lin.grading.records import nbgrade, written
+from cs231n_lin.grading.records.facts import submission_facts
+from cs231n_lin.grading.records.results import SubmissionResult, TestResult
+from cs231n_lin.grading.run import budget as budgets
+from cs231n_lin.grading.run import sandbox, speed, worker
+from cs231n_lin.grading.run.sandbox import Limits
+from cs231n_lin.grading.run.worker import Task, TaskOutcome
 
 load_cases = taskcases.load_cases
 make_inputs = taskcases.make_inputs
@@ -107,7 +109,7 @@ class GradeOptions:
 
 def _probe_tasks() -> tuple[list, list[Task]]:
     """The diagnose helper's probes as worker tasks."""
-    from cs231n_lin.grading import probes
+    from cs231n_lin.grading.run import probes
 
     items, tasks = [], []
     for i, probe in enumerate(probes.probe_cases()):
@@ -132,7 +134,7 @@ def _diagnoses(probe_items: list, tasks: list[Task], outcomes: dict[str, TaskOut
 
     ``keyed_out`` (if given) receives ``{"key", "function", "message"}`` per message, for the report.
     """
-    from cs231n_lin.grading import diagnose
+    from cs231n_lin.grading.judge import diagnose
 
     results = []
     for probe, task in zip(probe_items, tasks, strict=True):
@@ -159,7 +161,7 @@ def _diagnoses(probe_items: list, tasks: list[Task], outcomes: dict[str, TaskOut
 def reference_tasks(options: GradeOptions, ref_dir: Path) -> list[Task]:
     """The worker calls a submission's CPU budget is measured on, made for the reference copy in
     ``ref_dir`` (the visible checks, the hidden cases, the probes:
-    :func:`cs231n_lin.grading.budget.reference_for`)."""
+    :func:`cs231n_lin.grading.run.budget.reference_for`)."""
     cases = taskcases.load_cases(options.hidden_dir)
     refs_dir = options.notebooks_dir or _reference_notebooks()
     refs = nbgrade.reference_notebooks(refs_dir) if refs_dir is not None else {}
@@ -173,7 +175,7 @@ def submission_hash(path: Path, hidden_dir: Path) -> str:
     h.update(__version__.encode())
     h.update(repr(sorted(sandbox.PROTECTS)).encode())
     h.update((Path(hidden_dir) / "cases.py").read_bytes())
-    for f in sorted(Path(__file__).parent.glob("*.py")):
+    for f in sorted(Path(__file__).parent.rglob("*.py")):
         h.update(f.read_bytes())
     path = Path(path)
     if path.is_file():

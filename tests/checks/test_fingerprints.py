@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from cs231n_lin.grading import fingerprints
+from cs231n_lin.grading.judge import fingerprints
 
 
 def test_shipped_data_is_up_to_date():
     shipped = fingerprints.DATA_PATH.read_text(encoding="utf-8")
     assert shipped == fingerprints.dumps(fingerprints.build()), (
-        "cs231n_lin/checks/fingerprints.json is stale: run python -m cs231n_lin.grading.fingerprints")
+        "cs231n_lin/checks/fingerprints.json is stale: run python -m cs231n_lin.grading.judge.fingerprints")
 
 
 def test_every_loss_case_stores_the_six_bug_fingerprints_it_needs():

@@ -85,7 +85,7 @@ def build_mutant_subs(root: Path) -> list[Path]:
 def grade_shared_batch(root: Path) -> dict:
     """Build and grade the batch under ``root``; ``{"out", "refnb", "hidden", "json", "subs"}``."""
     from cs231n_lin.cli import main as cli
-    from cs231n_lin.grading import sandbox
+    from cs231n_lin.grading.run import sandbox
 
     refnb = root / "refnb"
     nbf.write(refnb / "tiny.ipynb", nbf.notebook(extra=written_cells(REFERENCE_ANSWER)))

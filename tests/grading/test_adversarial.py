@@ -16,9 +16,10 @@ import time
 import pytest
 
 from cs231n_lin.cli import main as cli
-from cs231n_lin.grading import nbgrade, sandbox, worker
 from cs231n_lin.grading.grade import GradeOptions, grade_submission
-from cs231n_lin.grading.sandbox import Limits
+from cs231n_lin.grading.records import nbgrade
+from cs231n_lin.grading.run import sandbox, worker
+from cs231n_lin.grading.run.sandbox import Limits
 
 sys.path.insert(0, os.path.dirname(__file__))
 import adversarial_subs as adv  # noqa: E402

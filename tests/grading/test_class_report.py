@@ -1,6 +1,6 @@
 """A generated class, graded for real, reported, and opened in Chromium (offline).
 
-Five students from :mod:`cs231n_lin.grading.classgen` (the catalogue's bugs, unfinished files, blank
+Five students from :mod:`cs231n_lin.grading.report.classgen` (the catalogue's bugs, unfinished files, blank
 and partial answers in English and Chinese) are graded by ``cs231n-lin grade`` with the reference
 notebooks reduced to their markdown cells (the written answers are collected, no notebook runs), and
 ``cs231n-lin report`` runs on them with the real notebooks. Every number is checked against the plans
@@ -20,10 +20,10 @@ from pathlib import Path
 import pytest
 
 from cs231n_lin.cli import main as cli
-from cs231n_lin.grading import classgen
-from cs231n_lin.grading.report_pages import PAGES_DIRNAME, slug
-from cs231n_lin.grading.report_teach import label
-from cs231n_lin.grading.written import reference_questions
+from cs231n_lin.grading.records.written import reference_questions
+from cs231n_lin.grading.report import classgen
+from cs231n_lin.grading.report.report_pages import PAGES_DIRNAME, slug
+from cs231n_lin.grading.report.report_teach import label
 
 sys.path.insert(0, os.path.dirname(__file__))
 from grading_subs import REPO  # noqa: E402

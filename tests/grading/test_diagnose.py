@@ -11,10 +11,10 @@ import pytest
 
 import cs231n_lin.classifiers as reference
 from cs231n_lin.checks.tolerances import scaled_error, tolerance
-from cs231n_lin.grading import diagnose as diag
-from cs231n_lin.grading import variants
-from cs231n_lin.grading.diagnose import diagnose, diagnose_keys, summarize
-from cs231n_lin.grading.probes import LOSS_FUNCTIONS, probe_cases, run_probe
+from cs231n_lin.grading.judge import diagnose as diag
+from cs231n_lin.grading.judge import variants
+from cs231n_lin.grading.judge.diagnose import diagnose, diagnose_keys, summarize
+from cs231n_lin.grading.run.probes import LOSS_FUNCTIONS, probe_cases, run_probe
 
 PROBES = probe_cases()
 LOSS_PROBES = [p for p in PROBES if p.function in LOSS_FUNCTIONS]

@@ -16,7 +16,7 @@ import pytest
 
 from cs231n_lin.cli import main as cli
 from cs231n_lin.grading.grade import GradeOptions, grade_submission, load_cases, make_inputs
-from cs231n_lin.grading.sandbox import Limits
+from cs231n_lin.grading.run.sandbox import Limits
 
 sys.path.insert(0, os.path.dirname(__file__))
 import grading_nbfixtures as nbf  # noqa: E402
@@ -255,7 +255,7 @@ def test_diagnoses_from_the_probe_interface_reach_the_feedback(tmp_path, monkeyp
     """The diagnose helper's interface: probes run in the worker, summarize_keyed() in the grader."""
     import importlib.util
 
-    from cs231n_lin.grading import worker
+    from cs231n_lin.grading.run import worker
 
     mods = {}
     for name, src in (("probes", FAKE_PROBES), ("diagnose", FAKE_DIAGNOSE)):

@@ -15,8 +15,8 @@ import pytest
 
 import cs231n_lin
 from cs231n_lin import cli
-from cs231n_lin.grading import gradescope as gs
-from cs231n_lin.grading.results import SubmissionResult
+from cs231n_lin.grading.records import gradescope as gs
+from cs231n_lin.grading.records.results import SubmissionResult
 
 from .fake_source import HIDDEN_CANARY, make_source
 
@@ -83,7 +83,7 @@ def test_zip_is_deterministic(source: Path, tmp_path: Path):
 
 def test_refuses_a_student_version(source: Path, tmp_path: Path):
     student = tmp_path / "student"
-    from cs231n_lin.grading.release import release
+    from cs231n_lin.grading.release.release import release
 
     release(source=source, out_dir=student)
     with pytest.raises(ValueError, match="has no tests/hidden/"):
@@ -151,7 +151,7 @@ def _function_source(text: str, name: str) -> str:
 def test_real_run_autograder_grades_a_released_student_version(tmp_path: Path):
     """The whole Gradescope path with the real grader: instructor repo -> zip -> run_autograder ->
     results.json, for the released student version with two functions filled in (from the reference)."""
-    from cs231n_lin.grading.release import release
+    from cs231n_lin.grading.release.release import release
 
     repo = Path(cs231n_lin.__file__).resolve().parent.parent
     zip_path = tmp_path / "autograder.zip"

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cs231n_lin.checks.cells import ANSWER_HERE, is_check_cell, is_solution_cell
-from cs231n_lin.grading.markers import (
+from cs231n_lin.grading.release.markers import (
     MarkerError,
     code_regions,
     solution_lines,

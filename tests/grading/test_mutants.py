@@ -78,9 +78,9 @@ def graded(request, tmp_path_factory):
         out = {m.name: _read(batch["out"], m.name) for m in _selected()[1:]}
         out[BASELINE.name] = _read(batch["out"], "correct")
         return out
-    from cs231n_lin.grading import sandbox
     from cs231n_lin.grading.batch import main
     from cs231n_lin.grading.grade import GradeOptions
+    from cs231n_lin.grading.run import sandbox
 
     root = tmp_path_factory.mktemp("mutants")
     mutants = _selected()

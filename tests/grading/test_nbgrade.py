@@ -9,8 +9,9 @@ import sys
 
 import numpy as np
 
-from cs231n_lin.grading import nbcases, nbgrade
-from cs231n_lin.grading.worker import Opaque
+from cs231n_lin.grading.judge import nbcases
+from cs231n_lin.grading.records import nbgrade
+from cs231n_lin.grading.run.worker import Opaque
 
 sys.path.insert(0, os.path.dirname(__file__))
 import grading_nbfixtures as nbf  # noqa: E402
@@ -71,7 +72,7 @@ def test_reference_value_runs_the_reference_solution_cells():
 def test_every_notebook_case_runs_on_its_reference_notebook():
     """The hidden notebook cases stay in line with the shipped notebooks."""
     from cs231n_lin import tasks
-    from cs231n_lin.grading import taskcases
+    from cs231n_lin.grading.judge import taskcases
 
     refs = nbgrade.reference_notebooks(REPO / "notebooks")
     for task_id, cases in taskcases.load_cases(REPO / "tests" / "hidden").items():

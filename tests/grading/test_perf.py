@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from cs231n_lin.classifiers import softmax_loss_vectorized, svm_loss_naive, svm_loss_vectorized
-from cs231n_lin.grading import perf
+from cs231n_lin.grading.run import perf
 
 SIZE = {"N": 2000, "D": 500, "C": 10, "dtype": "float64", "repeats": 3}
 

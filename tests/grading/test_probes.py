@@ -7,7 +7,7 @@ import json
 import numpy as np
 
 import cs231n_lin.classifiers as reference
-from cs231n_lin.grading.probes import LOSS_FUNCTIONS, Probe, probe_cases, run_probe
+from cs231n_lin.grading.run.probes import LOSS_FUNCTIONS, Probe, probe_cases, run_probe
 
 PROBES = probe_cases()
 

@@ -16,10 +16,10 @@ import pytest
 import tomllib
 
 from cs231n_lin import cli
-from cs231n_lin.grading import nb_transforms
-from cs231n_lin.grading import release as rel
-from cs231n_lin.grading.markers import MarkerError
-from cs231n_lin.grading.student_readme import student_section
+from cs231n_lin.grading.release import nb_transforms
+from cs231n_lin.grading.release import release as rel
+from cs231n_lin.grading.release.markers import MarkerError
+from cs231n_lin.grading.release.student_readme import student_section
 
 from .fake_source import HIDDEN_CANARY, SOLUTION_CANARY, all_text, make_source
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from cs231n_lin.cli import INSTRUCTOR_VERBS
-from cs231n_lin.grading import release as rel
-from cs231n_lin.grading.student_makefile import STUDENT_TARGETS, makefile_targets, student_makefile
+from cs231n_lin.grading.release import release as rel
+from cs231n_lin.grading.release.student_makefile import STUDENT_TARGETS, makefile_targets, student_makefile
 
 REPO = Path(__file__).resolve().parents[2]
 #: What a command that rewrites notebooks looks like: the lesson build, jupytext, in-place nbconvert.

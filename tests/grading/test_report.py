@@ -23,9 +23,9 @@ from html import escape
 import pytest
 
 from cs231n_lin.cli import main as cli
-from cs231n_lin.grading import report
-from cs231n_lin.grading.report_html import MAX_ROWS, MAX_TEST_ROWS
-from cs231n_lin.grading.report_pages import PAGES_DIRNAME, slug
+from cs231n_lin.grading.report import report
+from cs231n_lin.grading.report.report_html import MAX_ROWS, MAX_TEST_ROWS
+from cs231n_lin.grading.report.report_pages import PAGES_DIRNAME, slug
 
 sys.path.insert(0, os.path.dirname(__file__))
 from shared_batch import ANSWERS, QUESTION, REFERENCE_ANSWER  # noqa: E402

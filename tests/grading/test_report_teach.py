@@ -7,7 +7,7 @@ import json
 import pytest
 
 from cs231n_lin.checks.messages import MESSAGES
-from cs231n_lin.grading.report_teach import Lessons, check_cell_id, estimator_losses, label, reteach
+from cs231n_lin.grading.report.report_teach import Lessons, check_cell_id, estimator_losses, label, reteach
 
 
 def _t(name, score, top=1.0):

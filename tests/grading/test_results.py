@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from cs231n_lin.grading.results import VISIBILITIES, SubmissionResult, TestResult
+from cs231n_lin.grading.records.results import VISIBILITIES, SubmissionResult, TestResult
 
 
 def test_gradescope_schema_round_trip():

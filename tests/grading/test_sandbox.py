@@ -9,10 +9,10 @@ import textwrap
 
 import pytest
 
-from cs231n_lin.grading import sandbox, worker
-from cs231n_lin.grading.budget import Budget
 from cs231n_lin.grading.grade import GradeOptions, grade_submission
-from cs231n_lin.grading.sandbox import Limits
+from cs231n_lin.grading.run import sandbox, worker
+from cs231n_lin.grading.run.budget import Budget
+from cs231n_lin.grading.run.sandbox import Limits
 
 sys.path.insert(0, os.path.dirname(__file__))
 from grading_subs import make_submission, small_hidden  # noqa: E402
@@ -141,7 +141,8 @@ def test_code_that_waits_is_stopped_as_idle(tmp_path, mode):
 def test_a_budget_stop_is_recorded_shown_and_counted(tmp_path, monkeypatch):
     """A submission that uses up its CPU budget: the stop is in extra_data.limits, the student reads
     what stopped and why (never 'None'), and the class report counts it."""
-    from cs231n_lin.grading import budget, report
+    from cs231n_lin.grading.report import report
+    from cs231n_lin.grading.run import budget
 
     monkeypatch.setattr(budget, "BUDGET_FACTOR", 0.0)      # the budget is exactly --budget here
     loop = "def svm_loss_vectorized(W, X, y, reg, delta=1.0, squared=False):\n    while True:\n        pass\n"

@@ -10,9 +10,9 @@ import textwrap
 import numpy as np
 import pytest
 
-from cs231n_lin.grading import sandbox, worker
-from cs231n_lin.grading.sandbox import Limits
-from cs231n_lin.grading.worker import Opaque, Task
+from cs231n_lin.grading.run import sandbox, worker
+from cs231n_lin.grading.run.sandbox import Limits
+from cs231n_lin.grading.run.worker import Opaque, Task
 
 sys.path.insert(0, os.path.dirname(__file__))
 from grading_subs import REPO, make_submission  # noqa: E402
@@ -265,7 +265,7 @@ def test_results_are_capped_across_tasks_not_only_each(tmp_path, monkeypatch):
 def test_timed_runs_look_like_judged_runs(tmp_path):
     """Code cannot tell a timed run from a judged one by its surroundings: the same arguments,
     environment, working folder, file paths, import path and uid."""
-    from cs231n_lin.grading import speed
+    from cs231n_lin.grading.run import speed
 
     probe = """
         import json, os, sys

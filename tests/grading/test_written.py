@@ -8,9 +8,9 @@ import os
 import pytest
 
 from cs231n_lin.cli import main as cli
-from cs231n_lin.grading import written
-from cs231n_lin.grading.facts import limit_kind, submission_facts
-from cs231n_lin.grading.markers import strip_markdown
+from cs231n_lin.grading.records import written
+from cs231n_lin.grading.records.facts import limit_kind, submission_facts
+from cs231n_lin.grading.release.markers import strip_markdown
 
 
 def _md(cid, source, **meta):
@@ -195,7 +195,7 @@ def test_facts_classify_limits_and_keep_one_per_function():
 
 
 def test_speed_facts_keep_the_ratio_the_points_came_from():
-    from cs231n_lin.grading import speed
+    from cs231n_lin.grading.run import speed
 
     inside = {"ratio": 1.2, "lines_per_example": 0.0, "extra_memory_ratio": 0.05}
     graded = speed.facts(inside, {"per_call": 0.03, "ref_per_call": 0.01})
@@ -257,7 +257,7 @@ def test_merge_is_all_or_nothing_when_a_write_fails(tmp_path, refdir, monkeypatc
 
 
 def test_the_chinese_placeholder_is_an_empty_answer(refdir):
-    from cs231n_lin.grading.markers import ANSWER_HERE_ZH, strip_markdown
+    from cs231n_lin.grading.release.markers import ANSWER_HERE_ZH, strip_markdown
 
     nb = json.loads(json.dumps(REF))
     for cell in nb["cells"]:

@@ -22,8 +22,8 @@ from cs231n_lin.checks.cells import cell_source, is_solution_cell
 
 ROOT = Path(__file__).resolve().parents[2]
 from cs231n_lin.grading.grade import GradeOptions, grade_submission  # noqa: E402
-from cs231n_lin.grading.release import release  # noqa: E402
-from cs231n_lin.grading.sandbox import Limits  # noqa: E402
+from cs231n_lin.grading.release.release import release  # noqa: E402
+from cs231n_lin.grading.run.sandbox import Limits  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "tests" / "grading"))
 from grading_subs import small_hidden  # noqa: E402
@@ -138,7 +138,7 @@ def test_wrong_submissions_lose_the_same_points_with_the_same_diagnosis(graded):
 
 
 def test_a_chinese_notebook_replacing_the_english_file_is_found(tmp_path):
-    from cs231n_lin.grading.nbgrade import notebooks_lang, read_student_notebooks
+    from cs231n_lin.grading.records.nbgrade import notebooks_lang, read_student_notebooks
 
     refs = tmp_path / "refs"
     refs.mkdir()
@@ -160,7 +160,7 @@ def test_a_chinese_notebook_replacing_the_english_file_is_found(tmp_path):
 
 
 def test_released_chinese_answers_get_a_chinese_placeholder():
-    from cs231n_lin.grading import nb_transforms as grading
+    from cs231n_lin.grading.release import nb_transforms as grading
 
     cell = {"cell_type": "markdown", "source": "<!-- BEGIN SOLUTION -->\n答案\n<!-- END SOLUTION -->"}
     zh = grading.blank_solution_markdown(cell, path="notebooks/zh/02_squared_hinge.ipynb", label="cell 3")

@@ -6,7 +6,7 @@ Runs on copies of the package and of the two notebooks (the sources are never to
 with errors allowed so that every cell runs:
 
 - **empty**: every solution region (package and notebook cells) replaced by its release stub
-  (``cs231n_lin.grading.markers.strip_py``): every check cell must print ``FAIL: ... not written
+  (``cs231n_lin.grading.release.markers.strip_py``): every check cell must print ``FAIL: ... not written
   yet`` -- no free points;
 - **wrong**, **wrong2**: plausible mistakes written into the solution regions (package edits, or
   a notebook cell's solution replaced), one per student function and run: each check cell must
@@ -28,7 +28,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from cs231n_lin.grading.markers import strip_py
+from cs231n_lin.grading.release.markers import strip_py
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"

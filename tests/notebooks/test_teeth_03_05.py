@@ -6,7 +6,8 @@ Two runs per notebook, each on a copy of the package and of the notebook (the so
 touched), executed with errors allowed so that every cell runs:
 
 - **empty**: every solution region (package and notebook cells) replaced by its release stub
-  (``cs231n_lin.grading.markers.strip_py``): every check cell must print ``FAIL: ... not written yet``;
+  (``cs231n_lin.grading.release.markers.strip_py``): every check cell must print
+  ``FAIL: ... not written yet``;
 - **wrong**: one plausible mistake per student function at once (a wrong definition appended to the
   package module, or the notebook cell's solution replaced): the check cell of each function must
   print ``FAIL`` and name the likely cause.
@@ -25,7 +26,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from cs231n_lin.grading.markers import strip_py
+from cs231n_lin.grading.release.markers import strip_py
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"

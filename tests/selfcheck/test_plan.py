@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from cs231n_lin import tasks
-from cs231n_lin.grading.markers import strip_py
+from cs231n_lin.grading.release.markers import strip_py
 from cs231n_lin.selfcheck import plan as verb
 from cs231n_lin.selfcheck.printout import format_report, to_json
 

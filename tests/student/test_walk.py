@@ -27,7 +27,7 @@ from cs231n_lin.checks.cells import (
     named_check_call,
     section_heading,
 )
-from cs231n_lin.grading import release as rel
+from cs231n_lin.grading.release import release as rel
 
 from .walk import (
     ROOT,

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import nbformat
 
-from cs231n_lin.grading.markers import code_regions
+from cs231n_lin.grading.release.markers import code_regions
 
 ROOT = Path(__file__).resolve().parents[2]
 STUB = "raise NotImplementedError("

@@ -3,7 +3,7 @@
 At the level of the task engine (cheap enough for every mutant): the check cell and
 ``cs231n-lin check`` both evaluate the task's ``call`` (one engine, so one verdict: that is what
 ``visible`` is here), and ``grade`` judges the same visible verdict plus the task's hidden cases
-with :mod:`cs231n_lin.grading.taskjudge`, the worker's calls made in this process. The wiring
+with :mod:`cs231n_lin.grading.judge.taskjudge`, the worker's calls made in this process. The wiring
 through kernels and the real grader is proven end to end in ``tests/grading`` and by nbval.
 """
 
@@ -19,8 +19,8 @@ import pytest
 
 from cs231n_lin import checks, tasks
 from cs231n_lin.checks.estimators import record_fit
-from cs231n_lin.grading import taskcases, taskjudge
-from cs231n_lin.grading.worker import TaskOutcome
+from cs231n_lin.grading.judge import taskcases, taskjudge
+from cs231n_lin.grading.run.worker import TaskOutcome
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "checks"))

@@ -11,7 +11,7 @@ import pytest
 
 from cs231n_lin import checks, tasks
 from cs231n_lin.checks.cells import cell_source, is_check_cell, is_solution_cell
-from cs231n_lin.grading import taskcases
+from cs231n_lin.grading.judge import taskcases
 from cs231n_lin.tasks import locate
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -126,7 +126,7 @@ def test_release_refuses_notebooks_that_disagree_with_the_table(tmp_path: Path):
     """A check cell of no task (or a task without its cell) stops the release: nothing is written."""
     import shutil
 
-    from cs231n_lin.grading.release import LeakError, release
+    from cs231n_lin.grading.release.release import LeakError, release
 
     src = tmp_path / "src"
     shutil.copytree(ROOT, src, ignore=shutil.ignore_patterns(".venv", ".git", "build", "__pycache__"))

@@ -1,0 +1,3 @@
+"""The grader's release stage: the student version: solution regions to stubs, notebooks cleared, the
+student's README and Makefile, leak checks.
+"""
