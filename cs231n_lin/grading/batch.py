@@ -83,7 +83,7 @@ def _warm_up(options) -> None:
     every forked grading process inherits it."""
     from cs231n_lin.grading.grade import reference_tasks
     from cs231n_lin.grading.judge.taskcases import load_cases, speed_cases
-    from cs231n_lin.grading.run.budget import reference_for
+    from cs231n_lin.grading.run.reference import reference_for
     from cs231n_lin.grading.run.speed import reference_perf
 
     reference_for(options, lambda d: reference_tasks(options, d))

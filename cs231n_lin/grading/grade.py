@@ -32,6 +32,7 @@ from cs231n_lin.grading.records.facts import submission_facts
 from cs231n_lin.grading.records.results import SubmissionResult, TestResult
 from cs231n_lin.grading.run import budget as budgets
 from cs231n_lin.grading.run import sandbox, speed, worker
+from cs231n_lin.grading.run.reference import reference_for
 from cs231n_lin.grading.run.sandbox import Limits
 from cs231n_lin.grading.run.worker import Task, TaskOutcome
 
@@ -91,7 +92,7 @@ class GradeOptions:
             nbs = None
         mode = self.mode or sandbox.detect_mode()
         if self.mode is not None or mode == "user":
-            why = sandbox.preflight(mode, secrets=worker._hidden_paths())
+            why = sandbox.preflight(mode, secrets=worker.hidden_paths())
             if why:
                 raise sandbox.GraderError(f"sandbox pre-flight failed, nothing was graded: {why}")
         if mode == "none" and not self.allow_unprotected:
@@ -284,7 +285,7 @@ def grade_submission(submission: Path, options: GradeOptions) -> SubmissionResul
         return SubmissionResult([], GRADER_ERROR, 0.0, {"hash": ""}, {"instructor_notes": [str(exc)],
                                                                        "limits": []})
     start = time.monotonic()
-    reference_cpu = budgets.reference_for(options, lambda d: reference_tasks(options, d))
+    reference_cpu = reference_for(options, lambda d: reference_tasks(options, d))
     budget = budgets.Budget.for_submission(options.budget, reference_cpu)
     cases = taskcases.load_cases(options.hidden_dir)
     digest = submission_hash(submission, options.hidden_dir)
@@ -357,7 +358,7 @@ def _summary_lines(tests: list[TestResult], notes: list[str], mode: str, box: Pa
         lines.append("Graded in the fallback sandbox ('user' mode): the network was NOT isolated while your "
                      "code ran.")
         instructor.append(f"sandbox ran in the weaker 'user' mode ({sandbox.PROTECTS[mode]}).")
-        exposed = sandbox.readable_by(sandbox.sandbox_uid(), worker._hidden_paths())
+        exposed = sandbox.readable_by(sandbox.sandbox_uid(), worker.hidden_paths())
         if exposed:
             instructor.append("student code could read " + ", ".join(exposed)
                               + "; make them unreadable to other users (chmod -R go-rwx).")

@@ -51,7 +51,7 @@ def _run(tmp_path, code, limits=None, mode=None):
     res = sandbox.run_sandboxed(
         [sandbox.python_paths()["executable"], "-I", "-c", code], sandbox_dir=str(box),
         cwd=sandbox.inside(str(sub), str(box), mode), limits=limits or Limits(wall=20),
-        env={"PATH": "/usr/bin:/bin", "HOME": "/tmp"}, hide=worker._hidden_paths(), mode=mode)
+        env={"PATH": "/usr/bin:/bin", "HOME": "/tmp"}, hide=worker.hidden_paths(), mode=mode)
     return res, sub
 
 

@@ -18,7 +18,7 @@ import json
 from pathlib import Path
 
 from cs231n_lin.checks.cells import cell_source, is_check_cell, is_solution_cell
-from cs231n_lin.grading.run.worker import _read_regular
+from cs231n_lin.grading.run.worker import read_regular
 from cs231n_lin.tasks.locate import notebook_candidates
 
 KERNEL_NAME = "cs231n-sandbox"
@@ -113,7 +113,7 @@ def read_student_notebooks(submission_dir: Path, notebooks_dir: Path) -> tuple[d
         best, best_answered, used = None, -1, None
         for mine in present:
             try:
-                nb = json.loads(_read_regular(mine).decode("utf-8"))
+                nb = json.loads(read_regular(mine).decode("utf-8"))
             except (ValueError, UnicodeDecodeError, OSError):
                 notes.append(f"{mine.relative_to(submission_dir)}: your notebook is not valid JSON; "
                              "solution cells were not found")

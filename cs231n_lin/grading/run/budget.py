@@ -15,7 +15,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 BUDGET_FACTOR = 10.0   # a submission may use this many times the reference's CPU time
 WALL_FACTOR = 10.0     # safety clock: wall seconds per CPU second allowed (two burners and --jobs 2: ~2)
@@ -36,33 +35,6 @@ def reference_seconds(key: str, run: Callable[[], float]) -> float:
     if key not in _REFERENCE:
         _REFERENCE[key] = float(run())
     return _REFERENCE[key]
-
-
-def reference_for(options, tasks: Callable[[Path], list]) -> float:
-    """CPU seconds of the reference package on the worker calls ``tasks(reference_copy)`` (the
-    visible checks', the hidden cases' and the probes'), measured once per process and
-    hidden-cases file (``options.hidden_dir``, ``options.limits``, ``options.mode``)."""
-    import hashlib
-    import shutil
-
-    from cs231n_lin.grading.run import worker
-
-    cases_text = (options.hidden_dir / "cases.py").read_bytes()
-    key = hashlib.sha256(cases_text + repr(options.mode).encode()).hexdigest()
-
-    def run() -> float:
-        box = worker.make_sandbox_dir()
-        try:
-            ref = box / "reference"
-            shutil.copytree(worker.reference_package(), ref / worker.PACKAGE,
-                            ignore=shutil.ignore_patterns("__pycache__", "grading"))
-            runs: list = []
-            worker.run_tasks(ref, box, list(tasks(ref)), limits=options.limits, mode=options.mode, runs=runs)
-            return sum(r.cpu_seconds for r in runs)
-        finally:
-            worker.remove_sandbox_dir(box)
-
-    return reference_seconds(key, run)
 
 
 @dataclass

@@ -7,7 +7,7 @@ import resource
 import sys
 from pathlib import Path
 
-from cs231n_lin.grading.run.sandbox import LAUNCHER, REAPER, Limits, python_paths
+from cs231n_lin.grading.run.sandbox_base import LAUNCHER, REAPER, Limits, python_paths
 
 
 def bwrap_argv(argv: list[str], *, sandbox_dir: str, cwd: str, env: dict, hide: list[str],

@@ -15,7 +15,7 @@ import time
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from cs231n_lin.grading.run.sandbox import Limits
+    from cs231n_lin.grading.run.sandbox_base import Limits
 
 _TICK = os.sysconf("SC_CLK_TCK")
 
@@ -113,9 +113,9 @@ def read_capped(path: str, cap: int) -> str:
 
 def _kill_tree(top: int) -> None:
     """SIGKILL ``top``'s process group and every descendant of ``top`` (children first found)."""
-    from cs231n_lin.grading.run.sandbox_launch import _processes
+    from cs231n_lin.grading.run.sandbox_launch import processes
 
-    for pid in [top] + _processes(parent=top):
+    for pid in [top] + processes(parent=top):
         try:
             os.kill(pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):

@@ -148,14 +148,14 @@ def prepare_scratch(submission: Path, scratch: Path, *, reference: Path | None =
     return dest
 
 
-def _chown_tree(path: Path, uid: int) -> None:
+def chown_tree(path: Path, uid: int) -> None:
     os.chown(path, uid, uid)
     for dirpath, dirnames, filenames in os.walk(path):
         for name in dirnames + filenames:
             os.chown(os.path.join(dirpath, name), uid, uid, follow_symlinks=False)
 
 
-def _hidden_paths() -> list[str]:
+def hidden_paths() -> list[str]:
     """Paths the sandbox must not show even if they sit inside a bound directory."""
     ref = reference_package()
     hidden = [str(ref)]

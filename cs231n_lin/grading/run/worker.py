@@ -33,9 +33,9 @@ from cs231n_lin.grading.run.scratch import (  # noqa: F401 - re-exported: the sc
     PACKAGE,
     SKIP_DIRS,
     SubmissionError,
-    _chown_tree,
-    _hidden_paths,
+    chown_tree,
     find_package_root,
+    hidden_paths,
     make_sandbox_dir,
     prepare_scratch,
     reference_package,
@@ -123,7 +123,7 @@ def _decode(desc, arrays, depth=0):
     return Opaque("malformed")
 
 
-def _read_regular(path: Path, cap: int = MAX_RESULT_BYTES) -> bytes:
+def read_regular(path: Path, cap: int = MAX_RESULT_BYTES) -> bytes:
     """Bytes of a regular file written by the sandbox: no symlink followed, at most ``cap`` bytes."""
     fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     try:
@@ -173,13 +173,13 @@ def _read_outcome(out_dir: Path, task: Task, total: list[int] | None = None) -> 
     total = total if total is not None else [0]
     try:
         room = max(0, min(MAX_RESULT_BYTES, MAX_TOTAL_RESULT_BYTES - total[0]))
-        raw = _read_regular(jpath, room)
+        raw = read_regular(jpath, room)
         total[0] += len(raw)
         data = json.loads(raw.decode("utf-8", errors="replace"))
         arrays = {}
         if os.path.lexists(npath):
             room = max(0, min(MAX_RESULT_BYTES, MAX_TOTAL_RESULT_BYTES - total[0]))
-            blob = _read_regular(npath, room)
+            blob = read_regular(npath, room)
             arrays = load_npz_capped(blob, room)
             total[0] += len(blob) + sum(a.nbytes for a in arrays.values())
         if not isinstance(data, dict) or data.get("id") != task.id:
@@ -328,7 +328,7 @@ def run_tasks(
         result = sandbox.run_sandboxed(
             [paths["executable"], "-I", "-S", ins(io_dir / "driver.py"), ins(io_dir / "config.json")],
             sandbox_dir=str(run_dir), cwd=config["submission"], limits=run_limits, mode=mode,
-            env=_worker_env(), hide=_hidden_paths(), cpu_budget=cpu, writable=[str(out_dir)],
+            env=_worker_env(), hide=hidden_paths(), cpu_budget=cpu, writable=[str(out_dir)],
             idle=min(IDLE_RUN, budget.idle_left()),
             started=lambda d=out_dir: os.path.lexists(d / "imports.json"),
         )
