@@ -3,11 +3,9 @@
 The class is built from REAL grades: a few submissions of the mutant catalogue
 (``tests/grading/mutants.py``: the correct code, unfinished files, the most common bugs, and a loss
 that never returns, stopped by the sandbox) are graded
-by ``cs231n-lin grade`` (written answers collected from the real notebooks, no notebook run), then
+by ``cs231n-lin grade`` (one result per task of the task table), then
 :func:`cs231n_lin.grading.report.classgen.replicate` makes ``n`` students of them (each with its own
-blank, partial or full answers in English or Chinese, and varied speed measurements), and
-:func:`~cs231n_lin.grading.report.classgen.with_check_cells` adds the notebooks' check cells by the
-grader's rule. The seeds' grades are cached in ``build/bench_report_seeds/`` (keyed by the
+blank, partial or full answers in English or Chinese, and varied speed measurements). The seeds' grades are cached in ``build/bench_report_seeds/`` (keyed by the
 package, hidden cases and catalogue sources). Only the report is timed. Targets: 300 submissions
 in at most 10 s; every page at most 2 MB.
 
@@ -70,11 +68,10 @@ def seed_results(bug_names: tuple[str, ...] = SEED_BUGS, *, log=print) -> dict[s
         with tempfile.TemporaryDirectory() as tmp:
             subs = [classgen.write_submission(p, Path(tmp) / "subs" / p.name, repo=ROOT, bugs=bugs)
                     for p in plans]
-            refnb = classgen.answers_only_notebooks(ROOT / "notebooks", Path(tmp) / "refnb")
             out = Path(tmp) / "grades"
             log(f"grading {len(subs)} seed submissions for the report benchmark (cached afterwards) ...")
             subprocess.run([sys.executable, "-m", "cs231n_lin", "grade", *map(str, subs), "--out", str(out),
-                            "--jobs", "2", "--notebooks", str(refnb)], check=True, cwd=ROOT,
+                            "--jobs", "2"], check=True, cwd=ROOT,
                            stdout=subprocess.DEVNULL)
             shutil.rmtree(cache, ignore_errors=True)
             cache.mkdir(parents=True)
@@ -92,7 +89,6 @@ def build_class(out_dir: str | Path, n: int, seeds: dict[str, dict], seed: int =
     bugs = [b for b in _catalogue() if b.name in seeds]
     plans = classgen.plan_class(n, bugs, reference_questions(ROOT / "notebooks"), seed=seed)
     results = classgen.replicate(seeds, plans, seed=seed)
-    results = {k: classgen.with_check_cells(v, ROOT / "notebooks") for k, v in results.items()}
     return classgen.write_results(results, out_dir)
 
 

@@ -78,4 +78,5 @@ def test_a_loss_that_drops_float32_or_is_off_fails():
         loss, dW = softmax_loss_vectorized(W, X, y, reg)
         return loss * len(y), dW
 
-    assert "expected 5000.00" in repr(checks.softmax_losses_large_scores(summed, softmax_loss_vectorized))
+    out = repr(checks.softmax_losses_large_scores(summed, softmax_loss_vectorized))
+    assert "the loss is 10000.0000, which is wrong" in out and "5000" not in out        # no expected value

@@ -91,9 +91,9 @@ EXPECTED = {
     ("wrong", "checks.log_grid("): "Likely cause: the values are evenly spaced, not log-spaced",
     ("wrong", "checks.search_hyperparameters("): "Likely cause: the best pair is chosen by TRAINING accuracy",
     ("wrong", "checks.margin_loss("): "Likely cause: the factor 2 is missing",
-    ("wrong", "checks.svm_squared(svm_loss_naive)"): "FAIL: squared hinge",
+    ("wrong", "checks.svm_squared(svm_loss_naive)"): "FAIL: svm_loss_naive with squared=True",
     ("wrong2", "checks.svm_naive_gradient("): "Likely cause: Your regularization gradient is reg * W",
-    ("wrong2", "checks.svm_squared(svm_loss_vectorized)"): "FAIL: squared hinge",
+    ("wrong2", "checks.svm_squared(svm_loss_vectorized)"): "FAIL: svm_loss_vectorized with squared=True",
 }
 
 

@@ -173,7 +173,9 @@ def test_student_walk(released: Path, tmp_path: Path):
     proc = subprocess.run([sys.executable, "-m", "cs231n_lin", "check", "--json"], cwd=root,
                           env=kernel_env(root), capture_output=True, text=True, timeout=300)
     data = json.loads(proc.stdout.strip().splitlines()[-1])
-    assert proc.returncode == 0 and data["score"] == data["max_score"], data["failures"]
+    code_points = sum(t.points for t in tasks.of_kind("code"))
+    assert proc.returncode == 0 and data["score"] == code_points and data["failures"] == [], data["failures"]
+    assert data["max_score"] == tasks.max_points() and data["written"]["empty"] == data["written"]["answers"]
 
 
 def test_unmodified_release_scores_0_and_says_what_to_write_first(released: Path, tmp_path: Path):

@@ -8,9 +8,8 @@ quarter work in the Chinese notebooks; each written answer is
 full, partial or blank. :func:`write_submission` writes one plan as a submission folder (the
 package with the plan's edits, the notebooks of the student's language with the answers typed in).
 :func:`replicate` turns a few REAL ``results.json`` files into a class of any size for the
-benchmark (names, answers and speed vary; tests, points and diagnoses are the real ones), and
-:func:`with_check_cells` adds the notebook check cells' tests by nbgrade's rule (a cell passes when
-every judged function it uses passed its hidden tests).
+benchmark (names, answers and speed vary; tests, points and diagnoses are the real ones: one per
+task of the task table).
 
 The catalogue is given by the caller (``tests/grading/mutants.py`` in this repository): any objects
 with ``name``, ``file`` (the package file it edits) and ``apply_to(root)``.
@@ -28,8 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from cs231n_lin.checks.cells import cell_source, is_check_cell
-from cs231n_lin.grading.records.written import Question, summary_output
+from cs231n_lin.checks.cells import cell_source
+from cs231n_lin.grading.records.written import Question
 from cs231n_lin.grading.release.markers import ANSWER_HERE_ZH, strip_markdown
 
 #: Relative frequency of catalogue bugs (any other bug: 1). Forgetting to divide by N, the
@@ -187,39 +186,6 @@ def answers_only_notebooks(notebooks_dir: str | Path, dest: str | Path) -> Path:
 
 # ------------------------------------------------------------------ results for the benchmark
 
-def _functions_passing(tests: list[dict]) -> dict[str, bool]:
-    ok: dict[str, bool] = {}
-    for t in tests:
-        name = str(t.get("name", ""))
-        if ": check cell " in name or ": written answer " in name or name.endswith("— speed"):
-            continue
-        fn = name.split(": ", 1)[0]
-        ok[fn] = ok.get(fn, True) and float(t["score"]) >= float(t["max_score"]) - 1e-9
-    return ok
-
-
-def with_check_cells(result: dict, notebooks_dir: str | Path) -> dict:
-    """``result`` plus one test per check cell of the reference notebooks, named as ``grade`` names
-    them, passing when every judged function the cell uses passed its hidden tests (nbgrade's rule;
-    notebook-defined functions count as passed)."""
-    from cs231n_lin.grading.records.nbgrade import judged_names
-
-    out = copy.deepcopy(result)
-    ok = _functions_passing(out["tests"])
-    for path in sorted(Path(notebooks_dir).glob("*.ipynb")):
-        nb = json.loads(path.read_text(encoding="utf-8"))
-        cells = [c for c in nb.get("cells", []) if is_check_cell(c)]
-        for k, (cid, names) in enumerate(judged_names(nb, set(ok)), start=1):
-            pts = float(cells[k - 1].get("metadata", {}).get("points", 1))
-            passed = all(ok.get(n, True) for n in names)
-            out["tests"].append({"name": f"{path.stem}: check cell {k} (cell id {cid})",
-                                 "score": pts if passed else 0.0, "max_score": pts,
-                                 "output": "passed" if passed else "FAIL", "visibility": "visible"})
-    out["score"] = round(sum(float(t["score"]) for t in out["tests"]), 6)
-    out["output"] = summary_output(str(out.get("output", "")), out["tests"])
-    return out
-
-
 def replicate(seeds: Mapping[str, dict], plans: Sequence[StudentPlan], seed: int = 0) -> dict[str, dict]:
     """One results dictionary per plan: the real ``results.json`` of the seed submission graded
     with the same profile (:func:`profile`; else the seed of its first bug, else the first seed), with the
@@ -277,4 +243,4 @@ def summarize_plans(plans: Sequence[StudentPlan]) -> dict[str, Any]:
 
 
 __all__ = ["COMMON_BUGS", "StudentPlan", "answers_only_notebooks", "plan_class", "profile", "replicate",
-           "summarize_plans", "with_check_cells", "write_results", "write_submission"]
+           "summarize_plans", "write_results", "write_submission"]
