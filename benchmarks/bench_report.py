@@ -5,7 +5,8 @@ The class is built from REAL grades: a few submissions of the mutant catalogue
 that never returns, stopped by the sandbox) are graded
 by ``cs231n-lin grade`` (one result per task of the task table), then
 :func:`cs231n_lin.grading.report.classgen.replicate` makes ``n`` students of them (each with its own
-blank, partial or full answers in English or Chinese, and varied speed measurements). The seeds' grades are cached in ``build/bench_report_seeds/`` (keyed by the
+blank, partial or full answers in English or Chinese, and varied speed measurements). The seeds'
+grades are cached in ``build/bench_report_seeds/`` (keyed by the
 package, hidden cases and catalogue sources). Only the report is timed. Targets: 300 submissions
 in at most 10 s; every page at most 2 MB.
 
