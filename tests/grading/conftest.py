@@ -38,7 +38,8 @@ def shared_batch(tmp_path_factory):
                 shutil.rmtree(root)
             root.mkdir()
             batch = grade_shared_batch(root)
-            record = {**{k: str(batch[k]) for k in _PATHS}, "json": batch["json"], "seconds": batch["seconds"],
+            record = {**{k: str(batch[k]) for k in _PATHS}, "json": batch["json"],
+                      "seconds": batch["seconds"],
                       "subs": {k: str(v) for k, v in batch["subs"].items()}}
             done.write_text(json.dumps(record))
     record = json.loads(done.read_text())
