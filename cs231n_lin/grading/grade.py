@@ -242,6 +242,22 @@ def _judge_tasks(cases: dict[str, list[dict]], inputs: dict[str, list[dict]], wo
     return out
 
 
+def _deleted_cells(refs: dict[str, dict], students: dict[str, dict | None]) -> dict[str, tuple]:
+    """A failed visible verdict, naming the cell, for each notebook task whose solution cell the
+    student's notebook no longer has (its check cell would only say "name ... is not defined")."""
+    out = {}
+    for task in tasks.of_kind("code"):
+        student = students.get(task.notebook)
+        if task.notebook not in refs or not isinstance(student, dict):
+            continue
+        for cell_id in (w for w in task.writes if ":" not in w):
+            message = nbgrade.missing_cell(refs[task.notebook], student, cell_id)
+            if message:
+                out[task.id] = (False, True, message, "", "", "missing_cell")
+                break
+    return out
+
+
 def _written_tests(refs_dir: Path | None, answers: dict[str, str]) -> list[TestResult]:
     """One test per written answer, 0 until marked by hand (``grade --written``): the maximum is the
     assignment's from the start."""
@@ -295,7 +311,9 @@ def grade_submission(submission: Path, options: GradeOptions) -> SubmissionResul
         try:
             sub_dir = worker.prepare_scratch(Path(submission), box)
         except (worker.SubmissionError, OSError) as exc:
-            return SubmissionResult(_not_graded("not graded"), f"This submission could not be graded: {exc}",
+            refs_dir = options.notebooks_dir or _reference_notebooks()
+            tests = _not_graded("not graded") + _written_tests(refs_dir, {})
+            return SubmissionResult(tests, f"This submission could not be graded: {exc}",
                                     time.monotonic() - start, {"hash": digest})
         # The student's notebooks (English, Chinese or a renamed copy), read before any student code runs.
         refs_dir = options.notebooks_dir or _reference_notebooks()
@@ -324,6 +342,7 @@ def grade_submission(submission: Path, options: GradeOptions) -> SubmissionResul
                 measured = (outcomes.get(wid) or TaskOutcome(wid, False)).measurement
                 perf_facts[case["function"]] = speed.facts(measured, perf_expected[wid])
             seen = visible.results(outcomes.get(visible.VISIBLE_ID))
+            seen.update(_deleted_cells(refs, student_nbs[0]))
             tests = _judge_tasks(cases, inputs, worker_ids, outcomes, seen, diagnoses, refs, perf_expected,
                                  options.perf_threshold)
             tests += _written_tests(refs_dir, answers or {})

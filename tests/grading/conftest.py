@@ -13,7 +13,7 @@ from filelock import FileLock
 
 sys.path.insert(0, os.path.dirname(__file__))
 
-_PATHS = ("out", "refnb", "hidden")
+_PATHS = ("out", "refnb", "hidden", "release")
 
 
 @pytest.fixture(scope="session")
@@ -39,8 +39,9 @@ def shared_batch(tmp_path_factory):
             root.mkdir()
             batch = grade_shared_batch(root)
             record = {**{k: str(batch[k]) for k in _PATHS}, "json": batch["json"],
+                      "seconds": batch["seconds"],
                       "subs": {k: str(v) for k, v in batch["subs"].items()}}
             done.write_text(json.dumps(record))
     record = json.loads(done.read_text())
-    return {**{k: Path(record[k]) for k in _PATHS}, "json": record["json"],
+    return {**{k: Path(record[k]) for k in _PATHS}, "json": record["json"], "seconds": record["seconds"],
             "subs": {k: Path(v) for k, v in record["subs"].items()}}

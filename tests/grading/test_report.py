@@ -1,9 +1,11 @@
 """``cs231n-lin report``: built from a real graded batch, every number checked against the results files.
 
 The batch (the seven report submissions of the session's shared batch, ``shared_batch.py``: real
-hidden cases, a tiny reference notebook with one check cell pair and one written question): the
-reference solution, the same mutant twice, another mutant, a vectorized loss that is a loop over
-N, the student version (all stubs: zero), and an attack (an infinite loop: a sandbox timeout).
+copies of the repository graded with the real hidden cases and lesson notebooks; one test per task,
+100 points with the written answers): the reference solution, the same mutant twice, another
+mutant, a vectorized loss that is a loop over N, the released student version (zero), and an
+attack (an infinite loop: a sandbox timeout). Each wrote its own answer to notebook 01's first
+inline question (``shared_batch.ANSWERS``).
 """
 
 from __future__ import annotations
@@ -28,7 +30,14 @@ from cs231n_lin.grading.report.report_html import MAX_ROWS, MAX_TEST_ROWS
 from cs231n_lin.grading.report.report_pages import PAGES_DIRNAME, slug
 
 sys.path.insert(0, os.path.dirname(__file__))
-from shared_batch import ANSWERS, QUESTION, REFERENCE_ANSWER  # noqa: E402
+from shared_batch import ANSWERS, WRITTEN_CELL  # noqa: E402
+
+from cs231n_lin import tasks  # noqa: E402
+from cs231n_lin.grading.records import written  # noqa: E402
+
+NOTEBOOKS = os.path.join(os.path.dirname(__file__), "..", "..", "notebooks")
+QUESTIONS = written.reference_questions(NOTEBOOKS)
+Q1 = next(q for q in QUESTIONS if q.cell_id == WRITTEN_CELL)
 
 
 @pytest.fixture(scope="module")
@@ -53,8 +62,9 @@ def _part(name):
 def test_batch_graded_as_expected(graded):
     r = graded["results"]
     assert set(r) == set(ANSWERS)
-    full = sum(t["max_score"] for t in r["correct"]["tests"])
-    assert r["correct"]["score"] == full > 0
+    assert all(sum(t["max_score"] for t in d["tests"]) == tasks.max_points() == 100 for d in r.values())
+    full = r["correct"]["score"]             # every code task; speed as measured; written still unmarked
+    assert full >= sum(t.points for t in tasks.of_kind("code"))
     assert r["stub"]["score"] == 0
     for name in ("mut_avg_1", "mut_avg_2", "mut_softmax", "loop_svm", "attack_loop"):
         assert 0 < r[name]["score"] < full, name
@@ -78,7 +88,8 @@ def test_every_score_number_matches_the_results_files(graded):
         assert p["median"] == pytest.approx(statistics.median(s for s, _ in pairs), abs=1e-4)
         assert p["full_marks"] == sum(1 for s, m in pairs if s >= m - 1e-9)
         assert p["zero"] == sum(1 for s, m in pairs if s <= 1e-9)
-    assert {p["part"] for p in rep["parts"]} >= {"svm_loss_vectorized", "softmax_loss_vectorized", "tiny"}
+    assert {p["part"] for p in rep["parts"]} >= {"svm_loss_vectorized", "softmax_loss_vectorized",
+                                                Q1.notebook}
 
 
 def test_pass_rates_match_the_results_files(graded):
@@ -93,7 +104,7 @@ def test_pass_rates_match_the_results_files(graded):
     rates = [r["pass_rate"] for r in rep["tests"]]
     assert rates == sorted(rates)                             # failed most first
     kinds = {r["name"]: r["kind"] for r in rep["tests"]}
-    assert kinds["tiny: check cell 1 (cell id check1)"] == "notebook"
+    assert kinds[Q1.test_name] == "written"
     assert any(k == "hidden" for k in kinds.values())
 
 
@@ -165,7 +176,6 @@ def test_html_shows_the_numbers_and_is_self_contained(graded):
     for r in failing[:MAX_TEST_ROWS]:
         shown = rep["sections"].get(r["name"], r["name"])           # a check cell by its section
         assert f"{escape(shown)}</td><td>" in html and f">{r['passed']}/{r['attempts']}<" in html
-    assert "check cell 1 (cell id check1)" not in html.split('id="tests"')[1]
     hidden_rows = failing[MAX_TEST_ROWS:]
     assert len(hidden_rows) > 0          # this batch fails more tests than the page lists ...
     assert f"and {len(hidden_rows)} more tests that some submission failed" in html     # ... and says so
@@ -183,48 +193,54 @@ def test_html_shows_the_numbers_and_is_self_contained(graded):
 
 
 def _question_page(graded):
-    return (graded["out"] / PAGES_DIRNAME / f"{slug('tiny/q1-answer')}.html").read_text()
+    return (graded["out"] / PAGES_DIRNAME / f"{slug(Q1.id)}.html").read_text()
 
 
 def test_written_answers_page_and_csv(graded):
     q = graded["report"]["written"]
-    assert [x["id"] for x in q] == ["tiny/q1-answer"]
-    page = q[0]
-    assert page["max_points"] == 2 and page["prompt"] == QUESTION and page["reference"] == REFERENCE_ANSWER
+    assert [x["id"] for x in q] == [x.id for x in QUESTIONS]
+    page = next(x for x in q if x["id"] == Q1.id)
+    assert page["max_points"] == Q1.max_points == tasks.get("written_01_q1").points
+    assert page["prompt"] == Q1.prompt and page["reference"] == Q1.reference
     html = _question_page(graded)
-    assert "<summary>Reference answer</summary>" in html and f"<p>{escape(REFERENCE_ANSWER)}</p>" in html
-    assert "<strong>Inline question</strong>" in html                  # the prompt's markdown, rendered
+    assert "<summary>Reference answer</summary>" in html
+    assert "<strong>Inline question 1</strong>" in html                # the prompt's markdown, rendered
     assert page["answers"] == {n: (a or "") for n, a in ANSWERS.items()}
     assert page["empty"] == ["attack_loop", "stub"]
     assert html.count('<span class="empty">EMPTY</span>') == 2
     assert html.count('class="mark none">unmarked<') == len(ANSWERS)
     assert "<script>alert" not in html and escape("<script>alert('x')</script>") in html   # answers escaped
-    assert f'href="{PAGES_DIRNAME}/{slug("tiny/q1-answer")}.html"' in graded["html"]
+    assert f'href="{PAGES_DIRNAME}/{slug(Q1.id)}.html"' in graded["html"]
     rows = list(csv.reader(io.StringIO((graded["out"] / "written.csv").read_text())))
-    assert rows[0] == ["submission", "tiny/q1-answer"]
-    assert sorted(r[0] for r in rows[1:]) == sorted(ANSWERS) and all(r[1] == "" for r in rows[1:])
+    assert rows[0] == ["submission", *(x.id for x in QUESTIONS)]
+    assert sorted(r[0] for r in rows[1:]) == sorted(ANSWERS) and all(set(r[1:]) == {""} for r in rows[1:])
 
 
 def test_written_points_merge_into_results_and_report(graded, tmp_path):
     out, refnb = graded["out"], graded["refnb"]
     before = {n: json.loads((out / n / "results.json").read_text()) for n in ANSWERS}
     filled = tmp_path / "written.csv"
-    filled.write_text("submission,tiny/q1-answer\ncorrect,2\nmut_avg_1,0.5\nstub,\n")
+    filled.write_text(f"submission,{Q1.id}\ncorrect,1\nmut_avg_1,0.5\nstub,\n")
     assert cli(["grade", "--written", str(filled), "--out", str(out), "--notebooks", str(refnb)]) == 0
     after = {n: json.loads((out / n / "results.json").read_text()) for n in ANSWERS}
-    name = "tiny: written answer 1 (cell id q1-answer)"
-    for n, pts in (("correct", 2.0), ("mut_avg_1", 0.5)):
+    name = Q1.test_name
+
+    def others(result):
+        return [t for t in result["tests"] if t["name"] != name]
+
+    for n, pts in (("correct", 1.0), ("mut_avg_1", 0.5)):
         added = [t for t in after[n]["tests"] if t["name"] == name]
-        assert len(added) == 1 and added[0]["score"] == pts and added[0]["max_score"] == 2
-        assert after[n]["tests"][:-1] == before[n]["tests"]            # nothing already graded lost
+        assert len(added) == 1 and added[0]["score"] == pts and added[0]["max_score"] == 1
+        assert others(after[n]) == others(before[n])                   # nothing already graded lost
+        assert sum(t["max_score"] for t in after[n]["tests"]) == 100
         assert after[n]["score"] == pytest.approx(before[n]["score"] + pts)
         assert after[n]["extra_data"] == before[n]["extra_data"]
         assert after[n]["output"].splitlines()[0].startswith(f"Graded {len(after[n]['tests'])} tests")
-    # an empty cell: the answer is listed as not marked yet, at 0 of its 2 points (the maximum stays)
+    # an empty cell: the answer is listed as not marked yet, at 0 of its 1 point (the maximum stays)
     (unmarked,) = [t for t in after["stub"]["tests"] if t["name"] == name]
-    assert (unmarked["score"], unmarked["max_score"]) == (0.0, 2.0)
+    assert (unmarked["score"], unmarked["max_score"]) == (0.0, 1.0)
     assert unmarked["output"].startswith("not marked yet")
-    assert after["stub"]["tests"][:-1] == before["stub"]["tests"]
+    assert others(after["stub"]) == others(before["stub"])
     summary = {r["submission"]: r for r in csv.DictReader(io.StringIO((out / "summary.csv").read_text()))}
     assert float(summary["mut_avg_1"]["score"]) == pytest.approx(after["mut_avg_1"]["score"])
     # merging again replaces instead of adding; the report then shows the points, and keeps them in the csv
@@ -234,10 +250,11 @@ def test_written_points_merge_into_results_and_report(graded, tmp_path):
     (out / "written.csv").write_text(filled.read_text())
     assert report.main(grades_dir=out, notebooks_dir=refnb, echo=lambda *a: None) == 0
     rep = json.loads((out / "report.json").read_text())
-    assert rep["written"][0]["graded"] == {"correct": 2.0, "mut_avg_1": 0.5}       # unmarked is not a mark
-    kept = {r["submission"]: r["tiny/q1-answer"] for r in csv.DictReader(io.StringIO(
+    q1 = next(x for x in rep["written"] if x["id"] == Q1.id)
+    assert q1["graded"] == {"correct": 1.0, "mut_avg_1": 0.5}                     # unmarked is not a mark
+    kept = {r["submission"]: r[Q1.id] for r in csv.DictReader(io.StringIO(
         (out / "written.csv").read_text()))}
-    assert kept["correct"] == "2" and kept["mut_avg_1"] == "0.5" and kept["stub"] == ""
+    assert kept["correct"] == "1" and kept["mut_avg_1"] == "0.5" and kept["stub"] == ""
 
 
 def test_a_folder_without_results_is_an_error_for_the_instructor(tmp_path, capsys):

@@ -60,6 +60,16 @@ def _missing(reference: dict, ref: dict) -> str:
             "(deleted?); copy it back from a fresh release")
 
 
+def missing_cell(reference: dict, student: dict, cell_id: str) -> str | None:
+    """The :func:`_missing` message when ``student`` has no cell ``cell_id`` of ``reference`` (else None)."""
+    cells = student.get("cells")
+    ids = {c.get("id") for c in cells if isinstance(c, dict)} if isinstance(cells, list) else set()
+    ref = next((c for c in reference.get("cells", []) if c.get("id") == cell_id), None)
+    if ref is None or cell_id in ids:
+        return None
+    return _missing(reference, ref)
+
+
 #: Where a student's notebook may be: the English one (``notebooks/``) first, then the Chinese one.
 LANG_FOLDERS = ("", "zh")
 
