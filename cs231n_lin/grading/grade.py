@@ -167,7 +167,7 @@ def reference_tasks(options: GradeOptions, ref_dir: Path) -> list[Task]:
     refs_dir = options.notebooks_dir or _reference_notebooks()
     refs = nbgrade.reference_notebooks(refs_dir) if refs_dir is not None else {}
     _, _, calls = _worker_calls(cases, refs, refs)
-    return [visible.worker_task(ref_dir, refs, refs), *calls, *_probe_tasks()[1]]
+    return [*visible.worker_tasks(ref_dir, refs, refs), *calls, *_probe_tasks()[1]]
 
 
 def submission_hash(path: Path, hidden_dir: Path) -> str:
@@ -237,7 +237,7 @@ def _judge_tasks(cases: dict[str, list[dict]], inputs: dict[str, list[dict]], wo
                                        failing)
         if task.kind == "code" and seen is None:
             result.output = i18n.tr("The check of this task did not run on your code: ",
-                                    "这一项的检查没有在你的代码上运行：") + _why_not_run(outcomes)
+                                    "这一项的检查没有在你的代码上运行：") + _why_not_run(task, outcomes)
         out.append(result)
     return out
 
@@ -271,8 +271,8 @@ def _written_tests(refs_dir: Path | None, answers: dict[str, str]) -> list[TestR
     return out
 
 
-def _why_not_run(outcomes: dict[str, TaskOutcome]) -> str:
-    out = outcomes.get(visible.VISIBLE_ID)
+def _why_not_run(task, outcomes: dict[str, TaskOutcome]) -> str:
+    out = visible.outcome_of(task.id, task.notebook, outcomes)
     if out is None:
         return i18n.tr("it was not reached.", "没有运行到它。")
     return (out.error or out.crash or i18n.tr("it did not report.", "它没有返回结果。"))[:300]
@@ -327,9 +327,9 @@ def grade_submission(submission: Path, options: GradeOptions) -> SubmissionResul
         lang = options.lang or submission_lang(sub_dir, student_nbs if refs_dir else None, refs_dir)
         with i18n.using_lang(lang):
             inputs, worker_ids, calls = _worker_calls(cases, refs, student_nbs[0])
-            vis_task = visible.worker_task(sub_dir, refs, student_nbs[0])
+            vis_tasks = visible.worker_tasks(sub_dir, refs, student_nbs[0])
             probe_items, probe_tasks = _probe_tasks()
-            outcomes, notes = worker.run_tasks(sub_dir, box, [vis_task] + calls + probe_tasks,
+            outcomes, notes = worker.run_tasks(sub_dir, box, vis_tasks + calls + probe_tasks,
                                                limits=options.limits, mode=options.mode, budget=budget)
             keyed: list = []
             diagnoses = _diagnoses(probe_items, probe_tasks, outcomes, keyed)
@@ -341,7 +341,7 @@ def grade_submission(submission: Path, options: GradeOptions) -> SubmissionResul
                                                            budget, options.perf_threshold)
                 measured = (outcomes.get(wid) or TaskOutcome(wid, False)).measurement
                 perf_facts[case["function"]] = speed.facts(measured, perf_expected[wid])
-            seen = visible.results(outcomes.get(visible.VISIBLE_ID))
+            seen = visible.results(outcomes)
             seen.update(_deleted_cells(refs, student_nbs[0]))
             tests = _judge_tasks(cases, inputs, worker_ids, outcomes, seen, diagnoses, refs, perf_expected,
                                  options.perf_threshold)

@@ -77,8 +77,9 @@ def _recorded(value) -> dict:
 
 
 def judge_case(case: dict, inputs: dict, outcome: TaskOutcome | None, expected, *,
-               perf_threshold: float = 3.0) -> tuple[bool, str]:
-    """``(holds, feedback)`` for one hidden case; the feedback never shows an expected value."""
+               perf_threshold: float = 3.0) -> tuple[bool | float, str]:
+    """``(holds, feedback)`` for one hidden case (for speed, the share of its points earned); the
+    feedback never shows an expected value."""
     name = _short(case)
     judge = case.get("judge", ("value",))
     if "perf" not in judge:
@@ -122,6 +123,9 @@ def judge_case(case: dict, inputs: dict, outcome: TaskOutcome | None, expected, 
     except (TypeError, ValueError, KeyError, IndexError, AttributeError):
         return False, tr(f"{name} returned data of an unexpected kind", f"{name} 返回的数据类型出乎意料")
     compat = {"function": name, "kwargs": case.get("kwargs", {})}
+    if "perf" in judge:             # speed earns a share of its points in bands: a fraction, and why
+        frac, msg = judge_property("perf", compat, inputs, expected, outcome, perf_threshold)
+        return frac, msg
     for prop in sorted(judge, key=lambda n: n == "unmodified"):
         frac, msg = judge_property(prop, compat, inputs, expected, outcome, perf_threshold)
         if frac < 1.0:
@@ -146,7 +150,7 @@ def task_result(task: Task, judged: list[tuple[dict, bool, str]], visible: tuple
     the tasks that do not pass (to name a dependency that fails first).
     """
     name = str(task.title)
-    held = sum(1 for _, ok, _ in judged if ok)
+    held = sum(float(ok) for _, ok, _ in judged)
     share = held / len(judged) if judged else 0.0
     lines: list[str] = []
     if task.kind == "speed":
