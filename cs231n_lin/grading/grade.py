@@ -327,7 +327,7 @@ def grade_submission(submission: Path, options: GradeOptions) -> SubmissionResul
         lang = options.lang or submission_lang(sub_dir, student_nbs if refs_dir else None, refs_dir)
         with i18n.using_lang(lang):
             inputs, worker_ids, calls = _worker_calls(cases, refs, student_nbs[0])
-            vis_tasks = visible.worker_tasks(sub_dir, refs, student_nbs[0])
+            vis_tasks = visible.worker_tasks(sub_dir, refs, student_nbs[0], lang)
             probe_items, probe_tasks = _probe_tasks()
             outcomes, notes = worker.run_tasks(sub_dir, box, vis_tasks + calls + probe_tasks,
                                                limits=options.limits, mode=options.mode, budget=budget)

@@ -135,6 +135,13 @@ def judge_case(case: dict, inputs: dict, outcome: TaskOutcome | None, expected, 
 
 def _visible_text(visible: tuple) -> str:
     passed, not_written, what, details, cause, key = visible
+    from cs231n_lin.i18n import current_lang
+
+    if current_lang() == "zh":           # the check ran in Chinese; its "what" lines are translated here
+        from cs231n_lin.checks.messages_zh import lesson_cause_zh, translate_what
+
+        what, details = translate_what(what), translate_what(details)
+        cause = lesson_cause_zh(key, cause) or ""
     lines = [f"FAIL: {what}"] + ([f"  {details}"] if details else [])
     if cause:
         lines.append(tr(f"Likely cause: {cause}", f"可能的原因：{cause}"))

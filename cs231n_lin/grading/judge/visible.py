@@ -25,8 +25,8 @@ FOLDER = ".grader_notebooks"
 PREFIX = "visible:"
 
 
-def worker_tasks(sub_dir: Path, references: dict[str, dict], students: dict[str, dict | None]
-                 ) -> list[WorkerTask]:
+def worker_tasks(sub_dir: Path, references: dict[str, dict], students: dict[str, dict | None],
+                 lang: str = "en") -> list[WorkerTask]:
     """The worker calls that run every code task's visible check on the scratch copy ``sub_dir``:
     one per package task (named by its function, so that a hang there stops only that function's
     calls) and one per notebook."""
@@ -35,7 +35,7 @@ def worker_tasks(sub_dir: Path, references: dict[str, dict], students: dict[str,
         if all(":" in w for w in task.writes):
             item = {"id": task.id, "call": task.call, "names": package_names(task)}
             calls.append(WorkerTask(f"{PREFIX}{task.id}", "visible", "cs231n_lin", task.functions[0],
-                                    params={"plan": {"package": [item], "notebooks": []}}))
+                                    params={"plan": {"package": [item], "notebooks": []}, "lang": lang}))
     folder = Path(sub_dir) / FOLDER
     folder.mkdir(exist_ok=True)
     for name, reference in references.items():
@@ -47,7 +47,7 @@ def worker_tasks(sub_dir: Path, references: dict[str, dict], students: dict[str,
         if cells:
             plan = {"package": [], "notebooks": [{"path": f"{FOLDER}/{name}", "cells": cells}]}
             calls.append(WorkerTask(f"{PREFIX}{name}", "visible", "cs231n_lin", f"notebook {name[:2]}",
-                                    params={"plan": plan}))
+                                    params={"plan": plan, "lang": lang}))
     return calls
 
 

@@ -94,18 +94,20 @@ def _visible(task, target, args, np):
     key)}``. Only ever lowers a grade: points are judged by the grader on the hidden cases."""
     import io
 
+    from cs231n_lin import i18n
     from cs231n_lin.selfcheck import runner
 
     stream = io.StringIO()
     r = runner.Runner(stream)
     plan = task["params"]["plan"]
-    for item in plan.get("package", []):
-        r.run_package(item)
-    for item in plan.get("notebooks", []):
-        try:
-            r.run_notebook(item)
-        except Exception:  # noqa: BLE001 - the items of that notebook stay unreported
-            pass
+    with i18n.using_lang(task["params"].get("lang", "en")):    # the feedback in the student's language
+        for item in plan.get("package", []):
+            r.run_package(item)
+        for item in plan.get("notebooks", []):
+            try:
+                r.run_notebook(item)
+            except Exception:  # noqa: BLE001 - the items of that notebook stay unreported
+                pass
     out = {}
     for line in stream.getvalue().splitlines():
         event = json.loads(line)
