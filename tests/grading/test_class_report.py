@@ -1,11 +1,12 @@
 """A generated class, graded for real, reported, and opened in Chromium (offline).
 
 Five students from :mod:`cs231n_lin.grading.report.classgen` (the catalogue's bugs, unfinished files, blank
-and partial answers in English and Chinese) are graded by ``cs231n-lin grade`` with the reference
-notebooks reduced to their markdown cells (the written answers are collected, no notebook runs), and
-``cs231n-lin report`` runs on them with the real notebooks. Every number is checked against the plans
-and the results files; then a class of 300 is replicated from these five real grades and its pages
-are measured: at most 2 MB each, at most 20,000 px tall in a 1280 px wide Chromium.
+and partial answers in English and Chinese) are graded by ``cs231n-lin grade`` with the real reference
+notebooks (grading runs no notebook: the written answers are collected by cell id, one 0-point
+"not marked yet" test per written question), and ``cs231n-lin report`` runs on them. Every
+number is checked against the plans and the results files; then a class of 300 is replicated from
+these five real grades and its pages are measured: at most 2 MB each, at most 20,000 px tall in a
+1280 px wide Chromium.
 """
 
 from __future__ import annotations
@@ -95,9 +96,9 @@ def graded(tmp_path_factory):
                                           for q, a in p.answers.items()})
              for i, (p, (bugs, unfinished, lang)) in enumerate(zip(drawn, PROFILES, strict=True))]
     subs = [classgen.write_submission(p, root / "subs" / p.name, repo=REPO, bugs=BUGS) for p in plans]
-    refnb = classgen.answers_only_notebooks(NOTEBOOKS, root / "refnb")
     out = root / "grades"
-    assert cli(["grade", *map(str, subs), "--out", str(out), "--jobs", "2", "--notebooks", str(refnb)]) == 0
+    assert cli(["grade", *map(str, subs), "--out", str(out), "--jobs", "2",
+                "--notebooks", str(NOTEBOOKS)]) == 0
     assert cli(["report", str(out), "--notebooks", str(NOTEBOOKS)]) == 0
     results = {p.parent.name: json.loads(p.read_text()) for p in sorted(out.glob("*/results.json"))}
     return {"root": root, "out": out, "plans": {p.name: p for p in plans}, "results": results,
@@ -135,7 +136,15 @@ def test_every_lost_point_is_under_a_mistake_or_a_failing_test(graded):
     covered = {(s, t) for d in rep["diagnoses"] for s in d["submissions"] for t in d["tests"]
                if t in {x["name"] for x in res[s]["tests"] if x["score"] < x["max_score"]}}
     covered |= {(s, g["test"]) for g in rep["undiagnosed"] for s in g["submissions"]}
-    lost = {(n, t["name"]) for n, d in res.items() for t in d["tests"] if t["score"] < t["max_score"]}
+    # written answers are marked by hand, not diagnosed: before marking, every submission has one
+    # 0-point "not marked yet" test per written question, and those are the only written tests
+    written = {(n, t["name"]) for n, d in res.items() for t in d["tests"] if ": written answer " in t["name"]}
+    assert written == {(n, q.test_name) for n in res for q in graded["questions"]}
+    assert all(t["score"] == 0 and t["output"].startswith("not marked yet") for d in res.values()
+               for t in d["tests"] if ": written answer " in t["name"])
+    assert {t for _, t in covered}.isdisjoint({t for _, t in written})
+    lost = {(n, t["name"]) for n, d in res.items() for t in d["tests"]
+            if t["score"] < t["max_score"]} - written
     assert lost and lost == covered
     assert not any(s.startswith("en_0") for d in rep["diagnoses"] for s in d["submissions"])   # correct
 
@@ -219,8 +228,11 @@ def test_marks_show_on_the_question_page_and_unmarked_is_counted(graded, tmp_pat
     assert html.count('class="mark none">unmarked<') == len(graded["plans"]) - 1
     res = json.loads((out / "en_0" / "results.json").read_text())
     total = sum(t["max_score"] for t in res["tests"])
-    assert total == pytest.approx(sum(t["max_score"] for t in graded["results"]["en_0"]["tests"])
-                                  + sum(x.max_points for x in graded["questions"]))
+    # the written tests were there (unmarked) from the start: marking one replaces it, the maximum stays
+    before = graded["results"]["en_0"]["tests"]
+    assert total == pytest.approx(sum(t["max_score"] for t in before)) == pytest.approx(100)
+    assert [t["name"] for t in res["tests"]] == [t["name"] for t in before]
+    assert res["score"] == pytest.approx(sum(t["score"] for t in before) + 1)
 
 
 @pytest.mark.browser
@@ -233,13 +245,13 @@ def test_a_class_of_300_fits_every_page(graded, tmp_path):
         seeds[classgen.profile(plan)] = graded["results"][name]
     questions = graded["questions"]
     plans = classgen.plan_class(300, [b for b in BUGS if b.name in seeds], questions, seed=3)
-    results = {k: classgen.with_check_cells(v, NOTEBOOKS)
-               for k, v in classgen.replicate(seeds, plans).items()}
+    results = classgen.replicate(seeds, plans)
     out = classgen.write_results(results, tmp_path / "c300")
     assert cli(["report", str(out), "--notebooks", str(NOTEBOOKS)]) == 0
     rep = json.loads((out / "report.json").read_text())
     assert rep["submissions"] == 300 and len(rep["written"]) == len(questions)
-    assert rep["sections"] and all(" — " in s for s in rep["sections"].values())   # check cells by heading
+    # one result per task: no check-cell tests, so no check-cell sections to name
+    assert rep["sections"] == {} and not any(": check cell " in t["name"] for t in rep["tests"])
     pages = [out / "report.html", *sorted((out / PAGES_DIRNAME).glob("*.html"))]
     assert len(pages) == 1 + len(questions)
     for p in pages:

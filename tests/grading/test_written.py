@@ -19,7 +19,7 @@ def _md(cid, source, **meta):
 
 REF = {"cells": [
     _md("p1", "**Question 1**: what is delta for?"),
-    _md("a1", "Intro line kept.\n<!-- BEGIN SOLUTION -->\nA margin.\n<!-- END SOLUTION -->", points=3),
+    _md("a1", "Intro line kept.\n<!-- BEGIN SOLUTION -->\nA margin.\n<!-- END SOLUTION -->"),
     {"cell_type": "code", "id": "c1", "metadata": {}, "source": "x = 1", "outputs": [],
      "execution_count": None},
     _md("a2", "<!-- BEGIN SOLUTION -->\nOverflow.\n<!-- END SOLUTION -->"),
@@ -41,48 +41,61 @@ def _student(**answers):
 def refdir(tmp_path):
     d = tmp_path / "ref"
     d.mkdir()
-    (d / "lesson.ipynb").write_text(json.dumps(REF))
+    (d / "05_lesson.ipynb").write_text(json.dumps(REF))   # two written tasks in the table
     return d
 
 
-def test_questions_carry_prompt_points_and_reference_answer(refdir):
+def test_questions_carry_prompt_table_points_and_reference_answer(refdir):
+    from cs231n_lin import tasks
+
     qs = written.reference_questions(refdir)
-    assert [(q.id, q.number, q.max_points) for q in qs] == [("lesson/a1", 1, 3.0),
-                                                          ("lesson/a2", 2, written.DEFAULT_POINTS)]
+    table = [tasks.get(f"written_05_q{k}").points for k in (1, 2)]
+    assert [(q.id, q.number, q.max_points) for q in qs] == [("05_lesson/a1", 1, table[0]),
+                                                          ("05_lesson/a2", 2, table[1])]
     assert qs[0].prompt == "**Question 1**: what is delta for?" and qs[1].prompt == ""   # code cell before a2
-    assert qs[0].reference == "A margin." and qs[0].test_name == "lesson: written answer 1 (cell id a1)"
+    assert qs[0].reference == "A margin." and qs[0].test_name == "05_lesson: written answer 1 (cell id a1)"
 
 
-@pytest.mark.parametrize("points", [-1, "2", float("nan"), True])
-def test_bad_points_metadata_is_an_error_naming_the_cell(points):
+def test_points_come_from_the_table_not_the_cell_metadata():
+    from cs231n_lin import tasks
+
     nb = json.loads(json.dumps(REF))
-    nb["cells"][1]["metadata"]["points"] = points
-    with pytest.raises(ValueError, match=r"x.ipynb, cell 2: metadata 'points'"):
-        written.questions_of(nb, "x")
+    nb["cells"][1]["metadata"]["points"] = 7                   # ignored: the table decides
+    assert written.questions_of(nb, "05_x")[0].max_points == tasks.get("written_05_q1").points != 7
+
+
+@pytest.mark.parametrize("stem, number", [("04_x", 2), ("lesson", 1), ("99_x", 1)])
+def test_a_question_missing_from_the_table_is_refused(stem, number):
+    # notebook 04 has one written task in the table, so its second answer cell is refused;
+    # a notebook whose stem names no table notebook has none
+    with pytest.raises(ValueError, match=rf"{stem}.ipynb, cell \d+: written answer {number} of notebook "
+                                         rf"{stem[:2]} is not in the task table"):
+        written.questions_of(json.loads(json.dumps(REF)), stem)
 
 
 def test_answers_between_markers_placeholder_is_empty_and_deleted_markers_fall_back(refdir, tmp_path):
     nb = _student(a1="Because scores\nscale.")
-    got = written.collect_answers({"lesson.ipynb": nb}, refdir)
-    assert got == {"lesson/a1": "Because scores\nscale.", "lesson/a2": ""}
+    got = written.collect_answers({"05_lesson.ipynb": nb}, refdir)
+    assert got == {"05_lesson/a1": "Because scores\nscale.", "05_lesson/a2": ""}
     nb["cells"][3]["source"] = "I deleted the markers and wrote here."
     nb["cells"][1]["source"] = "Intro line kept.\nanswer without markers"
-    got = written.collect_answers({"lesson.ipynb": nb}, refdir)
-    assert got == {"lesson/a1": "answer without markers",
-                   "lesson/a2": "I deleted the markers and wrote here."}
-    assert written.collect_answers({"lesson.ipynb": None}, refdir) == {"lesson/a1": "", "lesson/a2": ""}
+    got = written.collect_answers({"05_lesson.ipynb": nb}, refdir)
+    assert got == {"05_lesson/a1": "answer without markers",
+                   "05_lesson/a2": "I deleted the markers and wrote here."}
+    none = {"05_lesson/a1": "", "05_lesson/a2": ""}
+    assert written.collect_answers({"05_lesson.ipynb": None}, refdir) == none
     for broken in ([1, 2], {"cells": {"a1": 1}}, {"cells": [{"id": "a1", "cell_type": "markdown",
                                                             "source": [1, None]}]}):
-        assert written.collect_answers({"lesson.ipynb": broken}, refdir) == {"lesson/a1": "", "lesson/a2": ""}
+        assert written.collect_answers({"05_lesson.ipynb": broken}, refdir) == none
     # from a submission folder (only read): a missing or broken notebook gives empty answers
     sub = tmp_path / "sub"
     (sub / "notebooks").mkdir(parents=True)
-    (sub / "notebooks" / "lesson.ipynb").write_text(json.dumps(_student(a2="Shift by the max.")))
-    before = os.stat(sub / "notebooks" / "lesson.ipynb").st_mtime_ns
-    assert written.collect_from_submission(sub, refdir) == {"lesson/a1": "", "lesson/a2": "Shift by the max."}
-    assert os.stat(sub / "notebooks" / "lesson.ipynb").st_mtime_ns == before
-    (sub / "notebooks" / "lesson.ipynb").write_text("{not json")
-    assert written.collect_from_submission(sub, refdir) == {"lesson/a1": "", "lesson/a2": ""}
+    (sub / "notebooks" / "05_lesson.ipynb").write_text(json.dumps(_student(a2="Shift by the max.")))
+    before = os.stat(sub / "notebooks" / "05_lesson.ipynb").st_mtime_ns
+    assert written.collect_from_submission(sub, refdir) == {**none, "05_lesson/a2": "Shift by the max."}
+    assert os.stat(sub / "notebooks" / "05_lesson.ipynb").st_mtime_ns == before
+    (sub / "notebooks" / "05_lesson.ipynb").write_text("{not json")
+    assert written.collect_from_submission(sub, refdir) == {"05_lesson/a1": "", "05_lesson/a2": ""}
 
 
 def test_csv_keeps_points_typed_earlier():
@@ -101,7 +114,7 @@ def _grades(tmp_path, names=("amy", "bob")):
             "score": 1.0, "execution_time": 1.0,
             "output": "Graded 1 tests; hidden tests computed their expected values with the reference.\nok",
             "tests": [{"name": "f: a — loss value", "score": 1.0, "max_score": 2.0, "output": "x",
-                       "visibility": "visible"}], "extra_data": {"written": {"lesson/a1": "hi"}}}))
+                       "visibility": "visible"}], "extra_data": {"written": {"05_lesson/a1": "hi"}}}))
     return out
 
 
@@ -111,20 +124,21 @@ def _snapshot(out):
 
 @pytest.mark.parametrize("body, where", [
     # a deleted cell would move bob's second mark onto the first question: refused, column named
-    ("submission,lesson/a1,lesson/a2\namy,1,0\nbob,1\n",
-     r"row 3, column 'lesson/a2': the row has 2 cells but the header has 3 columns"),
-    ("submission,lesson/a1,lesson/a2\namy\n",
-     r"row 2, column 'lesson/a1' and the 1 after it: the row has 1 cells"),
-    ("submission,lesson/a1\namy,1,1\n", r"row 2, after column 'lesson/a1': the row has 3 cells"),
-    ("submission,lesson/a1\nzed,1\n", r"row 2, column 'submission': unknown submission 'zed'"),
-    ("submission,lesson/a1\namy,4\n",
-     r"row 2, column 'lesson/a1': 4 points is above this question's maximum of 3"),
-    ("submission,lesson/a1,lesson/a2\namy,1,0\nbob,two,1\n",
-     r"row 3, column 'lesson/a1': 'two' is not a number"),
-    ("submission,lesson/a1\namy,-1\n", r"row 2, column 'lesson/a1': points must be a number >= 0"),
-    ("submission,lesson/zz\namy,1\n", r"row 1, column 'lesson/zz': not a written question"),
-    ("name,lesson/a1\namy,1\n", r"row 1: the first column must be 'submission'"),
-    ("submission,lesson/a1\namy,1\namy,2\n", r"row 3, column 'submission': submission 'amy' appears twice"),
+    ("submission,05_lesson/a1,05_lesson/a2\namy,1,0\nbob,1\n",
+     r"row 3, column '05_lesson/a2': the row has 2 cells but the header has 3 columns"),
+    ("submission,05_lesson/a1,05_lesson/a2\namy\n",
+     r"row 2, column '05_lesson/a1' and the 1 after it: the row has 1 cells"),
+    ("submission,05_lesson/a1\namy,1,1\n", r"row 2, after column '05_lesson/a1': the row has 3 cells"),
+    ("submission,05_lesson/a1\nzed,1\n", r"row 2, column 'submission': unknown submission 'zed'"),
+    ("submission,05_lesson/a1\namy,1.5\n",
+     r"row 2, column '05_lesson/a1': 1.5 points is above this question's maximum of 1"),
+    ("submission,05_lesson/a1,05_lesson/a2\namy,1,0\nbob,two,1\n",
+     r"row 3, column '05_lesson/a1': 'two' is not a number"),
+    ("submission,05_lesson/a1\namy,-1\n", r"row 2, column '05_lesson/a1': points must be a number >= 0"),
+    ("submission,05_lesson/zz\namy,1\n", r"row 1, column '05_lesson/zz': not a written question"),
+    ("name,05_lesson/a1\namy,1\n", r"row 1: the first column must be 'submission'"),
+    ("submission,05_lesson/a1\namy,1\namy,2\n",
+     r"row 3, column 'submission': submission 'amy' appears twice"),
 ])
 def test_bad_csv_names_row_and_column_and_changes_nothing(tmp_path, refdir, capsys, body, where):
     out = _grades(tmp_path)
@@ -141,7 +155,7 @@ def test_bad_csv_names_row_and_column_and_changes_nothing(tmp_path, refdir, caps
 def test_merge_adds_tests_keeps_the_rest_and_the_file_mode(tmp_path, refdir):
     out = _grades(tmp_path)
     path = tmp_path / "w.csv"
-    path.write_text("submission,lesson/a1,lesson/a2\namy,2.5,1\nbob,,\n")
+    path.write_text("submission,05_lesson/a1,05_lesson/a2\namy,0.5,1\nbob,,\n")
     (out / "amy" / "results.json").chmod(0o640)     # a rewritten file keeps its permissions (_io)
     old = os.umask(0o077)
     try:
@@ -150,15 +164,15 @@ def test_merge_adds_tests_keeps_the_rest_and_the_file_mode(tmp_path, refdir):
         os.umask(old)
     amy = json.loads((out / "amy" / "results.json").read_text())
     assert [(t["name"], t["score"], t["max_score"]) for t in amy["tests"]] == [
-        ("f: a — loss value", 1.0, 2.0), ("lesson: written answer 1 (cell id a1)", 2.5, 3.0),
-        ("lesson: written answer 2 (cell id a2)", 1.0, 1.0)]
-    assert amy["score"] == 4.5 and amy["extra_data"] == {"written": {"lesson/a1": "hi"}}
+        ("f: a — loss value", 1.0, 2.0), ("05_lesson: written answer 1 (cell id a1)", 0.5, 1.0),
+        ("05_lesson: written answer 2 (cell id a2)", 1.0, 1.0)]
+    assert amy["score"] == 2.5 and amy["extra_data"] == {"written": {"05_lesson/a1": "hi"}}
     assert (out / "amy" / "results.json").stat().st_mode & 0o777 == 0o640
     # bob's answers are not marked yet: they are there, at 0 points, so his maximum is the assignment's
     bob = json.loads((out / "bob" / "results.json").read_text())
     assert [(t["score"], t["max_score"], t["output"][:14]) for t in bob["tests"][1:]] \
-        == [(0.0, 3.0, "not marked yet"), (0.0, 1.0, "not marked yet")]
-    assert (out / "summary.csv").read_text().splitlines()[1:] == ["amy,4.5,6,1.00", "bob,1,6,1.00"]
+        == [(0.0, 1.0, "not marked yet"), (0.0, 1.0, "not marked yet")]
+    assert (out / "summary.csv").read_text().splitlines()[1:] == ["amy,2.5,4,1.00", "bob,1,4,1.00"]
 
 
 def test_grade_without_submissions_or_written_is_an_error(capsys, tmp_path):
@@ -216,21 +230,21 @@ def test_speed_facts_keep_the_ratio_the_points_came_from():
 def test_partly_marked_row_keeps_the_maximum_and_says_what_is_unmarked(tmp_path, refdir):
     out = _grades(tmp_path)
     path = tmp_path / "w.csv"
-    path.write_text("submission,lesson/a1,lesson/a2\namy,2,\n")
+    path.write_text("submission,05_lesson/a1,05_lesson/a2\namy,0.5,\n")
     said = []
     assert written.merge_points(out, path, refdir, echo=said.append) == 2     # bob has answers too
     amy = json.loads((out / "amy" / "results.json").read_text())
-    assert sum(t["max_score"] for t in amy["tests"]) == 2 + 3 + 1            # not 2 + 3: a2 still counts
-    assert amy["score"] == 3.0
+    assert sum(t["max_score"] for t in amy["tests"]) == 2 + 1 + 1            # not 2 + 1: a2 still counts
+    assert amy["score"] == 1.5
     lines = amy["output"].splitlines()
     assert lines[0].startswith("Graded 3 tests;")                           # recounted, not "Graded 1"
     assert "Written answers: 1 of 2 marked by hand; 1 not marked yet" in amy["output"]
     assert any("not marked yet: 3 answer(s) of 2 submission(s): amy (1), bob (2)" in s for s in said)
     # marking the rest later keeps the first mark, and the summary lines are replaced, not repeated
-    path.write_text("submission,lesson/a1,lesson/a2\namy,,1\nbob,0,0\n")
+    path.write_text("submission,05_lesson/a1,05_lesson/a2\namy,,1\nbob,0,0\n")
     written.merge_points(out, path, refdir, echo=lambda *a: None)
     amy = json.loads((out / "amy" / "results.json").read_text())
-    assert [t["score"] for t in amy["tests"]] == [1.0, 2.0, 1.0] and amy["score"] == 4.0
+    assert [t["score"] for t in amy["tests"]] == [1.0, 0.5, 1.0] and amy["score"] == 2.5
     assert amy["output"].count("Written answers:") == 1 and "2 of 2 marked by hand." in amy["output"]
     assert amy["output"].splitlines()[0].startswith("Graded 3 tests;")
 
@@ -239,7 +253,7 @@ def test_merge_is_all_or_nothing_when_a_write_fails(tmp_path, refdir, monkeypatc
     out = _grades(tmp_path, names=("amy", "bob", "cat"))
     before = _snapshot(out)
     path = tmp_path / "w.csv"
-    path.write_text("submission,lesson/a1\namy,1\nbob,2\ncat,3\n")
+    path.write_text("submission,05_lesson/a1\namy,1\nbob,0.5\ncat,0\n")
     real, calls = written.Path.write_text, []
 
     def flaky(self, *a, **k):
@@ -264,5 +278,33 @@ def test_the_chinese_placeholder_is_an_empty_answer(refdir):
         if cell["cell_type"] == "markdown" and "BEGIN SOLUTION" in cell["source"]:
             cell["source"] = strip_markdown(cell["source"], "test", ANSWER_HERE_ZH)
     nb["cells"][3]["source"] = nb["cells"][3]["source"].replace(ANSWER_HERE_ZH, "先减去最大值。")
-    got = written.collect_answers({"lesson.ipynb": nb}, refdir)
-    assert got == {"lesson/a1": "", "lesson/a2": "先减去最大值。"}
+    got = written.collect_answers({"05_lesson.ipynb": nb}, refdir)
+    assert got == {"05_lesson/a1": "", "05_lesson/a2": "先减去最大值。"}
+
+
+def test_merge_replaces_each_written_test_where_it_stands(tmp_path, refdir):
+    # as `grade` writes them: the written tests (not marked yet) between other tests
+    out = _grades(tmp_path, names=("amy",))
+    res = json.loads((out / "amy" / "results.json").read_text())
+    unmarked = written.UNMARKED.format(points=1)
+    res["tests"] = [res["tests"][0],
+                    {"name": "05_lesson: written answer 2 (cell id a2)", "score": 0.0, "max_score": 1.0,
+                     "output": unmarked, "visibility": "visible"},
+                    {"name": "g: b — gradient", "score": 0.0, "max_score": 3.0, "output": "y",
+                     "visibility": "visible"}]
+    (out / "amy" / "results.json").write_text(json.dumps(res))
+    path = tmp_path / "w.csv"
+    path.write_text("submission,05_lesson/a1,05_lesson/a2\namy,1,0.5\n")
+    written.merge_points(out, path, refdir, echo=lambda *a: None)
+    got = json.loads((out / "amy" / "results.json").read_text())["tests"]
+    # a2 is replaced in place; a1 was absent and is appended; the other tests are unchanged, in place
+    assert [(t["name"], t["score"]) for t in got] == [
+        ("f: a — loss value", 1.0), ("05_lesson: written answer 2 (cell id a2)", 0.5),
+        ("g: b — gradient", 0.0), ("05_lesson: written answer 1 (cell id a1)", 1.0)]
+    assert got[0] == res["tests"][0] and got[2] == res["tests"][2]
+    # a second merge moves nothing
+    path.write_text("submission,05_lesson/a1,05_lesson/a2\namy,0,1\n")
+    written.merge_points(out, path, refdir, echo=lambda *a: None)
+    again = json.loads((out / "amy" / "results.json").read_text())["tests"]
+    assert [t["name"] for t in again] == [t["name"] for t in got]
+    assert [t["score"] for t in again] == [1, 1, 0, 0]

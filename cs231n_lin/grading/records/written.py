@@ -289,6 +289,21 @@ def _written_tests(result: SubmissionResult, marks: Mapping[str, float], questio
     return out, unmarked
 
 
+def _in_place(current: list[TestResult], written: list[TestResult]) -> list[TestResult]:
+    """``current`` with each written test replaced where it stands (same name), and the written
+    tests it did not hold appended at the end in question order; every other test keeps its place."""
+    by_name = {t.name: t for t in written}
+    placed: set[str] = set()
+    out: list[TestResult] = []
+    for t in current:
+        if t.name not in by_name:
+            out.append(t)
+        elif t.name not in placed:          # a duplicate of a written test is dropped
+            out.append(by_name[t.name])
+            placed.add(t.name)
+    return out + [t for t in written if t.name not in placed]
+
+
 def summary_output(output: str, tests: Sequence[TestResult | Mapping], unmarked: int | None = None) -> str:
     """``output`` with its summary lines recomputed from ``tests``: the ``Graded N tests`` count and
     the written-answers line (added when ``unmarked`` is given, replaced when already there)."""
@@ -342,9 +357,8 @@ def merge_points(grades_dir: str | Path, csv_path: str | Path, notebooks_dir: st
             result = SubmissionResult.from_gradescope(json.loads(res_path.read_text(encoding="utf-8")))
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise ValueError(f"{res_path}: cannot read these results ({exc}); nothing was changed") from None
-        written_names = {q.test_name for q in questions}
         tests, missing = _written_tests(result, points.get(name, {}), questions)
-        result.tests = [t for t in result.tests if t.name not in written_names] + tests
+        result.tests = _in_place(result.tests, tests)
         result.output = summary_output(result.output, result.tests, len(missing))
         updated[name] = result
         unmarked[name] = missing
