@@ -129,7 +129,10 @@ def test_wrong_submissions_lose_the_same_points_with_the_same_diagnosis(graded):
     assert "可能的原因：" in zh["svm_vectorized"].output and "没有对样本取平均" in zh["svm_vectorized"].output
     # Forced to English, the Chinese submission's feedback is the English one, word for word.
     forced = graded["zh-bad-in-en"]
-    assert {t.name: t.output for t in forced.tests} == {t.name: t.output for t in graded[("en", True)].tests}
+    def outputs(res):              # the speed measurements differ from run to run: their ratio aside
+        return {t.name: t.output for t in res.tests if "fast" not in t.name}
+
+    assert outputs(forced) == outputs(graded[("en", True)])
     assert forced.score == graded[("en", True)].score
 
 
@@ -166,7 +169,7 @@ def test_released_chinese_answers_get_a_chinese_placeholder():
 
 @pytest.mark.slow
 def test_check_reports_in_chinese_on_a_copy_worked_in_notebooks_zh(released, tmp_path, capsys):
-    from cs231n_lin.checks.verb import main as check
+    from cs231n_lin.selfcheck import main as check
 
     sub = tmp_path / "copy"
     shutil.copytree(released, sub)
@@ -178,10 +181,10 @@ def test_check_reports_in_chinese_on_a_copy_worked_in_notebooks_zh(released, tmp
     assert wrong[0]["title"].startswith("margin_loss：") and "截断" in wrong[0]["likely_cause"]
     check(root=sub, part="02")
     text = capsys.readouterr().out
-    assert "可见检查得分" in text and "要修正的" in text and "可能的原因：" in text
+    assert "可见检查" in text and "下一步要修正" in text and "可能的原因：" in text
     assert check(root=sub, part="02", lang="en") == 1                 # --lang en wins
     text = capsys.readouterr().out
-    assert "points on the visible checks" in text and "Likely cause: the hinge is not clipped" in text
+    assert "on the visible checks" in text and "Likely cause: the hinge is not clipped" in text
 
 
 @pytest.mark.slow
