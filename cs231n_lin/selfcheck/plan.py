@@ -70,8 +70,9 @@ def find_root(start: str | os.PathLike | None = None) -> Path:
                      "notebooks/), or pass --root DIR")
 
 
-def _answered(cells: list[dict[str, Any]]) -> int:
-    return sum(1 for c in cells if c.get("cell_type") == "code" and is_solution_cell(c)
+def _answered(cells: list[dict[str, Any]], ids: set[str]) -> int:
+    """How many of the solution cells ``ids`` are written in ``cells`` (no stub left)."""
+    return sum(1 for c in cells if c.get("cell_type") == "code" and c.get("id") in ids
                and "NotImplementedError" not in cell_source(c))
 
 
@@ -85,16 +86,19 @@ def choose_notebook(root: Path, name: str) -> tuple[Path | None, str, list[dict[
                   + locate.notebook_candidates(root / "notebooks" / "zh", name))
     if not candidates:
         return None, f"notebooks/{name} is not in your copy", None
-    best: tuple[Path | None, str, list | None, int] = (None, "", None, -2)
-    unreadable = []
+    loaded, unreadable = [], []
     for path, note in candidates:
         try:
-            cells = locate.load_cells(path)
-            score = _answered(cells)
+            loaded.append((path, note, locate.load_cells(path)))
         except ValueError as exc:
-            cells, score = None, -1
+            loaded.append((path, note, None))
             unreadable.append(f"{path.relative_to(root).as_posix()} cannot be read ({exc}); restore it "
                               "from your last saved version")
+    # the solution cells of any copy (a written cell may have lost its markers): their ids
+    ids = {c.get("id") for _, _, cells in loaded for c in cells or [] if is_solution_cell(c)}
+    best: tuple[Path | None, str, list | None, int] = (None, "", None, -2)
+    for path, note, cells in loaded:
+        score = _answered(cells, ids) if cells is not None else -1
         if score > best[3]:
             best = (path, note, cells, score)
     notes = [n for n in (best[1], *unreadable) if n and (best[2] is not None or n != best[1])]
