@@ -258,16 +258,13 @@ def _deleted_cells(refs: dict[str, dict], students: dict[str, dict | None]) -> d
     return out
 
 
-def _written_tests(refs_dir: Path | None, answers: dict[str, str]) -> list[TestResult]:
+def _written_tests(refs_dir: Path | None) -> list[TestResult]:
     """One test per written answer, 0 until marked by hand (``grade --written``): the maximum is the
     assignment's from the start."""
     out = []
-    for q in written.reference_questions(refs_dir):
-        empty = not answers.get(q.id, "").strip()
-        unmarked = written.UNMARKED.format(points=q.max_points)
-        out.append(TestResult(q.test_name, 0.0, q.max_points,
-                              unmarked + i18n.tr(" (your answer is empty)" if empty else "",
-                                                 "（你的回答是空的）" if empty else ""), "visible"))
+    for q in written.reference_questions(refs_dir):          # the same test `grade --written` keeps
+        out.append(TestResult(q.test_name, 0.0, q.max_points, written.UNMARKED.format(points=q.max_points),
+                              "visible"))
     return out
 
 
@@ -345,7 +342,7 @@ def grade_submission(submission: Path, options: GradeOptions) -> SubmissionResul
             seen.update(_deleted_cells(refs, student_nbs[0]))
             tests = _judge_tasks(cases, inputs, worker_ids, outcomes, seen, diagnoses, refs, perf_expected,
                                  options.perf_threshold)
-            tests += _written_tests(refs_dir, answers or {})
+            tests += _written_tests(refs_dir)
             notes = list(student_nbs[1]) + notes
             data = submission_facts(diagnoses=keyed, tasks=calls + probe_tasks, outcomes=outcomes,
                                     written=answers, perf=perf_facts)

@@ -102,7 +102,11 @@ def choose_notebook(root: Path, name: str) -> tuple[Path | None, str, list[dict[
         if score > best[3]:
             best = (path, note, cells, score)
     notes = [n for n in (best[1], *unreadable) if n and (best[2] is not None or n != best[1])]
+    _ANSWERED[(root, name)] = best[3]
     return best[0], "; ".join(notes), best[2]
+
+
+_ANSWERED: dict[tuple[Path, str], int] = {}        # solution cells written in the chosen notebook
 
 
 def student_notebooks(root: Path) -> list[Path]:
@@ -277,9 +281,13 @@ def report_lang(root: Path, lang: str | None = None) -> str:
     found = i18n.lang_of_folder(Path.cwd()) or i18n.lang_of_folder(root)
     if found:
         return found
-    chosen = student_notebooks(root)
-    zh = sum(1 for nb in chosen if nb.parent.name == "zh")
-    return "zh" if chosen and 2 * zh > len(chosen) else "en"
+    worked = []                                   # the chosen notebooks that have answers
+    for name in dict.fromkeys(t.notebook for t in tasks.TASKS):
+        path = choose_notebook(root, name)[0]
+        if path is not None and _ANSWERED.get((root, name), 0) > 0:
+            worked.append(path)
+    zh = sum(1 for nb in worked if nb.parent.name == "zh")
+    return "zh" if worked and 2 * zh > len(worked) else "en"
 
 
 def main(*, root: str | os.PathLike | None = None, part: str | None = None, as_json: bool = False,

@@ -48,10 +48,23 @@ def _perf_constants() -> tuple[float, float]:
 
 
 def part_of(test_name: str) -> str:
-    """The part a test belongs to: its name up to the first ``": "`` (``"<notebook> (written)"`` for
-    a hand-graded answer, so written points do not mix with the notebook's check cells)."""
+    """The part a test belongs to: the notebook that asks for its task (the task table's, as
+    ``cs231n-lin check`` groups them), ``"<notebook> (written)"`` for a hand-graded answer; a test
+    of no task, its name up to the first ``": "``."""
     part = test_name.split(": ", 1)[0].strip()
-    return f"{part} (written)" if kind_of(test_name) == "written" else part
+    if kind_of(test_name) == "written":
+        return f"{part} (written)"
+    task = _TASK_BY_TITLE.get(test_name)
+    return task.notebook.removesuffix(".ipynb") if task else part
+
+
+def _titles() -> dict:
+    from cs231n_lin import tasks
+
+    return {**{t.title.en: t for t in tasks.TASKS}, **{t.title.zh: t for t in tasks.TASKS}}
+
+
+_TASK_BY_TITLE = _titles()
 
 
 def kind_of(test_name: str) -> str:
