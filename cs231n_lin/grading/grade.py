@@ -309,7 +309,7 @@ def grade_submission(submission: Path, options: GradeOptions) -> SubmissionResul
             sub_dir = worker.prepare_scratch(Path(submission), box)
         except (worker.SubmissionError, OSError) as exc:
             refs_dir = options.notebooks_dir or _reference_notebooks()
-            tests = _not_graded("not graded") + _written_tests(refs_dir, {})
+            tests = _not_graded("not graded") + _written_tests(refs_dir)
             return SubmissionResult(tests, f"This submission could not be graded: {exc}",
                                     time.monotonic() - start, {"hash": digest})
         # The student's notebooks (English, Chinese or a renamed copy), read before any student code runs.

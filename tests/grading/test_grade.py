@@ -31,6 +31,9 @@ HIDDEN = REPO / "tests" / "hidden"
 CODE = [t for t in tasks.of_kind("code", "speed")]
 TITLE = {str(t.title): t for t in tasks.TASKS}
 NO_REG = '''@validated_loss(nonnegative=("delta",))
+SPEED_TITLES = {str(t.title) for t in tasks.of_kind("speed")}
+
+
 def svm_loss_vectorized(W, X, y, reg, delta=1.0, squared=False):
     n = X.shape[0]
     s = X @ W
@@ -64,6 +67,9 @@ def _by_task(tests) -> dict[str, tuple[float, float, str]]:
         if task is not None:
             out[task.id] = (float(t["score"]), float(t["max_score"]), t.get("output", ""))
     return out
+
+
+SPEED_TITLES = {str(t.title) for t in tasks.of_kind("speed")}
 
 
 def _tests(res) -> list[dict]:
@@ -135,6 +141,9 @@ def test_same_result_twice_read_only_untouched_and_zip_equals_directory(noreg, t
     for r in (a, b):          # the time taken and the speed measurements (timings) are not the grade
         r.pop("execution_time")
         r["extra_data"].pop("perf")
+        for t in r["tests"]:  # a speed test's text quotes the measured ratio; its points are compared
+            if t["name"] in SPEED_TITLES:
+                t["output"] = ""
     assert a == b
     zpath = tmp_path / "alice.zip"
     with zipfile.ZipFile(zpath, "w") as zf:
@@ -202,8 +211,8 @@ def test_notebook_edits_are_found_named_and_judged(edited, shared_batch):
     others = {k for k in got if k not in ("margin_loss", "logsumexp_rows") and tasks.get(k).kind == "code"}
     assert {k: got[k][0] for k in others} == {k: ref[k][0] for k in others}
     # the Chinese placeholder counts as an empty answer
-    q1 = next(t for t in _tests(edited) if "01-009" in t["name"])
-    assert "empty" in q1["output"], q1
+    answers = edited.to_gradescope()["extra_data"]["written"]
+    assert answers["01_svm_hinge_loss/01-009"] == "", answers
 
 
 def test_heading_of_a_deleted_cell_is_given(edited):
