@@ -15,19 +15,21 @@ REPO = PACKAGE.parent
 SMALL_CASES = '''
 LOSS = "cs231n_lin.classifiers.linear_svm"
 SOFTMAX = "cs231n_lin.classifiers.softmax"
-CASES = [
-    {"name": "svm vectorized", "module": LOSS, "function": "svm_loss_vectorized",
-     "inputs": {"gen": "loss", "N": 20, "D": 6, "C": 4, "seed": 1}, "kwargs": {"reg": 0.1},
-     "checks": {"loss": 1, "grad": 1, "unmodified": 1}, "visibility": "visible"},
-    {"name": "softmax", "module": SOFTMAX, "function": "softmax",
-     "inputs": {"gen": "scores", "N": 5, "C": 3, "seed": 2, "scale": 1e4}, "kwargs": {},
-     "checks": {"probs": 1}, "visibility": "visible"},
-]
+CASES = {
+    "svm_vectorized": [
+        {"kind": "random", "function": LOSS + ":svm_loss_vectorized",
+         "inputs": {"gen": "loss", "N": 20, "D": 6, "C": 4, "seed": 1}, "kwargs": {"reg": 0.1},
+         "judge": ("loss", "grad", "unmodified")}],
+    "softmax_fn": [
+        {"kind": "overflow64", "function": SOFTMAX + ":softmax",
+         "inputs": {"gen": "scores", "N": 5, "C": 3, "seed": 2, "scale": 1e4}, "kwargs": {},
+         "judge": ("probs",)}],
+}
 '''
 
 
 def small_hidden(tmp: Path) -> Path:
-    """A two-case hidden folder, so machinery tests stay fast."""
+    """A two-case hidden folder (two tasks of the table), so machinery tests stay fast."""
     d = tmp / "hidden"
     d.mkdir(parents=True, exist_ok=True)
     (d / "cases.py").write_text(SMALL_CASES)

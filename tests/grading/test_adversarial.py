@@ -32,17 +32,14 @@ SIG = "def svm_loss_vectorized(W, X, y, reg, delta=1.0, squared=False):\n"
 HIDDEN_CASES = REPO / "tests" / "hidden" / "cases.py"
 OUTSIDE = "/tmp/cs231n-adversarial-outside.txt"
 
-ESTIMATOR_CASES = SMALL_CASES.replace("]\n", '''
-    {"name": "svm fit", "module": "cs231n_lin.classifiers.linear_classifier", "function": "LinearSVM",
-     "inputs": {"gen": "digits"}, "params": {"learning_rate": 1e-2, "reg": 1e-3, "num_iters": 150,
-                                             "batch_size": 100, "random_state": 0},
-     "checks": {"accuracy": 2}, "accuracy_margin": 0.2, "visibility": "visible"},
-    {"name": "svm own loss", "module": "cs231n_lin.classifiers.linear_classifier", "function": "LinearSVM",
-     "inputs": {"gen": "same_rows", "N": 3, "D": 4, "C": 3, "seed": 9},
-     "params": {"learning_rate": 0.1, "reg": 1e-3, "num_iters": 3, "batch_size": 30000, "random_state": 0},
-     "checks": {"own_loss": 1}, "visibility": "visible"},
-]
-''')
+ESTIMATOR_CASES = SMALL_CASES.rstrip().removesuffix("}") + '''
+    "sgd_step": [
+        {"kind": "recorded", "function": "cs231n_lin.classifiers.linear_classifier:LinearSVM",
+         "inputs": {"gen": "labelled_rows", "C": 3, "D": 4, "seed": 9},
+         "params": {"learning_rate": 0.3, "num_iters": 3, "batch_size": 7, "random_state": 0},
+         "judge": ("recorded_fit",)}],
+}
+'''
 
 # name -> (svm_loss_vectorized replacement or None, extra module-level code for linear_svm.py, expected)
 CATALOGUE = {
@@ -239,11 +236,10 @@ def test_speed_forgery_inside_the_worker_changes_nothing(tmp_path):
     """Attack 3: replacing the in-process timer cannot change the speed points (measured outside)."""
     hidden = tmp_path / "hidden"
     hidden.mkdir()
-    (hidden / "cases.py").write_text('''CASES = [
-    {"name": "svm speed", "module": "cs231n_lin.classifiers.linear_svm", "function": "svm_loss_vectorized",
+    (hidden / "cases.py").write_text('''CASES = {"svm_speed": [
+    {"kind": "speed", "function": "cs231n_lin.classifiers.linear_svm:svm_loss_vectorized",
      "inputs": {"gen": "none"}, "perf": {"N": 1000, "D": 200, "C": 10, "dtype": "float64", "repeats": 3},
-     "checks": {"perf": 2}, "visibility": "visible"},
-]
+     "judge": ("perf",)}]}
 ''')
     slow = make_submission(tmp_path / "slow", replace={"svm_loss_vectorized": adv.LOOP_SVM})
     forged = adv._prelude(make_submission(tmp_path / "forged", replace={"svm_loss_vectorized": adv.LOOP_SVM}),
@@ -380,12 +376,12 @@ def test_speed_points_do_not_depend_on_the_machine_load(tmp_path):
     import multiprocessing
 
     hidden = small_hidden(tmp_path)
-    text = (hidden / "cases.py").read_text().replace("]\n", '''
-    {"name": "svm speed", "module": LOSS, "function": "svm_loss_vectorized",
-     "inputs": {"gen": "none"}, "perf": {"N": 2000, "D": 300, "C": 10, "dtype": "float64"},
-     "checks": {"perf": 2}, "visibility": "visible"},
-]
-''')
+    text = (hidden / "cases.py").read_text().rstrip().removesuffix("}") + '''
+    "svm_speed": [
+        {"kind": "speed", "function": LOSS + ":svm_loss_vectorized", "inputs": {"gen": "none"},
+         "perf": {"N": 2000, "D": 300, "C": 10, "dtype": "float64"}, "judge": ("perf",)}],
+}
+'''
     (hidden / "cases.py").write_text(text)
     slow = make_submission(tmp_path / "slow", replace={"svm_loss_vectorized": SLOW_SVM})
     opts = GradeOptions(hidden_dir=hidden, notebooks=False, limits=Limits(wall=120), budget=600)
@@ -425,16 +421,16 @@ def test_notebook_cannot_hide_exceptions(tmp_path):
 # ---------------------------------------------------------------------------- issue 20
 
 SPEED_CASE = '''
-    {"name": "svm speed", "module": LOSS, "function": "svm_loss_vectorized",
-     "inputs": {"gen": "none"}, "perf": {"N": 1000, "D": 200, "C": 10, "dtype": "float64", "repeats": 3},
-     "checks": {"perf": 2}, "visibility": "visible"},
-]
+    "svm_speed": [
+        {"kind": "speed", "function": LOSS + ":svm_loss_vectorized", "inputs": {"gen": "none"},
+         "perf": {"N": 1000, "D": 200, "C": 10, "dtype": "float64", "repeats": 3}, "judge": ("perf",)}],
+}
 '''
 
 
 def _speed_hidden(tmp_path):
     hidden = small_hidden(tmp_path)
-    (hidden / "cases.py").write_text((hidden / "cases.py").read_text().replace("]\n", SPEED_CASE))
+    (hidden / "cases.py").write_text((hidden / "cases.py").read_text().rstrip().removesuffix("}") + SPEED_CASE)
     return hidden
 
 

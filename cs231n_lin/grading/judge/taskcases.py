@@ -1,7 +1,8 @@
 """The hidden cases of the task table: loaded, checked against the table, turned into worker calls.
 
 ``tests/hidden/cases.py`` holds ``CASES[task_id]``; this module refuses a case whose task or kind
-the table (:mod:`cs231n_lin.tasks`) does not declare, and a code or speed task without cases. It
+the table (:mod:`cs231n_lin.tasks`) does not declare (a task without cases scores nothing; the
+repository's cases cover every task: ``tests/tasks/test_table.py``). It
 builds each case's inputs from its seed (:func:`make_inputs`) and the sandboxed worker's call
 (:func:`worker_task`); the judging is :mod:`cs231n_lin.grading.judge.taskjudge`.
 """
@@ -40,9 +41,8 @@ def load_cases(hidden_dir: Path) -> dict[str, list[dict]]:
             unknown = set(c.get("judge", ("value",))) - set(PROPERTIES)
             if unknown:
                 raise ValueError(f"hidden case of {task_id!r} judges unknown properties {sorted(unknown)}")
-    for task in tasks.of_kind("code", "speed"):
-        if not cases.get(task.id):
-            raise ValueError(f"task {task.id!r} has no hidden cases in {path}")
+    for task in tasks.of_kind("code", "speed"):   # the repository's cases cover every task (tested);
+        cases.setdefault(task.id, [])               # a smaller folder (--hidden) grades what it has
     return cases
 
 
