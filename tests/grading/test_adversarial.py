@@ -430,7 +430,8 @@ SPEED_CASE = '''
 
 def _speed_hidden(tmp_path):
     hidden = small_hidden(tmp_path)
-    (hidden / "cases.py").write_text((hidden / "cases.py").read_text().rstrip().removesuffix("}") + SPEED_CASE)
+    cases = hidden / "cases.py"
+    cases.write_text(cases.read_text().rstrip().removesuffix("}") + SPEED_CASE)
     return hidden
 
 

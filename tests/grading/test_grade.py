@@ -31,9 +31,6 @@ HIDDEN = REPO / "tests" / "hidden"
 CODE = [t for t in tasks.of_kind("code", "speed")]
 TITLE = {str(t.title): t for t in tasks.TASKS}
 NO_REG = '''@validated_loss(nonnegative=("delta",))
-SPEED_TITLES = {str(t.title) for t in tasks.of_kind("speed")}
-
-
 def svm_loss_vectorized(W, X, y, reg, delta=1.0, squared=False):
     n = X.shape[0]
     s = X @ W
