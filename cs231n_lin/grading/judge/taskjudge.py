@@ -158,7 +158,7 @@ def task_result(task: Task, judged: list[tuple[dict, bool, str]], visible: tuple
     """
     name = str(task.title)
     held = sum(float(ok) for _, ok, _ in judged)
-    share = held / len(judged) if judged else 0.0
+    share = held / len(judged) if judged else 1.0     # no hidden case (a smaller --hidden): the check decides
     lines: list[str] = []
     if task.kind == "speed":
         score = task.points * share
@@ -176,7 +176,8 @@ def task_result(task: Task, judged: list[tuple[dict, bool, str]], visible: tuple
         score = task.points * share
         if held == len(judged):
             lines.append(tr(f"passed: your check cell and {len(judged)} hidden cases",
-                            f"通过：你的检查单元格和 {len(judged)} 个隐藏用例"))
+                            f"通过：你的检查单元格和 {len(judged)} 个隐藏用例") if judged
+                         else tr("passed: your check cell", "通过：你的检查单元格"))
         else:
             lines.append(tr("Your check cell passes, but the grader tested more inputs, and these broke "
                             "your code:",
